@@ -1,0 +1,81 @@
+/**
+ * Telephone numbers, validated with libphonenumber-js (full metadata). Dutch numbers are taken
+ * without a country code (`06-12345678`, `020 123 4567`); others need one (`+32 2 123 45 67`,
+ * `0049 30 1234567`). A digit run that does not start with 0, + or 00 is never a phone number
+ * here: that keeps order numbers and BSNs out.
+ */
+import { type CountryCode, parsePhoneNumberFromString } from 'libphonenumber-js/max';
+import { maskKeepLast } from './mask.js';
+import type { Candidate, Detector } from './types.js';
+
+const DEFAULT_COUNTRY: CountryCode = 'NL';
+const CANDIDATE = /(?<![\p{L}\p{N}+\-/.])(?:\+|00)?(?:\(0\)\s?)?\(?\d{1,5}\)?(?:[ \-./]{1,2}\(?\d{1,6}\)?|\d){1,14}(?![\p{L}\p{N}]|[.\-/]\d)/gu;
+
+function parse(raw: string) {
+  const digits = raw.replace(/\D/g, '');
+  if (digits.length < 8 || digits.length > 15) return undefined;
+  const compact = raw.replace(/\(0\)/, '').replace(/[^\d+]/g, '');
+  const international = compact.startsWith('+') ? compact : compact.startsWith('00') ? `+${compact.slice(2)}` : undefined;
+  if (!international && !compact.startsWith('0')) return undefined;
+  const number = parsePhoneNumberFromString(international ?? compact, DEFAULT_COUNTRY);
+  return number?.isValid() ? number : undefined;
+}
+
+export const phoneDetector = {
+  id: 'phone',
+  category: 'contact',
+  description: 'Telephone numbers: Dutch without country code, any country with +CC or 00CC; validated per numbering plan.',
+  requires: /\d{2}/,
+  *find(text: string): Iterable<Candidate> {
+    for (const m of text.matchAll(CANDIDATE)) {
+      const raw = m[0].replace(/[\s\-./]+$/, '');
+      if (!parse(raw)) continue;
+      const start = m.index ?? 0;
+      yield { start, end: start + raw.length, score: 0.6, pattern: raw.startsWith('+') || raw.startsWith('00') ? 'international' : 'national' };
+    }
+  },
+  context: {
+    nl: ['tel', 'tel.', 'telefoon', 'telefoonnummer', 'mobiel', 'mob', 'gsm', 'bel', 'bellen', 'nummer', 'fax', 't'],
+    en: ['phone', 'telephone', 'tel', 'mobile', 'cell', 'call', 'fax', 'whatsapp'],
+    de: ['telefon', 'tel', 'handy', 'mobil', 'rufnummer', 'fax'],
+    fr: ['téléphone', 'tél', 'portable', 'mobile', 'fax'],
+  },
+  negativeContext: {
+    nl: ['order', 'ordernummer', 'factuur', 'factuurnummer', 'kenmerk', 'referentie', 'klantnummer', 'artikel', 'versie'],
+    en: ['order', 'invoice', 'tracking', 'reference', 'ref', 'isbn', 'serial', 'version', 'sku'],
+    de: ['bestellung', 'rechnung', 'sendungsnummer'],
+    fr: ['commande', 'facture', 'suivi'],
+  },
+  normalize: (raw) => parse(raw)?.number ?? '',
+  mask(e164) {
+    const number = parsePhoneNumberFromString(e164);
+    const cc = number ? `+${number.countryCallingCode}` : '';
+    return `${cc} ${maskKeepLast(e164.slice(cc.length), 2)}`.trim();
+  },
+  examples: {
+    valid: [
+      'Bel 06-12345678 na vijven',
+      'Telefoon: 020 123 4567',
+      'tel. +31 6 1234 5678',
+      'mobiel 06 23 45 67 89',
+      '+31 (0)20 765 4321',
+      'Phone: +44 20 7946 0958',
+      'Tel +32 2 555 12 34',
+      'Telefon 0049 30 12345678',
+      'fax 010-4567890',
+      'Contact: 0612345678',
+    ],
+    invalid: [
+      'BSN 123456782',
+      'Ordernummer 20230512',
+      'Tracking 1Z999AA10123456784',
+      'versie 10.0.19045.2965',
+      'Datum 12-05-2023',
+      'Prijs 1.234.567,00',
+      'IBAN NL91ABNA0417164300',
+      'postcode 1234 AB',
+      'Kenmerk 123 456 789 012',
+      '06-123',
+    ],
+  },
+} satisfies Detector;

@@ -1,0 +1,38 @@
+/** ItemContent over a file (read lazily, streamed) or over bytes already in memory (archive entries, mail attachments). */
+import { createReadStream } from 'node:fs';
+import { open, readFile } from 'node:fs/promises';
+import type { ItemContent } from './extractors/types.js';
+
+export const HEAD_BYTES = 8192;
+const CHUNK = 1024 * 1024;
+
+export async function fileContent(path: Buffer, name: string, size: number): Promise<ItemContent> {
+  const handle = await open(path, 'r');
+  let head: Uint8Array;
+  try {
+    const buffer = Buffer.alloc(Math.min(HEAD_BYTES, Math.max(size, 1)));
+    const { bytesRead } = await handle.read(buffer, 0, buffer.length, 0);
+    head = buffer.subarray(0, bytesRead);
+  } finally {
+    await handle.close();
+  }
+  return {
+    name,
+    size,
+    head,
+    chunks: () => createReadStream(path, { highWaterMark: CHUNK }) as AsyncIterable<Buffer>,
+    bytes: () => readFile(path),
+  };
+}
+
+export function memoryContent(bytes: Uint8Array, name: string): ItemContent {
+  return {
+    name,
+    size: bytes.length,
+    head: bytes.subarray(0, HEAD_BYTES),
+    async *chunks() {
+      for (let i = 0; i < bytes.length; i += CHUNK) yield bytes.subarray(i, i + CHUNK);
+    },
+    bytes: async () => bytes,
+  };
+}

@@ -1,0 +1,85 @@
+/**
+ * CSV and TSV. Each cell is its own segment, with its column header (and the cell to its left,
+ * for label/value lists) as context, so a BSN column is recognised as one even when the numbers
+ * carry no label of their own. `where: { line, cell }` with the cell named as in a spreadsheet.
+ *
+ * Cells are split per line, honouring quotes within the line. A quoted field that spans lines is
+ * read as plain text instead: no text is ever dropped because a file is not well-formed CSV.
+ */
+import { decodeLines } from './decode.js';
+import type { Extracted, Extractor, ItemContent } from './types.js';
+
+export function columnName(index: number): string {
+  let name = '';
+  for (let n = index + 1; n > 0; n = Math.floor((n - 1) / 26)) name = String.fromCharCode(65 + ((n - 1) % 26)) + name;
+  return name;
+}
+
+/** Picks the delimiter that the header line uses most: `;` (Dutch Excel), `,`, tab or `|`. */
+export function sniffDelimiter(line: string, hint?: string): string {
+  if (hint) return hint;
+  let best = ',';
+  let bestCount = 0;
+  for (const d of [';', ',', '\t', '|']) {
+    const count = line.split(d).length - 1;
+    if (count > bestCount) {
+      best = d;
+      bestCount = count;
+    }
+  }
+  return best;
+}
+
+/** Splits one line into cells; `undefined` when a quote is left open (a multi-line field). */
+export function splitCells(line: string, delimiter: string): string[] | undefined {
+  const cells: string[] = [];
+  let cell = '';
+  let quoted = false;
+  for (let i = 0; i < line.length; i++) {
+    const ch = line[i];
+    if (quoted) {
+      if (ch === '"' && line[i + 1] === '"') {
+        cell += '"';
+        i++;
+      } else if (ch === '"') quoted = false;
+      else cell += ch;
+    } else if (ch === '"' && cell.trim() === '') {
+      quoted = true;
+      cell = '';
+    } else if (ch === delimiter) {
+      cells.push(cell);
+      cell = '';
+    } else cell += ch;
+  }
+  if (quoted) return undefined;
+  cells.push(cell);
+  return cells;
+}
+
+export async function* extractDelimited(content: ItemContent, hint?: string): AsyncGenerator<Extracted> {
+  let delimiter: string | undefined;
+  let headers: string[] = [];
+  for await (const line of decodeLines(content)) {
+    if (line.text.trim() === '') continue;
+    delimiter ??= sniffDelimiter(line.text, hint);
+    const cells = line.ownedEnd === undefined ? splitCells(line.text, delimiter) : undefined;
+    if (!cells) {
+      yield { segment: { text: line.text, where: { line: line.number }, ...(line.ownedEnd !== undefined ? { ownedEnd: line.ownedEnd } : {}) } };
+      continue;
+    }
+    if (headers.length === 0) headers = cells.map((c) => c.trim());
+    for (let i = 0; i < cells.length; i++) {
+      const text = cells[i] as string;
+      if (text.trim() === '') continue;
+      const context = [headers[i] ?? '', i > 0 ? (cells[i - 1] ?? '').slice(-60) : ''].join(' ').trim();
+      yield { segment: { text, where: { line: line.number, cell: `${columnName(i)}${line.number}` }, context } };
+    }
+  }
+}
+
+export const csvExtractor: Extractor = {
+  id: 'csv',
+  mediaTypes: ['text/csv', 'text/tab-separated-values'],
+  extensions: ['csv', 'tsv', 'tab'],
+  extract: (content, context) => extractDelimited(content, context.mediaType === 'text/tab-separated-values' ? '\t' : undefined),
+};

@@ -1,0 +1,107 @@
+/**
+ * Text decoding for files of unknown origin: a BOM decides (UTF-8, UTF-16 LE/BE); UTF-16 without
+ * a BOM is recognised by its zero bytes; otherwise UTF-8, switching to Windows-1252 (the usual
+ * encoding of older Dutch and Western European Windows files) from the first invalid byte on.
+ */
+import type { ItemContent } from './types.js';
+
+export type TextEncodingName = 'utf-8' | 'utf-16le' | 'utf-16be' | 'windows-1252';
+
+export function sniffEncoding(head: Uint8Array): TextEncodingName | undefined {
+  if (head[0] === 0xef && head[1] === 0xbb && head[2] === 0xbf) return 'utf-8';
+  if (head[0] === 0xff && head[1] === 0xfe) return 'utf-16le';
+  if (head[0] === 0xfe && head[1] === 0xff) return 'utf-16be';
+  const n = Math.min(head.length, 4096) & ~1;
+  if (n >= 4) {
+    let zeroEven = 0;
+    let zeroOdd = 0;
+    for (let i = 0; i < n; i += 2) {
+      if (head[i] === 0) zeroEven++;
+      if (head[i + 1] === 0) zeroOdd++;
+    }
+    const pairs = n / 2;
+    if (zeroOdd > pairs * 0.4 && zeroEven < pairs * 0.05) return 'utf-16le';
+    if (zeroEven > pairs * 0.4 && zeroOdd < pairs * 0.05) return 'utf-16be';
+  }
+  return undefined;
+}
+
+/** True when the head looks like text in some encoding we read: no NUL bytes and few control characters. */
+export function looksLikeText(head: Uint8Array): boolean {
+  if (head.length === 0) return true;
+  if (sniffEncoding(head)) return true;
+  let control = 0;
+  for (const byte of head) {
+    if (byte === 0) return false;
+    if (byte < 9 || (byte > 13 && byte < 32 && byte !== 27)) control++;
+  }
+  return control / head.length < 0.05;
+}
+
+/** Decodes the content chunk by chunk into strings. */
+export async function* decodeChunks(content: ItemContent): AsyncGenerator<string> {
+  const sniffed = sniffEncoding(content.head);
+  let decoder = new TextDecoder(sniffed ?? 'utf-8', { fatal: sniffed === undefined });
+  let fallback = false;
+  for await (const chunk of content.chunks()) {
+    if (fallback) {
+      yield decoder.decode(chunk, { stream: true });
+      continue;
+    }
+    try {
+      yield decoder.decode(chunk, { stream: true });
+    } catch {
+      fallback = true;
+      decoder = new TextDecoder('windows-1252');
+      yield decoder.decode(chunk, { stream: true });
+    }
+  }
+  try {
+    const rest = decoder.decode();
+    if (rest) yield rest;
+  } catch {
+    // An incomplete character at the very end of the file: nothing more to read.
+  }
+}
+
+/** Decodes small content at once (HTML, which needs the whole document). */
+export async function decodeAll(content: ItemContent): Promise<string> {
+  let text = '';
+  for await (const part of decodeChunks(content)) text += part;
+  return text;
+}
+
+/** A line of text. Lines over MAX_PIECE are cut into overlapping pieces (see Segment.ownedEnd). */
+export interface Line {
+  number: number;
+  text: string;
+  ownedEnd?: number;
+}
+
+const MAX_PIECE = 1024 * 1024;
+const OVERLAP = 1024;
+
+export async function* decodeLines(content: ItemContent): AsyncGenerator<Line> {
+  let carry = '';
+  let number = 1;
+  for await (const chunk of decodeChunks(content)) {
+    carry += chunk;
+    let from = 0;
+    for (let nl = carry.indexOf('\n', from); nl !== -1; nl = carry.indexOf('\n', from)) {
+      yield { number, text: stripCr(carry.slice(from, nl)) };
+      number++;
+      from = nl + 1;
+    }
+    carry = carry.slice(from);
+    while (carry.length > MAX_PIECE) {
+      const ownedEnd = MAX_PIECE - OVERLAP;
+      yield { number, text: carry.slice(0, MAX_PIECE), ownedEnd };
+      carry = carry.slice(ownedEnd);
+    }
+  }
+  if (carry.length > 0) yield { number, text: stripCr(carry) };
+}
+
+function stripCr(line: string): string {
+  return line.endsWith('\r') ? line.slice(0, -1) : line;
+}

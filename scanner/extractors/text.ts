@@ -1,0 +1,30 @@
+/** Plain-text formats read line by line: txt, log, md, json, xml, yaml, ini and kin. `where: { line }`. */
+import { decodeLines } from './decode.js';
+import type { Extracted, Extractor, ItemContent } from './types.js';
+
+/** The tail of the previous line: a label such as `BSN:` often sits on the line before its value. */
+const CONTEXT_CHARS = 80;
+
+export async function* extractLines(content: ItemContent): AsyncGenerator<Extracted> {
+  let previous = '';
+  for await (const line of decodeLines(content)) {
+    if (line.text.trim().length > 0) {
+      yield {
+        segment: {
+          text: line.text,
+          where: { line: line.number },
+          context: previous,
+          ...(line.ownedEnd !== undefined ? { ownedEnd: line.ownedEnd } : {}),
+        },
+      };
+      previous = line.text.slice(-CONTEXT_CHARS);
+    }
+  }
+}
+
+export const textExtractor: Extractor = {
+  id: 'text',
+  mediaTypes: ['text/plain', 'text/markdown', 'application/json', 'application/xml', 'text/xml', 'application/x-ndjson', 'text/x-log', 'application/yaml'],
+  extensions: ['txt', 'log', 'md', 'markdown', 'json', 'ndjson', 'jsonl', 'xml', 'yaml', 'yml', 'ini', 'cfg', 'conf', 'sql', 'vcf', 'ics', 'ldif'],
+  extract: (content) => extractLines(content),
+};
