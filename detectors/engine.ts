@@ -94,12 +94,15 @@ export function createEngine(detectors: readonly Detector[], hasher: Hasher, opt
     if (checksum) basis.push('checksum');
     if (c.context || c.negative) {
       const near = `${text.slice(Math.max(0, cand.start - CONTEXT_BEFORE), cand.start)} ${text.slice(cand.end, cand.end + CONTEXT_AFTER)}`;
-      const around = segment.context ? `${near} ${segment.context}` : near;
+      const negative = c.negative?.test(near) === true;
+      // A label beside the match beats a word on the line before or in the header: "release 2.4.1.0"
+      // under a line mentioning an IP is a version, but "BSN" next to the number is a BSN even in an "order" list.
+      const around = segment.context && !negative ? `${near} ${segment.context}` : near;
       if (c.context?.test(around)) {
         value += CONTEXT_BOOST;
         basis.push('context');
       }
-      if (c.negative?.test(near)) {
+      if (negative) {
         value -= NEGATIVE_CONTEXT_PENALTY;
         basis.push('negative-context');
       }
@@ -108,7 +111,7 @@ export function createEngine(detectors: readonly Detector[], hasher: Hasher, opt
     return { detector: d, start: cand.start, end: cand.end, normalized, raw, score: value, checksum, basis };
   }
 
-  function detectWindow(segment: Segment, text: string, ownedEnd: number): Scored[] {
+  function detectWindow(segment: Segment, text: string, ownedStart: number, ownedEnd: number): Scored[] {
     let lower: string | undefined;
     const scored: Scored[] = [];
     for (const c of compiled) {
@@ -118,7 +121,7 @@ export function createEngine(detectors: readonly Detector[], hasher: Hasher, opt
       }
       if (c.detector.requires && !c.detector.requires.test(text)) continue;
       for (const cand of candidatesIn(c, text)) {
-        if (cand.start >= ownedEnd || cand.end <= cand.start) continue;
+        if (cand.start < ownedStart || cand.start >= ownedEnd || cand.end <= cand.start) continue;
         const s = score(c, cand, text, segment);
         // A weak guess below the threshold must not hide a stronger type; a checksum pass may.
         if (s && (s.score >= minConfidence || s.checksum)) scored.push(s);
@@ -143,17 +146,20 @@ export function createEngine(detectors: readonly Detector[], hasher: Hasher, opt
     detectors,
     detect(segment: Segment): Finding[] {
       const text = segment.text;
-      const limit = segment.ownedEnd ?? text.length;
+      const ownedStart = segment.ownedStart ?? 0;
+      const ownedEnd = segment.ownedEnd ?? text.length;
       if (text.length <= WINDOW) {
-        return detectWindow(segment, text, limit).map((s) => toFinding(s, segment));
+        return detectWindow(segment, text, ownedStart, ownedEnd).map((s) => toFinding(s, segment));
       }
+      // Each window owns [from, from + WINDOW - 2 * OVERLAP) and sees OVERLAP more on both sides.
       const findings: Finding[] = [];
-      for (let from = 0; from < limit; from += WINDOW - OVERLAP) {
-        const to = Math.min(text.length, from + WINDOW);
-        const last = to >= text.length;
-        const owned = Math.min(limit, last ? to : to - OVERLAP) - from;
-        for (const s of detectWindow(segment, text.slice(from, to), owned)) findings.push(toFinding(s, segment));
-        if (last) break;
+      const step = WINDOW - 2 * OVERLAP;
+      for (let from = ownedStart; from < ownedEnd; from += step) {
+        const lead = Math.min(from, OVERLAP);
+        const to = Math.min(text.length, from + step + OVERLAP);
+        const windowText = text.slice(from - lead, to);
+        const owned = Math.min(ownedEnd, from + step) - (from - lead);
+        for (const s of detectWindow(segment, windowText, lead, owned)) findings.push(toFinding(s, segment));
       }
       return findings;
     },

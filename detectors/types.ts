@@ -31,9 +31,11 @@ export interface Segment {
    */
   context?: string;
   /**
-   * Matches starting at or after this offset belong to the next segment, which begins with the
-   * same text; used when a huge line is cut into overlapping pieces so nothing is found twice.
+   * When a huge line is cut into overlapping pieces, each match belongs to exactly one piece:
+   * the one where it starts within [ownedStart, ownedEnd). The text around that range is there so
+   * that a match crossing a cut is seen whole and a match's tail is not mistaken for a match.
    */
+  ownedStart?: number;
   ownedEnd?: number;
 }
 

@@ -3,7 +3,7 @@
  * renamed to .txt is still a Word file, and a .txt full of binary is not text.
  */
 import { fileTypeFromBuffer } from 'file-type';
-import { looksLikeText } from './extractors/decode.js';
+import { looksLikeText, sniffEncoding } from './extractors/decode.js';
 import { mediaTypeForExtension } from './extractors/index.js';
 
 export const BINARY = 'application/octet-stream';
@@ -14,7 +14,8 @@ export function extensionOf(name: string): string {
 }
 
 export async function detectMediaType(head: Uint8Array, name: string): Promise<string> {
-  const magic = await fileTypeFromBuffer(head).catch(() => undefined);
+  // A byte-order mark or UTF-16 zero pattern means text; file-type would read FF FE as an MPEG frame.
+  const magic = sniffEncoding(head) ? undefined : await fileTypeFromBuffer(head).catch(() => undefined);
   if (magic) return magic.mime;
   const textual = looksLikeText(head);
   const byExtension = mediaTypeForExtension(extensionOf(name));

@@ -6,7 +6,7 @@
  * Cells are split per line, honouring quotes within the line. A quoted field that spans lines is
  * read as plain text instead: no text is ever dropped because a file is not well-formed CSV.
  */
-import { decodeLines } from './decode.js';
+import { decodeLines, pieceBounds } from './decode.js';
 import type { Extracted, Extractor, ItemContent } from './types.js';
 
 export function columnName(index: number): string {
@@ -62,9 +62,9 @@ export async function* extractDelimited(content: ItemContent, hint?: string): As
   for await (const line of decodeLines(content)) {
     if (line.text.trim() === '') continue;
     delimiter ??= sniffDelimiter(line.text, hint);
-    const cells = line.ownedEnd === undefined ? splitCells(line.text, delimiter) : undefined;
+    const cells = line.ownedEnd === undefined && line.ownedStart === undefined ? splitCells(line.text, delimiter) : undefined;
     if (!cells) {
-      yield { segment: { text: line.text, where: { line: line.number }, ...(line.ownedEnd !== undefined ? { ownedEnd: line.ownedEnd } : {}) } };
+      yield { segment: { text: line.text, where: { line: line.number }, ...pieceBounds(line) } };
       continue;
     }
     if (headers.length === 0) headers = cells.map((c) => c.trim());

@@ -71,10 +71,11 @@ export async function decodeAll(content: ItemContent): Promise<string> {
   return text;
 }
 
-/** A line of text. Lines over MAX_PIECE are cut into overlapping pieces (see Segment.ownedEnd). */
+/** A line of text. Lines over MAX_PIECE are cut into overlapping pieces (see Segment.ownedStart/ownedEnd). */
 export interface Line {
   number: number;
   text: string;
+  ownedStart?: number;
   ownedEnd?: number;
 }
 
@@ -84,24 +85,37 @@ const OVERLAP = 1024;
 export async function* decodeLines(content: ItemContent): AsyncGenerator<Line> {
   let carry = '';
   let number = 1;
+  // Characters at the start of `carry` that belong to the previous piece of the same line.
+  let lead = 0;
   for await (const chunk of decodeChunks(content)) {
     carry += chunk;
     let from = 0;
     for (let nl = carry.indexOf('\n', from); nl !== -1; nl = carry.indexOf('\n', from)) {
-      yield { number, text: stripCr(carry.slice(from, nl)) };
+      const text = stripCr(carry.slice(from, nl));
+      yield lead > 0 && from === 0 ? { number, text, ownedStart: lead } : { number, text };
+      lead = 0;
       number++;
       from = nl + 1;
     }
     carry = carry.slice(from);
     while (carry.length > MAX_PIECE) {
       const ownedEnd = MAX_PIECE - OVERLAP;
-      yield { number, text: carry.slice(0, MAX_PIECE), ownedEnd };
-      carry = carry.slice(ownedEnd);
+      yield { number, text: carry.slice(0, MAX_PIECE), ownedEnd, ...(lead > 0 ? { ownedStart: lead } : {}) };
+      carry = carry.slice(ownedEnd - OVERLAP);
+      lead = OVERLAP;
     }
   }
-  if (carry.length > 0) yield { number, text: stripCr(carry) };
+  if (carry.length > 0) yield lead > 0 ? { number, text: stripCr(carry), ownedStart: lead } : { number, text: stripCr(carry) };
 }
 
 function stripCr(line: string): string {
   return line.endsWith('\r') ? line.slice(0, -1) : line;
+}
+
+/** The owned range of a piece of a long line, to copy onto its segment. */
+export function pieceBounds(line: Line): { ownedStart?: number; ownedEnd?: number } {
+  return {
+    ...(line.ownedStart !== undefined ? { ownedStart: line.ownedStart } : {}),
+    ...(line.ownedEnd !== undefined ? { ownedEnd: line.ownedEnd } : {}),
+  };
 }

@@ -1,5 +1,5 @@
 /** Plain-text formats read line by line: txt, log, md, json, xml, yaml, ini and kin. `where: { line }`. */
-import { decodeLines } from './decode.js';
+import { decodeLines, pieceBounds } from './decode.js';
 import type { Extracted, Extractor, ItemContent } from './types.js';
 
 /** The tail of the previous line: a label such as `BSN:` often sits on the line before its value. */
@@ -14,7 +14,7 @@ export async function* extractLines(content: ItemContent): AsyncGenerator<Extrac
           text: line.text,
           where: { line: line.number },
           context: previous,
-          ...(line.ownedEnd !== undefined ? { ownedEnd: line.ownedEnd } : {}),
+          ...pieceBounds(line),
         },
       };
       previous = line.text.slice(-CONTEXT_CHARS);
