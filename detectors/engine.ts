@@ -71,10 +71,12 @@ export function createEngine(detectors: readonly Detector[], hasher: Hasher, opt
     const d = c.detector;
     const out: Candidate[] = [];
     for (const p of d.patterns ?? []) {
-      p.regex.lastIndex = 0;
-      for (const m of text.matchAll(p.regex)) {
-        const start = m.index ?? 0;
-        out.push({ start, end: start + m[0].length, score: p.score, pattern: p.name });
+      // exec on the shared regex, not matchAll, which clones the regex on every call.
+      const re = p.regex;
+      re.lastIndex = 0;
+      for (let m = re.exec(text); m !== null; m = re.exec(text)) {
+        if (m[0].length === 0) re.lastIndex++;
+        else out.push({ start: m.index, end: m.index + m[0].length, score: p.score, pattern: p.name });
       }
     }
     if (d.find) for (const cand of d.find(text)) out.push(cand);

@@ -17,6 +17,8 @@ function parse(raw: string) {
   const compact = raw.replace(/\(0\)/, '').replace(/[^\d+]/g, '');
   const international = compact.startsWith('+') ? compact : compact.startsWith('00') ? `+${compact.slice(2)}` : undefined;
   if (!international && !compact.startsWith('0')) return undefined;
+  // Dutch numbers have ten digits, except 0800/090x service numbers: skip the parser for dates and amounts.
+  if (!international && digits.length !== 10 && !/^0(800|90[069])/.test(digits)) return undefined;
   const number = parsePhoneNumberFromString(international ?? compact, DEFAULT_COUNTRY);
   return number?.isValid() ? number : undefined;
 }
@@ -27,10 +29,11 @@ export const phoneDetector = {
   description: 'Telephone numbers: Dutch without country code, any country with +CC or 00CC; validated per numbering plan.',
   requires: /\d{2}/,
   *find(text: string): Iterable<Candidate> {
-    for (const m of text.matchAll(CANDIDATE)) {
+    CANDIDATE.lastIndex = 0;
+    for (let m = CANDIDATE.exec(text); m !== null; m = CANDIDATE.exec(text)) {
       const raw = m[0].replace(/[\s\-./]+$/, '');
       if (!parse(raw)) continue;
-      const start = m.index ?? 0;
+      const start = m.index;
       yield { start, end: start + raw.length, score: 0.6, pattern: raw.startsWith('+') || raw.startsWith('00') ? 'international' : 'national' };
     }
   },

@@ -1,0 +1,17 @@
+/** Child process of the benchmark: one scan, then its figures as JSON (peak RSS covers all worker threads). */
+import { scan } from '../scanner/pipeline.js';
+
+const [root, workers] = process.argv.slice(2);
+const started = process.hrtime.bigint();
+const report = await scan({ roots: [root as string], workers: Number(workers), keyFile: process.env.INZAGE_KEY_FILE });
+const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+process.stdout.write(
+  JSON.stringify({
+    seconds,
+    items: report.stats.items,
+    bytes: report.stats.bytes,
+    findings: report.stats.findings,
+    errors: report.stats.errors,
+    peakRssMb: process.resourceUsage().maxRSS / 1024,
+  }),
+);
