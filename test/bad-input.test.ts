@@ -35,7 +35,10 @@ beforeAll(async () => {
   await symlink('..', join(share, 'loop', 'back-to-top'));
   await symlink('does-not-exist.txt', join(share, 'dangling-link'));
   execFileSync('mkfifo', [join(share, 'pipe.fifo')]);
-  await writeFile(Buffer.concat([Buffer.from(`${share}/`), Buffer.from([0x6e, 0x61, 0x61, 0x6d, 0xff, 0xfe, 0x2e, 0x74, 0x78, 0x74])]), 'Mail: broken.name@example.nl');
+  await writeFile(
+    Buffer.concat([Buffer.from(`${share}/`), Buffer.from([0x6e, 0x61, 0x61, 0x6d, 0xff, 0xfe, 0x2e, 0x74, 0x78, 0x74])]),
+    'Mail: broken.name@example.nl',
+  );
   await writeFile(join(share, 'empty.txt'), '');
   const random = seededRandom(7);
   const garbage = Buffer.alloc(64 * 1024);
@@ -128,6 +131,13 @@ describe('a share full of odd files', () => {
   it('counts errors and skipped items in the stats', () => {
     expect(report.stats.errors).toBe(4);
     expect(report.stats.skipped).toBe(3);
-    expect(report.stats.byErrorCode).toMatchObject({ 'permission-denied': 2, 'symlink-loop': 1, 'not-found': 1, empty: 1, 'not-regular-file': 1, 'unsupported-format': 1 });
+    expect(report.stats.byErrorCode).toMatchObject({
+      'permission-denied': 2,
+      'symlink-loop': 1,
+      'not-found': 1,
+      empty: 1,
+      'not-regular-file': 1,
+      'unsupported-format': 1,
+    });
   });
 });

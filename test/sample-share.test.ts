@@ -44,7 +44,10 @@ describe('scanning the sample share', () => {
     for (const want of expected) {
       const item = report.items.find((i) => i.path === want.path);
       expect(item?.error, want.path).toBeNull();
-      const got = (item?.findings ?? []).filter((f) => checked.has(f.type)).map(findingKey).sort();
+      const got = (item?.findings ?? [])
+        .filter((f) => checked.has(f.type))
+        .map(findingKey)
+        .sort();
       expect(got, want.path).toEqual(want.findings.map(findingKey).sort());
     }
   });

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { createEngine } from '../../detectors/engine.js';
 import { coreDetectors } from '../../detectors/registry.js';
 import { memoryContent } from '../content.js';
-import { extractDelimited, splitCells, sniffDelimiter } from './csv.js';
+import { extractDelimited, sniffDelimiter, splitCells } from './csv.js';
 import { decodeLines, looksLikeText, sniffEncoding } from './decode.js';
 import { extractHtml } from './html.js';
 import { extractLines } from './text.js';
@@ -53,7 +53,10 @@ describe('decoding', () => {
       for await (const part of extractLines(memoryContent(bytes(text), 'x.log'))) {
         if ('segment' in part) found.push(...engine.detect(part.segment));
       }
-      expect(found.map((f) => f.masked), `offset ${offset}`).toEqual(['c***@example.nl']);
+      expect(
+        found.map((f) => f.masked),
+        `offset ${offset}`,
+      ).toEqual(['c***@example.nl']);
     }
   });
 
@@ -94,7 +97,8 @@ describe('csv extractor', () => {
 
 describe('html extractor', () => {
   it('keeps visible text by source line, drops scripts and styles, joins inline elements', async () => {
-    const html = '<html><head><title>t</title><script>var a="x@example.nl"</script></head>\n<body><p>IBAN NL<b>91</b> ABNA</p>\n<style>p{}</style><td>BSN</td><td>111222333</td>\n<p>caf&eacute;</p></body></html>';
+    const html =
+      '<html><head><title>t</title><script>var a="x@example.nl"</script></head>\n<body><p>IBAN NL<b>91</b> ABNA</p>\n<style>p{}</style><td>BSN</td><td>111222333</td>\n<p>caf&eacute;</p></body></html>';
     const segs = segments(await collect(extractHtml(memoryContent(bytes(html), 'a.html'))));
     expect(segs.map((s) => [s.where.line, s.text])).toEqual([
       [2, 'IBAN NL91 ABNA'],
