@@ -6,6 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import { availableParallelism } from 'node:os';
 import { basename } from 'node:path';
+import pLimit, { type LimitFunction } from 'p-limit';
 import { Piscina } from 'piscina';
 import { DEFAULT_MIN_CONFIDENCE } from '../detectors/engine.js';
 import { posixAccess } from './access/posix.js';
@@ -71,6 +72,9 @@ export async function scan(options: ScanOptions, events: ScanEvents = {}): Promi
     resourceLimits: { maxOldGenerationSizeMb: options.workerMemoryMb ?? DEFAULT_WORKER_MEMORY_MB },
   });
   const timeoutMs = options.itemTimeoutMs ?? DEFAULT_ITEM_TIMEOUT_MS;
+  // One task per worker at a time, so an item's time limit runs from when a worker takes it up,
+  // not from when it was queued behind a slow one.
+  const workerSlots = pLimit(workers);
   const items: ReportItem[] = [];
   const record = (item: ReportItem) => {
     items.push(item);
@@ -91,7 +95,7 @@ export async function scan(options: ScanOptions, events: ScanEvents = {}): Promi
         record(toReportItem(item, { kind: item.kind, findings: [], error: item.error ?? null }));
         continue;
       }
-      const task = processFile(pool, item, timeoutMs).then((results) => {
+      const task = processFile(pool, workerSlots, item, timeoutMs).then((results) => {
         for (const result of results) record(toReportItem(item, result));
       });
       inFlight.add(task);
@@ -108,10 +112,10 @@ export async function scan(options: ScanOptions, events: ScanEvents = {}): Promi
   return buildReport(items, options.roots, startedAt, finishedAt, minConfidence);
 }
 
-async function processFile(pool: Piscina<WorkerTask, ExtractedItem[]>, item: SourceItem, timeoutMs: number): Promise<ExtractedItem[]> {
+async function processFile(pool: Piscina<WorkerTask, ExtractedItem[]>, slots: LimitFunction, item: SourceItem, timeoutMs: number): Promise<ExtractedItem[]> {
   const task: WorkerTask = { location: item.location as Buffer, name: basename(item.path) || 'file', size: item.size };
   try {
-    const results = await pool.run(task, { signal: AbortSignal.timeout(timeoutMs) });
+    const results = await slots(() => pool.run(task, { signal: AbortSignal.timeout(timeoutMs) }));
     return results.length > 0 ? results : [{ kind: item.kind, findings: [], error: itemError('internal', 'the worker returned nothing for this item') }];
   } catch (err) {
     return [{ kind: item.kind, findings: [], error: workerFailure(err, timeoutMs) }];
