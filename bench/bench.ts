@@ -22,7 +22,8 @@ try {
   const counts = [...new Set([1, availableParallelism()])];
   for (const workers of counts) {
     const out = execFileSync(process.execPath, [join(import.meta.dirname, 'run-scan.js'), share, String(workers)], {
-      env: { ...process.env, INZAGE_KEY_FILE: join(dir, 'key') },
+      // A fresh state per run, so each one reads every file.
+      env: { ...process.env, INZAGE_STATE_DIR: join(dir, `state-${workers}`) },
       encoding: 'utf8',
       maxBuffer: 1 << 20,
     });
