@@ -12,6 +12,8 @@ process.stdout.write(
     bytes: report.stats.bytes,
     findings: report.stats.findings,
     errors: report.stats.errors,
+    read: report.stats.read,
+    reused: report.stats.reused,
     peakRssMb: process.resourceUsage().maxRSS / 1024,
   }),
 );
