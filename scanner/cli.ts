@@ -6,7 +6,7 @@ import { existsSync } from 'node:fs';
 import { chmod, mkdir, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
-import { reporterFor, reporters } from '../reporters/index.js';
+import { reporterFor, reporters, reportFiles } from '../reporters/index.js';
 import { InzageError } from './errors.js';
 import type { ReportItem } from './model.js';
 import { DEFAULT_ITEM_TIMEOUT_MS, DEFAULT_MAX_FILE_SIZE, DEFAULT_WORKER_MEMORY_MB, scan } from './pipeline.js';
@@ -23,6 +23,12 @@ const confidence = (value: string) => {
   const n = Number(value);
   if (!(n >= 0 && n <= 1)) throw new InvalidArgumentError('must be a number from 0 to 1');
   return n;
+};
+const csvDelimiter = (value: string): ',' | ';' => {
+  const named: Record<string, ',' | ';'> = { ';': ';', ',': ',', semicolon: ';', comma: ',' };
+  const d = named[value.trim().toLowerCase()];
+  if (!d) throw new InvalidArgumentError('must be ";" or "," (or semicolon, comma)');
+  return d;
 };
 const size = (value: string) => {
   try {
@@ -45,6 +51,7 @@ interface ScanFlags {
   timeout: number;
   workerMemory: number;
   progress: boolean;
+  csvDelimiter: ',' | ';';
 }
 
 export function buildProgram(): Command {
@@ -77,6 +84,7 @@ export function buildProgram(): Command {
       new Option('--worker-memory <mb>', 'heap limit per worker thread in MB').argParser(positiveInt('--worker-memory')).default(DEFAULT_WORKER_MEMORY_MB),
     )
     .option('--no-progress', 'no progress line on stderr')
+    .option('--csv-delimiter <char>', 'field separator of the csv and register formats: ";" (Excel in Dutch and most EU locales) or ","', csvDelimiter, ';')
     .action(async (paths: string[], flags: ScanFlags) => {
       await runScan(paths, flags);
     });
@@ -119,10 +127,12 @@ async function runScan(paths: string[], flags: ScanFlags): Promise<void> {
   for (const format of formats) {
     const reporter = reporterFor(format);
     if (!reporter) continue;
-    const file = join(out, reporter.fileName);
-    await writeFile(file, reporter.render(report), { mode: 0o640 });
-    await chmod(file, 0o640);
-    written.push(file);
+    for (const { fileName, content } of reportFiles(reporter, report, { csvDelimiter: flags.csvDelimiter })) {
+      const file = join(out, fileName);
+      await writeFile(file, content, { mode: 0o640 });
+      await chmod(file, 0o640);
+      written.push(file);
+    }
   }
   const s = report.stats;
   process.stdout.write(

@@ -1,0 +1,90 @@
+/**
+ * The HTML reporter: one self-contained page for the privacy officer. The page's CSS and script
+ * are files beside this module (reporters/html/), inlined here; the report data travels as JSON
+ * in a non-executing <script type="application/json">. A Content-Security-Policy allows only the
+ * inline script and style whose hashes it names, and nothing remote, so a scanned file name can
+ * neither run code nor make the page load anything.
+ */
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import type { Report, ReportItem } from '../scanner/model.js';
+
+/** The page script, in load order: each module may use what the earlier ones declare. */
+const SCRIPT_MODULES = ['dom.js', 'i18n.js', 'model.js', 'charts.js', 'overview.js', 'explorer.js', 'main.js'];
+
+let assets: { css: string; script: string } | undefined;
+
+/** Reads the assets once; they sit beside this file in the source tree and in dist/ (the build copies them). */
+function pageAssets(): { css: string; script: string } {
+  if (!assets) {
+    const read = (name: string) => readFileSync(new URL(`./html/${name}`, import.meta.url), 'utf8');
+    const body = SCRIPT_MODULES.map((m) => `// ${m}\n${stripModuleSyntax(read(m))}`).join('\n');
+    assets = { css: read('page.css'), script: `(() => {\n'use strict';\n${body}\n})();\n` };
+  }
+  return assets;
+}
+
+/**
+ * The page modules are written as ES modules so the linter sees their imports; in the page they
+ * share one function scope, so import lines go and `export` keywords drop off.
+ */
+export function stripModuleSyntax(source: string): string {
+  return source.replace(/^import\s[^;]*;\s*$/gm, '').replace(/^export (?=(async )?function |const |let |class )/gm, '');
+}
+
+/**
+ * JSON that is safe inside a <script> element: `<` can never start `</script>` or `<!--`, and
+ * U+2028/U+2029 are escaped so older parsers don't see a line break. JSON.parse reads it back unchanged.
+ */
+export function scriptSafeJson(value: unknown): string {
+  return JSON.stringify(value)
+    .replace(/</g, '\\u003c')
+    .replace(/>/g, '\\u003e')
+    .replace(/&/g, '\\u0026')
+    .replace(/\u2028/g, '\\u2028')
+    .replace(/\u2029/g, '\\u2029');
+}
+
+const sha256 = (text: string) => `'sha256-${createHash('sha256').update(text, 'utf8').digest('base64')}'`;
+
+/**
+ * The page needs no keyed hash in full: 16 hex digits still tell whether two findings hold the same
+ * value, and 100,000 items carry a third less weight.
+ */
+function pageItem(item: ReportItem): ReportItem {
+  return { ...item, findings: item.findings.map((f) => ({ ...f, hash: f.hash.slice(0, 16) })) };
+}
+
+export function renderHtml(report: Report): string {
+  const { css, script } = pageAssets();
+  const data = { ...report, items: report.items.map(pageItem) };
+  const csp = [
+    "default-src 'none'",
+    `script-src ${sha256(script)}`,
+    `style-src ${sha256(css)}`,
+    'img-src data:',
+    "base-uri 'none'",
+    "form-action 'none'",
+    "frame-src 'none'",
+  ].join('; ');
+  // Only our own constants go into the markup; everything from the scan goes through the JSON.
+  return `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta http-equiv="Content-Security-Policy" content="${csp}">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="referrer" content="no-referrer">
+<meta name="generator" content="inzage ${report.tool.version.replace(/[^\w.+-]/g, '')}">
+<title>Inzage report</title>
+<style>${css}</style>
+</head>
+<body>
+<noscript>This report needs JavaScript. The same data is in report.json.</noscript>
+<div id="app"></div>
+<script type="application/json" id="inzage-data">${scriptSafeJson(data)}</script>
+<script>${script}</script>
+</body>
+</html>
+`;
+}
