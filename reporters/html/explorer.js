@@ -373,6 +373,8 @@ export function mountExplorer(root, data, state, onState) {
   const update = (patch, options = {}) => {
     Object.assign(state, patch);
     render(options);
+    // The item view opens below the table: bring it into sight.
+    if (patch.selected !== undefined && patch.selected !== null) document.getElementById('item-view')?.scrollIntoView({ block: 'nearest' });
     onState?.(state);
   };
   const render = (options = {}) => {

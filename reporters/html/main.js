@@ -115,7 +115,10 @@ function start() {
     const main = h('main', { id: 'main', class: `view-${view}` });
     clear(app).append(header(), main);
     if (view === 'overview') main.append(renderOverview(data, actions));
-    else mountExplorer(main, data, explorerState);
+    else {
+      mountExplorer(main, data, explorerState);
+      if (explorerState.selected !== null) document.getElementById('item-view')?.scrollIntoView({ block: 'nearest' });
+    }
     document.body.dataset.ready = view;
   }
 
