@@ -57,11 +57,11 @@ async function openReport(page: Page, file: string): Promise<{ dialogs: string[]
   page.on('request', (r) => seen.requests.push(r.url()));
   page.on('pageerror', (e) => seen.errors.push(e.message));
   // Record CSP violations from the very start: one would mean our own script or style was blocked, or something tried to load.
-  await page.addInitScript(() => {
-    const w = window as unknown as { __violations: string[] };
-    w.__violations = [];
-    document.addEventListener('securitypolicyviolation', (e) => w.__violations.push(`${e.violatedDirective} ${e.blockedURI}`));
-  });
+  // (Page code is passed as strings: this project's TypeScript has no DOM types.)
+  await page.addInitScript(`
+    window.__violations = [];
+    document.addEventListener('securitypolicyviolation', (e) => window.__violations.push(e.violatedDirective + ' ' + e.blockedURI));
+  `);
   await page.goto(pathToFileURL(file).href);
   await page.waitForSelector('body[data-ready]');
   return seen;
@@ -108,13 +108,13 @@ describe('HTML report in Chromium', () => {
     expect(seen.dialogs).toEqual([]);
     expect(seen.errors).toEqual([]);
     expect(seen.requests).toEqual([pathToFileURL(htmlFile).href]);
-    expect(await page.evaluate(() => (window as unknown as { __violations: string[] }).__violations)).toEqual([]);
+    expect(await page.evaluate('window.__violations')).toEqual([]);
     // Nothing from the data became markup: no <img>, no event-handler attribute, one executable script.
-    const markup = await page.evaluate(() => ({
+    const markup = await page.evaluate(`({
       img: document.querySelectorAll('img').length,
       handlers: [...document.querySelectorAll('*')].filter((el) => [...el.attributes].some((a) => a.name.startsWith('on'))).length,
       scripts: [...document.querySelectorAll('script')].filter((s) => s.type !== 'application/json').length,
-    }));
+    })`);
     expect(markup).toEqual({ img: 0, handlers: 0, scripts: 1 });
     await page.close();
   });
@@ -225,7 +225,7 @@ describe('HTML report in Chromium', () => {
     await expect(page.locator('#item-view code.masked').textContent()).resolves.toBe('</script><script>alert(6)</script>');
     expect(seen.dialogs).toEqual([]);
     expect(seen.errors).toEqual([]);
-    expect(await page.evaluate(() => (window as unknown as { __violations: string[] }).__violations)).toEqual([]);
+    expect(await page.evaluate('window.__violations')).toEqual([]);
     await page.close();
   });
 });
