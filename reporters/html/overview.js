@@ -64,6 +64,38 @@ function itemTable(rows, actions, extra) {
   ];
 }
 
+/** Unread items have no findings or risk to show; what matters is why they were not read. */
+function unscannableTable(rows, actions) {
+  if (rows.length === 0) return h('p', { class: 'muted' }, t('noneFound'));
+  const shown = rows.slice(0, LIST_LIMIT);
+  return [
+    h(
+      'table',
+      { class: 'list' },
+      h('thead', null, h('tr', null, h('th', null, t('error')), h('th', null, t('item')), h('th', null, t('reasons')), h('th', { class: 'num' }, t('size')))),
+      h(
+        'tbody',
+        null,
+        shown.map((r) =>
+          h(
+            'tr',
+            null,
+            h('td', null, h('span', { class: 'badge error' }, r.error.code)),
+            h(
+              'td',
+              { class: 'path' },
+              opener(r.name, () => actions.openItem(r.index)),
+            ),
+            h('td', null, r.error.message),
+            h('td', { class: 'num' }, bytes(r.size)),
+          ),
+        ),
+      ),
+    ),
+    rows.length > shown.length ? h('p', { class: 'muted' }, t('andMore', { n: num(rows.length - shown.length) })) : null,
+  ];
+}
+
 function folderTable(folders, actions) {
   if (folders.length === 0) return h('p', { class: 'muted' }, t('noneFound'));
   return h(
@@ -139,13 +171,6 @@ export function renderOverview(data, actions) {
       itemTable(data.broad, actions, { head: h('th', null, t('reasons')), cell: (r) => h('td', null, (r.item.access?.reasons ?? []).join(', ')) }),
     ),
     section(t('retentionList'), itemTable(data.retention, actions, { head: h('th', null, t('modified')), cell: (r) => h('td', null, date(r.item.modified)) })),
-    section(
-      t('unscannableList'),
-      h('p', { class: 'muted' }, t('unscannableHint')),
-      itemTable(data.unscannable, actions, {
-        head: h('th', null, t('error')),
-        cell: (r) => h('td', null, h('code', null, r.error.code), ' ', r.error.message),
-      }),
-    ),
+    section(t('unscannableList'), h('p', { class: 'muted' }, t('unscannableHint')), unscannableTable(data.unscannable, actions)),
   );
 }
