@@ -191,7 +191,11 @@ describe('HTML report in Chromium', () => {
     await page.close();
   });
 
-  it('keeps mailbox trees apart and renders `</script>` in data as text', async () => {
+  it('keeps mailbox trees apart, shows scan-state fields, and renders `</script>` in data as text', async () => {
+    // Fields the scan state adds to findings and the report (change, triage status, suppression); spread in,
+    // so this compiles whether or not the Report type has them yet.
+    const stateFields = { change: 'new', status: 'accepted', suppressed: '<b>test</b> data' };
+    const changes = { changes: { since: { scanId: 'previous' }, new: 2, resolved: 1, unchanged: 0, resolvedFindings: [] } };
     const item = (path: string, entry?: string): ReportItem => ({
       path,
       ...(entry ? { entry } : {}),
@@ -200,13 +204,22 @@ describe('HTML report in Chromium', () => {
       size: 10,
       modified: '2026-01-02T03:04:05Z',
       findings: [
-        { type: 'email', category: 'contact', confidence: 0.9, masked: '</script><script>alert(6)</script>', hash: 'ab'.repeat(32), where: { part: 'body' } },
+        {
+          type: 'email',
+          category: 'contact',
+          confidence: 0.9,
+          masked: '</script><script>alert(6)</script>',
+          hash: 'ab'.repeat(32),
+          where: { part: 'body' },
+          ...stateFields,
+        },
       ],
       risk: { score: 40, level: 'medium', reasons: ['bewaartermijn verstreken (test)'] },
       error: { code: 'corrupt', message: '</script><img src=x onerror=alert(7)>' },
     });
     const synthetic: Report = {
       ...report,
+      ...changes,
       items: [item('mailbox/jan@example.nl/Inbox/</script><script>alert(8)</script>-1'), item('mailbox/jan@example.nl/Inbox/subject-2', '<!--<script>.pdf')],
     };
     const file = join(work, 'synthetic.html');
@@ -219,10 +232,17 @@ describe('HTML report in Chromium', () => {
         .locator('tbody tr')
         .count(),
     ).resolves.toBe(2);
+    await expect(page.locator('.card', { hasText: 'New since last scan' }).textContent()).resolves.toBe('2New since last scan');
     await page.click('#tab-explorer');
     await expect(page.locator('nav.tree h2').allTextContents()).resolves.toEqual(['Folders', 'Mailboxes']);
     await page.click('#items tbody tr:first-child');
     await expect(page.locator('#item-view code.masked').textContent()).resolves.toBe('</script><script>alert(6)</script>');
+    await expect(page.locator('#item-view .badge.new').textContent()).resolves.toBe('new');
+    await expect(page.locator('#item-view').getByText('suppressed: <b>test</b> data').count()).resolves.toBe(1);
+    await page.selectOption('#lang', 'nl');
+    await expect(page.locator('#item-view').getByText('geaccepteerd', { exact: true }).count()).resolves.toBe(1);
+    await page.selectOption('select[data-filter="Items"]', 'new');
+    await expect(page.textContent('.pager .status')).resolves.toBe('1–2 van 2 items');
     expect(seen.dialogs).toEqual([]);
     expect(seen.errors).toEqual([]);
     expect(await page.evaluate('window.__violations')).toEqual([]);

@@ -1,7 +1,7 @@
 // The explorer: folder and mailbox trees, a filterable, sortable item table that pages through
 // any number of items (only one page is ever in the DOM), and the view of one item.
 import { clear, h } from './dom.js';
-import { bytes, categoryName, dateTime, levelName, num, pct, t, whereText } from './i18n.js';
+import { bytes, categoryName, dateTime, levelName, num, pct, t, triageName, whereText } from './i18n.js';
 import { itemsWithValue, LEVELS, searchText } from './model.js';
 import { levelBadge } from './overview.js';
 
@@ -43,6 +43,7 @@ function matches(row, state, q) {
   if (state.status === 'findings' && row.findings === 0) return false;
   if (state.status === 'none' && (row.findings > 0 || row.error)) return false;
   if (state.status === 'error' && !row.error) return false;
+  if (state.status === 'new' && !row.hasNew) return false;
   if (state.folder !== null && state.folder !== '' && row.folder !== state.folder && !row.folder.startsWith(`${state.folder}/`)) return false;
   if (q && !searchText(row).includes(q)) return false;
   return true;
@@ -176,6 +177,7 @@ function renderFilters(data, state, update) {
         ['findings', t('statusFindings')],
         ['none', t('statusNone')],
         ['error', t('statusError')],
+        ...(data.report.changes ? [['new', t('statusNew')]] : []),
       ],
       (v) => update({ status: v, page: 0 }),
     ),
@@ -276,10 +278,20 @@ function facts(pairs) {
   );
 }
 
+/** What the scan state says of a finding: new since the last scan, triage status, suppression. */
+function findingStatus(f) {
+  return [
+    f.change === 'new' ? h('span', { class: 'badge new' }, t('isNew')) : null,
+    f.status && f.status !== 'open' ? h('span', { class: 'badge' }, triageName(f.status)) : null,
+    f.suppressed ? h('div', { class: 'muted' }, t('suppressed', { v: f.suppressed })) : null,
+  ];
+}
+
 export function renderItem(data, index, update) {
   const item = data.rows[index].item;
   const access = item.access;
   const findings = item.findings ?? [];
+  const withStatus = findings.some((f) => f.change === 'new' || (f.status && f.status !== 'open') || f.suppressed);
   return h(
     'aside',
     { class: 'detail', id: 'item-view', 'aria-label': t('item') },
@@ -312,6 +324,7 @@ export function renderItem(data, index, update) {
               h('th', null, t('where')),
               h('th', { class: 'num' }, t('confidence')),
               h('th', null, t('basis')),
+              withStatus ? h('th', null, t('findingStatus')) : null,
             ),
           ),
           h(
@@ -333,6 +346,7 @@ export function renderItem(data, index, update) {
                 h('td', { class: 'where' }, whereText(f.where)),
                 h('td', { class: 'num' }, pct(f.confidence)),
                 h('td', null, (f.basis ?? []).join(', ')),
+                withStatus ? h('td', null, findingStatus(f)) : null,
               );
             }),
           ),

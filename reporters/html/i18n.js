@@ -86,6 +86,13 @@ const TEXTS = {
     noFindings: 'No personal data found.',
     noAccess: 'No access information.',
     itemsInFolder: '{n} items, {f} with personal data',
+    newFindings: 'New since last scan',
+    resolvedFindings: 'Resolved since last scan',
+    statusNew: 'With new findings',
+    findingStatus: 'Status',
+    isNew: 'new',
+    suppressed: 'suppressed: {v}',
+    triage: { open: 'open', 'false-positive': 'false positive', accepted: 'accepted', 'to-remediate': 'to remediate' },
     level: { none: 'none', low: 'low', medium: 'medium', high: 'high', critical: 'critical' },
     cat: {
       contact: 'Contact details',
@@ -181,6 +188,13 @@ const TEXTS = {
     noFindings: 'Geen persoonsgegevens gevonden.',
     noAccess: 'Geen toegangsinformatie.',
     itemsInFolder: '{n} items, {f} met persoonsgegevens',
+    newFindings: 'Nieuw sinds vorige scan',
+    resolvedFindings: 'Opgelost sinds vorige scan',
+    statusNew: 'Met nieuwe vondsten',
+    findingStatus: 'Status',
+    isNew: 'nieuw',
+    suppressed: 'onderdrukt: {v}',
+    triage: { open: 'open', 'false-positive': 'vals positief', accepted: 'geaccepteerd', 'to-remediate': 'op te lossen' },
     level: { none: 'geen', low: 'laag', medium: 'middel', high: 'hoog', critical: 'kritiek' },
     cat: {
       contact: 'Contactgegevens',
@@ -227,6 +241,11 @@ export function t(key, params) {
   const text = TEXTS[lang][key] ?? TEXTS.en[key] ?? key;
   if (!params) return text;
   return text.replace(/\{(\w+)\}/g, (m, name) => (name in params ? String(params[name]) : m));
+}
+
+/** A finding's triage status (set with `inzage triage`), translated. */
+export function triageName(status) {
+  return TEXTS[lang].triage[status] ?? status;
 }
 
 export function levelName(level) {

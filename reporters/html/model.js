@@ -41,6 +41,7 @@ function toRow(item, index) {
     types: unique(findings.map((f) => f.type)),
     categories: unique(findings.map((f) => f.category)),
     findings: findings.length,
+    hasNew: findings.some((f) => f.change === 'new'),
     score: item.risk?.score ?? 0,
     rank: Math.max(0, LEVELS.indexOf(level)),
     level,

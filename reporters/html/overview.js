@@ -156,6 +156,8 @@ export function renderOverview(data, actions) {
       card(t('broadWithFindings'), num(data.broad.length), data.broad.length > 0 ? 'warn' : ''),
       card(t('unscannable'), num(data.unscannable.length), data.unscannable.length > 0 ? 'warn' : ''),
       card(t('bytes'), bytes(stats.bytes)),
+      report.changes?.since ? card(t('newFindings'), num(report.changes.new ?? 0), report.changes.new > 0 ? 'warn' : '') : null,
+      report.changes?.since ? card(t('resolvedFindings'), num(report.changes.resolved ?? 0)) : null,
     ),
     h(
       'div',
