@@ -92,7 +92,11 @@ export function syntheticReport(count: number): Report {
   const withFindings = items.filter((i) => i.findings.length > 0);
   const byType: Record<string, number> = {};
   for (const f of withFindings.flatMap((i) => i.findings)) byType[f.type] = (byType[f.type] ?? 0) + 1;
+  // Fields the scan state adds to the contract; spread in, so this fits the Report type before and after.
+  const stateStats = { suppressed: 0, read: items.length, reused: 0 };
+  const stateFields = { changes: { since: null, new: 0, resolved: 0, unchanged: 0, resolvedFindings: [] } };
   return {
+    ...stateFields,
     schema: 'inzage.report/v1',
     tool: { name: 'inzage', version: 'bench' },
     scan: { id: 'bench', startedAt: '2026-01-01T00:00:00Z', finishedAt: '2026-01-01T01:00:00Z', roots: ['/srv/share'], minConfidence: 0.5 },
@@ -106,6 +110,7 @@ export function syntheticReport(count: number): Report {
       durationMs: 3_600_000,
       byType,
       byErrorCode: {},
+      ...stateStats,
     },
     items,
   };

@@ -32,12 +32,28 @@ const iban = {
 };
 const health = { type: 'special-health', category: 'special' as const, confidence: 0.8, masked: 'diagnose: ***', hash: 'b'.repeat(64), where: { line: 3 } };
 
+/** Fields the scan state adds to the contract; spread in, so the object fits the Report type before and after. */
+const STATE_STATS = { suppressed: 0, read: 0, reused: 0 };
+const STATE_FIELDS = { changes: { since: null, new: 0, resolved: 0, unchanged: 0, resolvedFindings: [] } };
+
 function report(items: ReportItem[]): Report {
   return {
+    ...STATE_FIELDS,
     schema: 'inzage.report/v1',
     tool: { name: 'inzage', version: '0.1.0' },
     scan: { id: 'test', startedAt: '2024-03-02T00:00:00.000Z', finishedAt: '2024-03-02T00:01:00.000Z', roots: ['/share'], minConfidence: 0.5 },
-    stats: { items: items.length, itemsWithFindings: 0, findings: 0, bytes: 0, errors: 0, skipped: 0, durationMs: 1, byType: {}, byErrorCode: {} },
+    stats: {
+      items: items.length,
+      itemsWithFindings: 0,
+      findings: 0,
+      bytes: 0,
+      errors: 0,
+      skipped: 0,
+      durationMs: 1,
+      byType: {},
+      byErrorCode: {},
+      ...STATE_STATS,
+    },
     items,
   };
 }

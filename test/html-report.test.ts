@@ -194,7 +194,7 @@ describe('HTML report in Chromium', () => {
   it('keeps mailbox trees apart, shows scan-state fields, and renders `</script>` in data as text', async () => {
     // Fields the scan state adds to findings and the report (change, triage status, suppression); spread in,
     // so this compiles whether or not the Report type has them yet.
-    const stateFields = { change: 'new', status: 'accepted', suppressed: '<b>test</b> data' };
+    const stateFields = { change: 'new', status: 'accepted', suppressed: '<b>test</b> data' } as const;
     const changes = { changes: { since: { scanId: 'previous' }, new: 2, resolved: 1, unchanged: 0, resolvedFindings: [] } };
     const item = (path: string, entry?: string): ReportItem => ({
       path,
