@@ -151,8 +151,10 @@ async function main(): Promise<void> {
     const timing = (await page.evaluate(`({
       fcp: performance.getEntriesByName('first-contentful-paint')[0]?.startTime ?? null,
       ready: window.__readyAt,
+      marks: Object.fromEntries(performance.getEntriesByType('mark').map((m) => [m.name, m.startTime])),
       heapMb: performance.memory ? performance.memory.usedJSHeapSize / 1048576 : null,
-    })`)) as { fcp: number | null; ready: number; heapMb: number | null };
+    })`)) as { fcp: number | null; ready: number; heapMb: number | null; marks: Record<string, number> };
+    const mark = (name: string) => timing.marks[`inzage:${name}`] ?? Number.NaN;
     const explorer = (await page.evaluate(`(${APPLY})(['#tab-explorer', '', 'click'])`)) as [number, number, string];
     const byType = (await page.evaluate(`(${APPLY})(['select[data-filter="Type"]', 'iban', 'change'])`)) as [number, number, string];
     const text = (await page.evaluate(`(${APPLY})(['#search', 'finance/2019', 'input'])`)) as [number, number, string];
@@ -160,6 +162,7 @@ async function main(): Promise<void> {
     const ms = (n: number | null) => (n === null ? 'n/a' : `${Math.round(n)} ms`);
     const lines = [
       `items: ${count.toLocaleString('en')}, report.html: ${(html.length / 1048576).toFixed(1)} MB, rendered in ${ms(renderMs)} (node)`,
+      `page script starts ${ms(mark('start'))}; JSON parsed ${ms(mark('parsed') - mark('start'))}; items prepared ${ms(mark('prepared') - mark('parsed'))}; overview drawn ${ms(timing.ready - mark('prepared'))}`,
       `first contentful paint: ${ms(timing.fcp)}; page ready (overview drawn): ${ms(timing.ready)}; JS heap ${timing.heapMb?.toFixed(0) ?? 'n/a'} MB`,
       `open explorer (first sort of all items): ${ms(explorer[0])}, painted ${ms(explorer[1])}`,
       `filter type=iban: ${ms(byType[0])}, painted ${ms(byType[1])} → ${byType[2]}`,

@@ -47,17 +47,51 @@ export function scriptSafeJson(value: unknown): string {
 
 const sha256 = (text: string) => `'sha256-${createHash('sha256').update(text, 'utf8').digest('base64')}'`;
 
+/** An item as embedded: access and the uri's prefix may be replaced by an index into shared tables. */
+type PageItem = Omit<ReportItem, 'access' | 'uri'> & { access?: ReportItem['access']; uri?: string; a?: number; u?: number };
+
+export interface PageData extends Omit<Report, 'items'> {
+  items: PageItem[];
+  /** Tables the page's hydrate() resolves `a` and `u` against. */
+  tables: { access: NonNullable<ReportItem['access']>[]; uriPrefix: string[] };
+}
+
 /**
- * The page needs no keyed hash in full: 16 hex digits still tell whether two findings hold the same
- * value, and 100,000 items carry a third less weight.
+ * The report as the page gets it, made smaller where that is free: the size of the page is what
+ * the browser parses before the first paint. Items of one folder mostly share their access, so
+ * equal access objects are stored once; a uri that ends in the item's path keeps only its prefix,
+ * also stored once. The keyed hash shrinks to 16 hex digits: still enough to tell whether two
+ * findings hold the same value. The page restores the items before anything else reads them.
  */
-function pageItem(item: ReportItem): ReportItem {
-  return { ...item, findings: item.findings.map((f) => ({ ...f, hash: f.hash.slice(0, 16) })) };
+export function pageData(report: Report): PageData {
+  const access: NonNullable<ReportItem['access']>[] = [];
+  const accessIndex = new Map<string, number>();
+  const uriPrefix: string[] = [];
+  const prefixIndex = new Map<string, number>();
+  const intern = <T>(table: T[], index: Map<string, number>, key: string, value: T): number => {
+    let i = index.get(key);
+    if (i === undefined) {
+      i = table.push(value) - 1;
+      index.set(key, i);
+    }
+    return i;
+  };
+  const items = report.items.map((item): PageItem => {
+    const { access: itemAccess, uri, ...rest } = item;
+    const out: PageItem = { ...rest, findings: item.findings.map((f) => ({ ...f, hash: f.hash.slice(0, 16) })) };
+    if (itemAccess) out.a = intern(access, accessIndex, JSON.stringify(itemAccess), itemAccess);
+    if (item.path && uri.endsWith(item.path)) {
+      const prefix = uri.slice(0, uri.length - item.path.length);
+      out.u = intern(uriPrefix, prefixIndex, prefix, prefix);
+    } else out.uri = uri;
+    return out;
+  });
+  return { ...report, items, tables: { access, uriPrefix } };
 }
 
 export function renderHtml(report: Report): string {
   const { css, script } = pageAssets();
-  const data = { ...report, items: report.items.map(pageItem) };
+  const data = pageData(report);
   const csp = [
     "default-src 'none'",
     `script-src ${sha256(script)}`,

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import type { Report, ReportItem } from '../scanner/model.js';
 import { csvCell, excelDate, renderFindingsCsv, renderItemsCsv } from './csv.js';
-import { renderHtml, scriptSafeJson, stripModuleSyntax } from './html.js';
+import { pageData, renderHtml, scriptSafeJson, stripModuleSyntax } from './html.js';
 import { reporterFor, reportFiles } from './index.js';
 import { REGISTER_COLUMNS, registerLocation, registerRows, renderRegisterCsv } from './register.js';
 
@@ -201,6 +201,21 @@ describe('html', () => {
   it('turns the page modules into one script', () => {
     const src = "import { h } from './dom.js';\nexport function f() {}\nexport const x = 1;\nconst y = 'export const';\n";
     expect(stripModuleSyntax(src)).toBe("\nfunction f() {}\nconst x = 1;\nconst y = 'export const';\n");
+  });
+
+  it('stores shared access and uri prefixes once, and keeps what it cannot share', () => {
+    const odd = item('b c.txt', { uri: 'file:///share/b%20c.txt', access: { entries: [], broad: true, reasons: ['everyone'] } });
+    const r = report([item('HR/a.txt', { findings: [iban] }), item('HR/b.txt'), odd]);
+    const data = pageData(r);
+    expect(data.tables.access).toEqual([r.items[0]?.access, odd.access]);
+    expect(data.items.map((i) => i.a)).toEqual([0, 0, 1]);
+    expect(data.tables.uriPrefix).toEqual(['file:///share/']);
+    expect(data.items.map((i) => [i.u, i.uri])).toEqual([
+      [0, undefined],
+      [0, undefined],
+      [undefined, 'file:///share/b%20c.txt'],
+    ]);
+    expect(data.items[0]?.findings[0]?.hash).toBe('a'.repeat(16));
   });
 
   it('allows exactly its own inline script and style by hash, and nothing remote', () => {

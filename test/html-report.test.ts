@@ -175,6 +175,7 @@ describe('HTML report in Chromium', () => {
     expect(iban?.where.line).toBeGreaterThan(0);
     await expect(ibanWhere.textContent()).resolves.toContain(`line ${iban?.where.line}`);
     await expect(view.getByText(item.access?.entries[0]?.principal ?? '', { exact: true }).count()).resolves.toBe(1);
+    await expect(view.getByText(item.uri, { exact: true }).count()).resolves.toBe(1);
 
     // Dutch: the interface and number formatting change, the filter stays.
     await page.selectOption('#lang', 'nl');

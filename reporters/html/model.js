@@ -116,6 +116,23 @@ function givenHotspots(report) {
   return usable.length > 0 ? usable : null;
 }
 
+/** Undoes the embedding's sharing (reporters/html.ts pageData): items get their access and uri back. */
+export function hydrate(report) {
+  const tables = report.tables ?? { access: [], uriPrefix: [] };
+  for (const item of report.items) {
+    if (item.a !== undefined) {
+      item.access = tables.access[item.a];
+      delete item.a;
+    }
+    if (item.u !== undefined) {
+      item.uri = tables.uriPrefix[item.u] + item.path;
+      delete item.u;
+    }
+  }
+  delete report.tables;
+  return report;
+}
+
 export function prepare(report) {
   const rows = report.items.map(toRow);
   const root = newNode('', '');
