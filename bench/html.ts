@@ -156,7 +156,7 @@ async function main(): Promise<void> {
     })`)) as { fcp: number | null; ready: number; heapMb: number | null; marks: Record<string, number> };
     const mark = (name: string) => timing.marks[`inzage:${name}`] ?? Number.NaN;
     const explorer = (await page.evaluate(`(${APPLY})(['#tab-explorer', '', 'click'])`)) as [number, number, string];
-    const byType = (await page.evaluate(`(${APPLY})(['select[data-filter="Type"]', 'iban', 'change'])`)) as [number, number, string];
+    const byType = (await page.evaluate(`(${APPLY})(['select[data-filter="type"]', 'iban', 'change'])`)) as [number, number, string];
     const text = (await page.evaluate(`(${APPLY})(['#search', 'finance/2019', 'input'])`)) as [number, number, string];
     const sort = (await page.evaluate(`(${APPLY})(['th[data-sort="name"] button', '', 'click'])`)) as [number, number, string];
     const ms = (n: number | null) => (n === null ? 'n/a' : `${Math.round(n)} ms`);

@@ -150,7 +150,7 @@ describe('HTML report in Chromium', () => {
     expect(scores).toEqual([...scores].sort((a, b) => b - a));
 
     // Filter by type: exactly the items with an IBAN.
-    await page.selectOption('select[data-filter="Type"]', 'iban');
+    await page.selectOption('select[data-filter="type"]', 'iban');
     const withIban = report.items.filter((i) => i.findings.some((f) => f.type === 'iban'));
     expect(withIban.length).toBeGreaterThan(0);
     expect(await status()).toBe(`1–${withIban.length} of ${withIban.length} items`);
@@ -189,6 +189,20 @@ describe('HTML report in Chromium', () => {
     await page.click('li[data-path="HR"] > .tree-row .tree-name');
     const hr = report.items.filter((i) => i.path.startsWith('HR/'));
     expect(await status()).toBe(`1–${hr.length} van ${hr.length} items`);
+
+    // Risk and access filters, on the whole share again.
+    await page.click('.filters button:text("Wissen")');
+    await page.selectOption('select[data-filter="risk"]', '3');
+    const high = report.items.filter((i) => i.risk.level === 'high' || i.risk.level === 'critical');
+    expect(high.length).toBeGreaterThan(0);
+    expect(await status()).toBe(`1–${high.length} van ${high.length} items`);
+    const broad = high.filter((i) => i.access?.broad);
+    await page.selectOption('select[data-filter="access"]', 'narrow');
+    expect(await status()).toBe(
+      high.length === broad.length ? 'Geen items gevonden' : `1–${high.length - broad.length} van ${high.length - broad.length} items`,
+    );
+    await page.selectOption('select[data-filter="access"]', 'broad');
+    expect(await status()).toBe(`1–${broad.length} van ${broad.length} items`);
     await page.close();
   });
 
@@ -242,7 +256,7 @@ describe('HTML report in Chromium', () => {
     await expect(page.locator('#item-view').getByText('suppressed: <b>test</b> data').count()).resolves.toBe(1);
     await page.selectOption('#lang', 'nl');
     await expect(page.locator('#item-view').getByText('geaccepteerd', { exact: true }).count()).resolves.toBe(1);
-    await page.selectOption('select[data-filter="Items"]', 'new');
+    await page.selectOption('select[data-filter="status"]', 'new');
     await expect(page.textContent('.pager .status')).resolves.toBe('1–2 van 2 items');
     expect(seen.dialogs).toEqual([]);
     expect(seen.errors).toEqual([]);

@@ -58,14 +58,14 @@ export function filterRows(data, state) {
   return rows.sort((a, b) => dir * compare(a, b) || a.index - b.index);
 }
 
-function select(label, value, options, onchange) {
+function select(key, label, value, options, onchange) {
   return h(
     'label',
     { class: 'filter' },
     h('span', { class: 'sr-only' }, label),
     h(
       'select',
-      { 'aria-label': label, 'data-filter': label, onchange: (e) => onchange(e.target.value) },
+      { 'aria-label': label, 'data-filter': key, onchange: (e) => onchange(e.target.value) },
       options.map(([v, text]) => h('option', { value: v, selected: v === value }, text)),
     ),
   );
@@ -154,12 +154,13 @@ function renderFilters(data, state, update) {
       value: state.q,
       oninput: (e) => update({ q: e.target.value, page: 0 }, { keepFocus: 'search' }),
     }),
-    select(t('type'), state.type, [['', t('allTypes')], ...data.types.map((x) => [x, x])], (v) => update({ type: v, page: 0 })),
-    select(t('category'), state.category, [['', t('allCategories')], ...data.categories.map((c) => [c, categoryName(c)])], (v) =>
+    select('type', t('type'), state.type, [['', t('allTypes')], ...data.types.map((x) => [x, x])], (v) => update({ type: v, page: 0 })),
+    select('category', t('category'), state.category, [['', t('allCategories')], ...data.categories.map((c) => [c, categoryName(c)])], (v) =>
       update({ category: v, page: 0 }),
     ),
-    select(t('risk'), String(state.minRank), [['0', t('anyRisk')], ...levels], (v) => update({ minRank: Number(v), page: 0 })),
+    select('risk', t('risk'), String(state.minRank), [['0', t('anyRisk')], ...levels], (v) => update({ minRank: Number(v), page: 0 })),
     select(
+      'access',
       t('access'),
       state.access,
       [
@@ -170,6 +171,7 @@ function renderFilters(data, state, update) {
       (v) => update({ access: v, page: 0 }),
     ),
     select(
+      'status',
       t('items'),
       state.status,
       [
