@@ -19,7 +19,10 @@ function pageAssets(): { css: string; script: string } {
   if (!assets) {
     const read = (name: string) => readFileSync(new URL(`./html/${name}`, import.meta.url), 'utf8');
     const body = SCRIPT_MODULES.map((m) => `// ${m}\n${stripModuleSyntax(read(m))}`).join('\n');
-    assets = { css: read('page.css'), script: `(() => {\n'use strict';\n${body}\n})();\n` };
+    const loaded = { css: read('page.css'), script: `(() => {\n'use strict';\n${body}\n})();\n` };
+    // Our own assets end up inside <script> and <style>: a closing tag in them would cut the page.
+    if (/<\/(script|style)/i.test(loaded.script + loaded.css)) throw new Error('reporters/html assets must not contain </script or </style');
+    assets = loaded;
   }
   return assets;
 }
@@ -96,7 +99,6 @@ export function renderHtml(report: Report): string {
     "default-src 'none'",
     `script-src ${sha256(script)}`,
     `style-src ${sha256(css)}`,
-    'img-src data:',
     "base-uri 'none'",
     "form-action 'none'",
     "frame-src 'none'",
