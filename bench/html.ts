@@ -176,4 +176,5 @@ async function main(): Promise<void> {
   }
 }
 
-await main();
+// Run when started as a script; importing it (for syntheticReport) runs nothing.
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) await main();
