@@ -1,0 +1,146 @@
+/**
+ * Names of people (AVG/GDPR Art. 4(1)): the most common personal data of all, and the one with
+ * no format. We find three shapes: a listed given name followed by a capitalised surname (with
+ * Dutch/German/French particles: `Jan van der Berg`, `Fatima el Amrani`, `Ayşe Yılmaz`), a title
+ * or salutation followed by a surname (`Dhr. J. de Vries`, `Geachte mevrouw Bakker`, `Dear Mr
+ * Smith`, `Herr Müller`), and initials with a surname (`J.P. de Vries`). No checksum: a bare
+ * given-name + surname scores just under the threshold, and context (`Naam:`, a name column,
+ * `Geachte`, `Dear`, a closing such as `Met vriendelijke groet`) lifts it. Model-based
+ * recognisers plug in through detectors/ner.ts.
+ */
+import { FIRST_NAMES, NOT_SURNAMES, PARTICLES } from './names.js';
+import { maskWords } from './postal-address.js';
+import type { Candidate, Detector } from './types.js';
+
+const B = '(?<![\\p{L}\\p{N}.@])';
+const E = '(?![\\p{L}\\p{N}@]|\\.\\p{L})';
+const NAME = '\\p{Lu}\\p{Ll}{1,20}(?:-\\p{Lu}\\p{Ll}{1,20})?';
+const SURNAME = "\\p{Lu}[\\p{Ll}']{1,25}(?:-\\p{Lu}[\\p{Ll}']{1,25})?";
+const PARTICLE = `(?:${PARTICLES.map((p) => `[${p[0]?.toUpperCase()}${p[0]}]${p.slice(1).replace(/'/g, "'")}`).join('|')})`;
+const INITIALS = '(?:\\p{Lu}\\.){1,4}';
+const TITLES = 'Dhr|Mevr|Mw|Mr|Mrs|Ms|Miss|Dr|Drs|Ir|Mr\\.? ?Dr|Herr|Frau|Mme|Mlle|Monsieur|Madame|heer|mevrouw|meneer|juffrouw|de heer';
+
+/** A given name, its initials, a particle and a surname, read at every word start (a lookahead, so `Met Jan de Vries` also tries `Jan`). */
+const FULL = new RegExp(`${B}(?=(${NAME})((?: ${INITIALS}| ${NAME}){0,2})( ${PARTICLE})? (${SURNAME})${E})`, 'gu');
+const TITLED = new RegExp(`(?<=${B}(?:${TITLES})\\.? )(?:${NAME} |${INITIALS} ?)?(?:${PARTICLE} )?${SURNAME}${E}`, 'gu');
+const INITIALED = new RegExp(`${B}${INITIALS} ?(?:${PARTICLE} )?${SURNAME}${E}`, 'gu');
+
+const STREETISH = /(?:straat|laan|weg|plein|gracht|kade|singel|dijk|straße|strasse|street|road|avenue|lane)$/;
+
+function surnameOk(surname: string): boolean {
+  const lower = surname.toLowerCase();
+  return !NOT_SURNAMES.has(lower) && !STREETISH.test(lower) && !FIRST_NAMES_ONLY.has(lower);
+}
+/** Given names that are rarely surnames: `Jan Peter` is two given names, not a full name. */
+const FIRST_NAMES_ONLY: ReadonlySet<string> = new Set(['jan', 'peter', 'maria', 'anna', 'marie', 'johanna']);
+
+function* findNames(text: string): Iterable<Candidate> {
+  for (const m of text.matchAll(FULL)) {
+    const [, first, middle, particle, surname] = m as unknown as [string, string, string | undefined, string | undefined, string];
+    if (!FIRST_NAMES.has((first.split('-')[0] as string).toLowerCase()) || !surnameOk(surname)) continue;
+    const start = m.index ?? 0;
+    const length = first.length + (middle?.length ?? 0) + (particle?.length ?? 0) + 1 + surname.length;
+    yield { start, end: start + length, score: particle || middle ? 0.5 : 0.45, pattern: 'given-name' };
+  }
+  for (const m of text.matchAll(TITLED)) {
+    const start = m.index ?? 0;
+    const surname = m[0].split(' ').pop() as string;
+    if (surnameOk(surname)) yield { start, end: start + m[0].length, score: 0.6, pattern: 'title' };
+  }
+  for (const m of text.matchAll(INITIALED)) {
+    const start = m.index ?? 0;
+    const surname = m[0].split(' ').pop() as string;
+    if (surnameOk(surname)) yield { start, end: start + m[0].length, score: 0.35, pattern: 'initials' };
+  }
+}
+
+export const personNameDetector = {
+  id: 'person-name',
+  category: 'identity',
+  description: 'Names of people: listed given names with a surname (particles included), titles and salutations, initials; context lifts bare names.',
+  requires: /\p{Lu}/u,
+  find: findNames,
+  context: {
+    nl: [
+      'naam',
+      'voornaam',
+      'achternaam',
+      'volledige naam',
+      'dhr',
+      'mevr',
+      'mw',
+      'geachte',
+      'beste',
+      'contactpersoon',
+      'medewerker',
+      'werknemer',
+      'sollicitant',
+      'patiënt',
+      'cliënt',
+      'leerling',
+      'met vriendelijke groet',
+      'vriendelijke groet',
+      'groet',
+      'groeten',
+      't.a.v.',
+      'namens',
+      'ondergetekende',
+    ],
+    en: [
+      'name',
+      'full name',
+      'first name',
+      'last name',
+      'surname',
+      'mr',
+      'mrs',
+      'ms',
+      'dear',
+      'regards',
+      'kind regards',
+      'sincerely',
+      'employee',
+      'applicant',
+      'patient',
+      'attn',
+      'signed',
+      'contact person',
+    ],
+    de: ['name', 'vorname', 'nachname', 'herr', 'frau', 'sehr geehrte', 'sehr geehrter', 'mit freundlichen grüßen', 'mitarbeiter', 'ansprechpartner'],
+    fr: ['nom', 'prénom', 'monsieur', 'madame', 'cordialement', 'salarié', 'nom complet'],
+  },
+  negativeContext: {
+    nl: ['straat', 'bv', 'b.v.', 'stichting', 'gemeente'],
+    en: ['street', 'ltd', 'inc', 'company'],
+    de: ['gmbh', 'straße'],
+    fr: ['rue', 'société'],
+  },
+  normalize: (raw) => raw.replace(/\s+/g, ' ').trim().toLowerCase(),
+  mask: (v) => maskWords(v),
+  examples: {
+    valid: [
+      'Naam: Jan de Vries',
+      'Geachte heer Bakker,',
+      'Dhr. J.P. van der Berg',
+      'Dear Mr Smith,',
+      'Met vriendelijke groet,  Fatima el Amrani',
+      'Sehr geehrte Frau Müller',
+      'Contactpersoon: Ayşe Yılmaz',
+      'Madame Dubois a appelé.',
+      'Naam werknemer: Mohamed Bouzid',
+      'Kind regards, Emily Johnson',
+    ],
+    invalid: [
+      'Victoria Station',
+      'Kerkstraat 12',
+      'De Nederlandsche Bank',
+      'Maandag 12 januari',
+      'Willem de Zwijgerlaan 5',
+      'Naam: Jan',
+      'THE END',
+      'Amsterdam Centraal',
+      'Met Vriendelijke Groet',
+      'jan de vries',
+    ],
+  },
+} satisfies Detector;
