@@ -7,6 +7,7 @@ import { chmod, mkdir, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { reporterFor, reporters } from '../reporters/index.js';
+import { loadConfig } from './config.js';
 import { InzageError } from './errors.js';
 import type { ReportItem } from './model.js';
 import { DEFAULT_ITEM_TIMEOUT_MS, DEFAULT_MAX_FILE_SIZE, DEFAULT_WORKER_MEMORY_MB, scan } from './pipeline.js';
@@ -45,6 +46,7 @@ interface ScanFlags {
   timeout: number;
   workerMemory: number;
   progress: boolean;
+  config?: string;
 }
 
 export function buildProgram(): Command {
@@ -77,6 +79,7 @@ export function buildProgram(): Command {
       new Option('--worker-memory <mb>', 'heap limit per worker thread in MB').argParser(positiveInt('--worker-memory')).default(DEFAULT_WORKER_MEMORY_MB),
     )
     .option('--no-progress', 'no progress line on stderr')
+    .option('--config <file>', 'config file with custom and plugin detectors (default: ./inzage.config.yaml if present)')
     .action(async (paths: string[], flags: ScanFlags) => {
       await runScan(paths, flags);
     });
@@ -94,6 +97,8 @@ async function runScan(paths: string[], flags: ScanFlags): Promise<void> {
   for (const p of paths) {
     if (!existsSync(p)) throw new InzageError('usage', `cannot scan ${p}: no such file or folder`);
   }
+  // Loaded here first so a bad config stops the run with a usage error before any worker starts.
+  const config = await loadConfig(flags.config);
   const out = resolve(flags.out);
   const progress = flags.progress && process.stderr.isTTY ? new ProgressLine() : undefined;
   const report = await scan(
@@ -108,7 +113,12 @@ async function runScan(paths: string[], flags: ScanFlags): Promise<void> {
       skipFolders: [out],
       ...(flags.workers !== undefined ? { workers: flags.workers } : {}),
       ...(flags.concurrency !== undefined ? { concurrency: flags.concurrency } : {}),
-      ...(flags.minConfidence !== undefined ? { minConfidence: flags.minConfidence } : {}),
+      ...(flags.minConfidence !== undefined
+        ? { minConfidence: flags.minConfidence }
+        : config.minConfidence !== undefined
+          ? { minConfidence: config.minConfidence }
+          : {}),
+      ...(config.path ? { configPath: config.path } : {}),
     },
     { onItem: (item) => progress?.update(item) },
   );

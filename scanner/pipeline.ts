@@ -5,7 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { availableParallelism } from 'node:os';
-import { basename } from 'node:path';
+import { basename, resolve } from 'node:path';
 import { Piscina } from 'piscina';
 import { DEFAULT_MIN_CONFIDENCE } from '../detectors/engine.js';
 import { posixAccess } from './access/posix.js';
@@ -34,6 +34,8 @@ export interface ScanOptions {
   workerMemoryMb?: number;
   minConfidence?: number;
   disabledDetectors?: string[];
+  /** A config file with custom and plugin detectors (scanner/config.ts); each worker loads it. */
+  configPath?: string;
   maxDepth?: number;
   keyFile?: string;
   /** Folders never entered, such as the report folder. */
@@ -60,6 +62,7 @@ export async function scan(options: ScanOptions, events: ScanEvents = {}): Promi
     key: key.toString('hex'),
     minConfidence,
     disabledDetectors: options.disabledDetectors ?? [],
+    ...(options.configPath ? { configPath: resolve(options.configPath) } : {}),
     maxDepth: options.maxDepth ?? DEFAULT_MAX_DEPTH,
   };
   const pool = new Piscina<WorkerTask, ExtractedItem[]>({
