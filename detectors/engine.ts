@@ -124,7 +124,10 @@ export function createEngine(detectors: readonly Detector[], hasher: Hasher, opt
     if (checksum) basis.push('checksum');
     if (c.context || c.negative) {
       const near = `${text.slice(Math.max(0, cand.start - CONTEXT_BEFORE), cand.start)} ${text.slice(cand.end, cand.end + CONTEXT_AFTER)}`;
-      const around = segment.context ? `${near} ${segment.context}` : near;
+      // The segment's context (a column header, the line before) is a label for the value that
+      // opens the segment, not for a date in the middle of the next sentence of prose.
+      const opens = segment.context !== undefined && !/\p{L}/u.test(text.slice(Math.max(0, cand.start - CONTEXT_BEFORE), cand.start));
+      const around = opens ? `${near} ${segment.context}` : near;
       if (c.context?.test(around)) {
         value += CONTEXT_BOOST;
         basis.push('context');

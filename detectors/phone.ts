@@ -9,6 +9,7 @@ import { maskKeepLast } from './mask.js';
 import type { Candidate, Detector } from './types.js';
 
 const DEFAULT_COUNTRY: CountryCode = 'NL';
+const DATE_SHAPE = /^\d{1,2}([-./])\d{1,2}\1(?:19|20)\d{2}$/;
 const CANDIDATE = /(?<![\p{L}\p{N}+\-/.])(?:\+|00)?(?:\(0\)\s?)?\(?\d{1,5}\)?(?:[ \-./]{1,2}\(?\d{1,6}\)?|\d){1,14}(?![\p{L}\p{N}]|[.\-/]\d)/gu;
 
 function parse(raw: string) {
@@ -29,7 +30,8 @@ export const phoneDetector = {
   *find(text: string): Iterable<Candidate> {
     for (const m of text.matchAll(CANDIDATE)) {
       const raw = m[0].replace(/[\s\-./]+$/, '');
-      if (!parse(raw)) continue;
+      // 09.09.1987 parses as a Dutch number, but it is written as a date: leave it to date-of-birth.
+      if (DATE_SHAPE.test(raw) || !parse(raw)) continue;
       const start = m.index ?? 0;
       yield { start, end: start + raw.length, score: 0.6, pattern: raw.startsWith('+') || raw.startsWith('00') ? 'international' : 'national' };
     }
@@ -76,6 +78,7 @@ export const phoneDetector = {
       'postcode 1234 AB',
       'Kenmerk 123 456 789 012',
       '06-123',
+      'Geboren 09.09.1987',
     ],
   },
 } satisfies Detector;
