@@ -145,7 +145,10 @@ export function createEngine(detectors: readonly Detector[], hasher: Hasher, opt
     // Keywords count in the text and in its context (a column header, the line before), since
     // that is where a gated detector's context words, and so its confidence, come from.
     const eligible = new Uint8Array(compiled.length);
-    if (anyKeywords) prefilter.scan(segment.context ? `${text}\n${segment.context}`.toLowerCase() : text.toLowerCase(), eligible);
+    if (anyKeywords) {
+      prefilter.scan(text, eligible);
+      if (segment.context) prefilter.scan(segment.context, eligible);
+    }
     const scored: Scored[] = [];
     const consider = (c: Compiled, cand: Candidate) => {
       if (cand.start >= ownedEnd || cand.end <= cand.start) return;

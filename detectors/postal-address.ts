@@ -23,17 +23,23 @@ const STREET_SUFFIX =
   '(?:straat|laan|weg|plein|gracht|kade|singel|dijk|pad|dreef|hof|park|steeg|markt|baan|wal|veld|dam|haven|lei|steenweg|straße|strasse|str\\.|allee|platz|gasse|ring|damm|ufer|chaussee)';
 
 const rx = (body: string) => new RegExp(`${B}${body}${E}`, 'gu');
-const PATTERNS: readonly { name: string; regex: RegExp; score: number }[] = [
-  { name: 'nl-full', regex: rx(`${STREET} ${NUMBER},? {1,2}${NL_POSTCODE},? {1,2}${CITY}`), score: 0.9 },
-  { name: 'be-de-full', regex: rx(`${STREET} ${NUMBER},? {1,2}(?:[BD]-)?[1-9]\\d{3,4} {1,2}${CITY}`), score: 0.85 },
-  { name: 'uk-full', regex: rx(`\\d{1,4}[A-Z]? (?:${CAP} ){1,3}${UK_STREET_TYPES},? (?:${CITY},? )?${UK_POSTCODE}`), score: 0.85 },
-  { name: 'nl-postcode-city', regex: rx(`${NL_POSTCODE} {1,2}${CITY}`), score: 0.5 },
-  { name: 'uk-postcode', regex: rx(UK_POSTCODE), score: 0.4 },
-  { name: 'street-number', regex: rx(`(?:${CAP} ){0,3}\\p{Lu}[\\p{L}'-]{0,30}${STREET_SUFFIX} ${NUMBER}`), score: 0.35 },
+/** Cheap tests of the part every match of a pattern must contain; the full pattern only runs when its anchor is there. */
+const NL_ANCHOR = /[1-9]\d{3} ?[A-Z]{2}(?![\p{L}\p{N}])/u;
+const BE_DE_ANCHOR = /[1-9]\d{3,4} {1,2}\p{Lu}/u;
+const UK_ANCHOR = /\d[ABD-HJLNP-UW-Z]{2}(?![\p{L}\p{N}])/u;
+const STREET_ANCHOR = new RegExp(`${STREET_SUFFIX} \\d`, 'u');
+const PATTERNS: readonly { name: string; regex: RegExp; score: number; anchor: RegExp }[] = [
+  { name: 'nl-full', regex: rx(`${STREET} ${NUMBER},? {1,2}${NL_POSTCODE},? {1,2}${CITY}`), score: 0.9, anchor: NL_ANCHOR },
+  { name: 'be-de-full', regex: rx(`${STREET} ${NUMBER},? {1,2}(?:[BD]-)?[1-9]\\d{3,4} {1,2}${CITY}`), score: 0.85, anchor: BE_DE_ANCHOR },
+  { name: 'uk-full', regex: rx(`\\d{1,4}[A-Z]? (?:${CAP} ){1,3}${UK_STREET_TYPES},? (?:${CITY},? )?${UK_POSTCODE}`), score: 0.85, anchor: UK_ANCHOR },
+  { name: 'nl-postcode-city', regex: rx(`${NL_POSTCODE} {1,2}${CITY}`), score: 0.5, anchor: NL_ANCHOR },
+  { name: 'uk-postcode', regex: rx(UK_POSTCODE), score: 0.4, anchor: UK_ANCHOR },
+  { name: 'street-number', regex: rx(`(?:${CAP} ){0,3}\\p{Lu}[\\p{L}'-]{0,30}${STREET_SUFFIX} ${NUMBER}`), score: 0.35, anchor: STREET_ANCHOR },
 ];
 
 function* findAddresses(text: string): Iterable<Candidate> {
   for (const p of PATTERNS) {
+    if (!p.anchor.test(text)) continue;
     p.regex.lastIndex = 0;
     for (const m of text.matchAll(p.regex)) {
       const start = m.index ?? 0;
