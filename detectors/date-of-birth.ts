@@ -102,7 +102,8 @@ export const dateOfBirthDetector = {
   id: 'date-of-birth',
   category: 'identity',
   description: 'Dates of birth: numeric and month-name dates (NL/EN/DE/FR) only near a birth word or under a birth-date column.',
-  keywords: keywordsOf(context),
+  // The context words minus the ones that hide inside common words (`geb` in `gebruik`, `né` in `année`).
+  keywords: keywordsOf(context).filter((k) => k !== 'geb' && k !== 'né' && k !== 'née'),
   find: findDates,
   context,
   negativeContext: {

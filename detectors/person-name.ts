@@ -20,9 +20,16 @@ const PARTICLE = `(?:${PARTICLES.map((p) => `[${p[0]?.toUpperCase()}${p[0]}]${p.
 const INITIALS = '(?:\\p{Lu}\\.){1,4}';
 const TITLES = 'Dhr|Mevr|Mw|Mr|Mrs|Ms|Miss|Dr|Drs|Ir|Mr\\.? ?Dr|Herr|Frau|Mme|Mlle|Monsieur|Madame|heer|mevrouw|meneer|juffrouw|de heer';
 
-/** A given name, its initials, a particle and a surname, read at every word start (a lookahead, so `Met Jan de Vries` also tries `Jan`). */
-const FULL = new RegExp(`${B}(?=(${NAME})((?: ${INITIALS}| ${NAME}){0,2})( ${PARTICLE})? (${SURNAME})${E})`, 'gu');
-const TITLED = new RegExp(`(?<=${B}(?:${TITLES})\\.? )(?:${NAME} |${INITIALS} ?)?(?:${PARTICLE} )?${SURNAME}${E}`, 'gu');
+/**
+ * Capitalised words; only those that are listed given names go on to the full pattern, read
+ * there with a sticky regex. Cheaper than trying a name pattern at every position, and each word
+ * is tried, so `Met Jan de Vries` finds `Jan de Vries`.
+ */
+const WORD = new RegExp(`${B}\\p{Lu}\\p{Ll}{1,20}`, 'gu');
+const FULL_AT = new RegExp(`(${NAME})((?: ${INITIALS}| ${NAME}){0,2})( ${PARTICLE})? (${SURNAME})${E}`, 'uy');
+const TITLE = new RegExp(`${B}(?:${TITLES})\\.? `, 'gu');
+const AFTER_TITLE = new RegExp(`(?:${NAME} |${INITIALS} ?)?(?:${PARTICLE} )?${SURNAME}${E}`, 'uy');
+const HAS_INITIAL = /\p{Lu}\./u;
 const INITIALED = new RegExp(`${B}${INITIALS} ?(?:${PARTICLE} )?${SURNAME}${E}`, 'gu');
 
 const STREETISH = /(?:straat|laan|weg|plein|gracht|kade|singel|dijk|straße|strasse|street|road|avenue|lane)$/;
@@ -35,18 +42,25 @@ function surnameOk(surname: string): boolean {
 const FIRST_NAMES_ONLY: ReadonlySet<string> = new Set(['jan', 'peter', 'maria', 'anna', 'marie', 'johanna']);
 
 function* findNames(text: string): Iterable<Candidate> {
-  for (const m of text.matchAll(FULL)) {
-    const [, first, middle, particle, surname] = m as unknown as [string, string, string | undefined, string | undefined, string];
-    if (!FIRST_NAMES.has((first.split('-')[0] as string).toLowerCase()) || !surnameOk(surname)) continue;
-    const start = m.index ?? 0;
-    const length = first.length + (middle?.length ?? 0) + (particle?.length ?? 0) + 1 + surname.length;
-    yield { start, end: start + length, score: particle || middle ? 0.5 : 0.45, pattern: 'given-name' };
+  for (const w of text.matchAll(WORD)) {
+    if (!FIRST_NAMES.has(w[0].toLowerCase())) continue;
+    const start = w.index ?? 0;
+    FULL_AT.lastIndex = start;
+    const m = FULL_AT.exec(text);
+    if (!m) continue;
+    const [all, , middle, particle, surname] = m as unknown as [string, string, string | undefined, string | undefined, string];
+    if (!surnameOk(surname)) continue;
+    yield { start, end: start + all.length, score: particle || middle ? 0.5 : 0.45, pattern: 'given-name' };
   }
-  for (const m of text.matchAll(TITLED)) {
-    const start = m.index ?? 0;
+  for (const t of text.matchAll(TITLE)) {
+    const start = (t.index ?? 0) + t[0].length;
+    AFTER_TITLE.lastIndex = start;
+    const m = AFTER_TITLE.exec(text);
+    if (!m) continue;
     const surname = m[0].split(' ').pop() as string;
     if (surnameOk(surname)) yield { start, end: start + m[0].length, score: 0.6, pattern: 'title' };
   }
+  if (!HAS_INITIAL.test(text)) return;
   for (const m of text.matchAll(INITIALED)) {
     const start = m.index ?? 0;
     const surname = m[0].split(' ').pop() as string;
