@@ -253,9 +253,23 @@ function resolveOverlaps(scored: Scored[]): Scored[] {
   const ranked = [...scored].sort(
     (a, b) => Number(b.checksum) - Number(a.checksum) || b.score - a.score || b.end - b.start - (a.end - a.start) || a.start - b.start,
   );
+  // Claimed characters in a bitmap: linear in the spans, where comparing every pair was
+  // quadratic in the findings (a 256 KB window can hold 100 000 of them).
+  const from = ranked.reduce((m, s) => Math.min(m, s.start), Number.POSITIVE_INFINITY);
+  const to = ranked.reduce((m, s) => Math.max(m, s.end), 0);
+  const claimed = new Uint8Array(to - from);
   const kept: Scored[] = [];
   for (const s of ranked) {
-    if (!kept.some((k) => s.start < k.end && k.start < s.end)) kept.push(s);
+    let free = true;
+    for (let i = s.start - from; i < s.end - from; i++) {
+      if (claimed[i]) {
+        free = false;
+        break;
+      }
+    }
+    if (!free) continue;
+    claimed.fill(1, s.start - from, s.end - from);
+    kept.push(s);
   }
   return kept.sort((a, b) => a.start - b.start);
 }

@@ -57,7 +57,7 @@ export const NOT_SURNAMES: ReadonlySet<string> = new Set(
   split(`januari februari maart april mei juni juli augustus september oktober november december january february march may june july
 august october monday tuesday wednesday thursday friday saturday sunday maandag dinsdag woensdag donderdag vrijdag zaterdag zondag
 straat laan weg plein street road avenue lane the and of de het een en van voor met bij in op is was wordt the dear beste geachte hallo
-hi hello b.v. bv nv gmbh ltd inc sa ag holding group groep bank kerk school university universiteit hospital ziekenhuis station centrum
+hi hello dhr mevr mw mr mrs ms miss dr drs ir herr frau mme mlle monsieur madame heer mevrouw meneer b.v. bv nv gmbh ltd inc sa ag holding group groep bank kerk school university universiteit hospital ziekenhuis station centrum
 noord zuid oost west north south east west city stad`),
 );
 
