@@ -13,6 +13,16 @@ describe.each(builtinDetectors.map((d) => [d.id, d] as const))('%s', (id, detect
     expect(detector.examples.invalid.length).toBeGreaterThanOrEqual(10);
   });
 
+  // As trufflehog's detector tests: a gated detector's keywords must fire on its own valid examples.
+  it.runIf(detector.keywords !== undefined)('its keywords occur in every valid example', () => {
+    for (const text of detector.examples.valid) {
+      expect(
+        detector.keywords?.some((k) => text.toLowerCase().includes(k.toLowerCase())),
+        text,
+      ).toBe(true);
+    }
+  });
+
   it.each(detector.examples.valid.map((t) => [t]))('finds exactly one in %j', (text) => {
     const found = detect(text).filter((f) => f.type === id);
     expect(found, JSON.stringify(detect(text))).toHaveLength(1);

@@ -9,7 +9,7 @@
  * item step (`finalizeItem`, see engine.ts) raises it to high when the same item also holds an
  * identifier of a person, which is when Art. 9 really applies.
  */
-import type { Detector } from './types.js';
+import type { ContextWords, Detector } from './types.js';
 
 type Terms = Record<'nl' | 'en' | 'de' | 'fr', string>;
 
@@ -17,10 +17,10 @@ const TERMS: Record<string, { label: string; terms: Terms }> = {
   'special-health': {
     label: 'health',
     terms: {
-      nl: 'ziekteverzuim ziekmelding* ziek gemeld ziekgemeld arbo-arts arboarts bedrijfsarts arbodienst diagnos* medicatie medicijngebruik burn-out burnout depressie* zwangerschap* arbeidsongeschikt* wia-uitkering re-integratie* psycholoog psychiater ggz behandelplan medisch dossier medische gegevens chemotherapie huisarts handicap* verslaving* revalidatie',
-      en: 'sick leave sickness absence diagnos* medical condition medical record* medication prescription* disability disabled mental health depression pregnan* chemotherapy cancer hiv-positive hiv positive occupational health therapist psychiatric* addiction rehabilitation',
-      de: 'krankmeldung* arbeitsunfähig* krankschreibung* diagnos* krankheit* schwangerschaft* behinderung* schwerbehindert* medikament* psychotherapie* betriebsarzt depression* krankenakte',
-      fr: 'arrêt maladie arrêt de travail diagnostic* maladie* médecin du travail grossesse handicap* dossier médical traitement médical dépression invalidité',
+      nl: 'ziekteverzuim ziekmelding* ziek gemeld ziekgemeld arbo-arts arboarts bedrijfsarts arbodienst diagnose diagnoses gediagnosticeerd medicatie medicijngebruik burn-out burnout depressie* zwangerschap* arbeidsongeschikt* wia-uitkering re-integratie* psycholoog psychiater ggz behandelplan medisch dossier medische gegevens chemotherapie huisarts handicap* verslaving* revalidatie',
+      en: 'sick leave sickness absence diagnosis diagnosed medical condition medical record* medication prescription* disability mental health depression pregnan* chemotherapy cancer hiv-positive hiv positive occupational health therapist psychiatric* addiction rehabilitation',
+      de: 'krankmeldung* arbeitsunfähig* krankschreibung* diagnose krankheit* schwangerschaft* behinderung* schwerbehindert* medikament* psychotherapie* betriebsarzt depression* krankenakte',
+      fr: 'arrêt maladie arrêt de travail diagnostic médical maladie* médecin du travail grossesse handicap* dossier médical traitement médical dépression invalidité',
     },
   },
   'special-religion': {
@@ -35,7 +35,7 @@ const TERMS: Record<string, { label: string; terms: Terms }> = {
   'special-ethnicity': {
     label: 'ethnic origin',
     terms: {
-      nl: 'etniciteit etnische afkomst etnische achtergrond afkomst* migratieachtergrond allochto* ras huidskleur',
+      nl: 'etniciteit etnische afkomst etnische achtergrond afkomst migratieachtergrond allochto* huidskleur',
       en: 'ethnicity ethnic origin ethnic background racial origin race/ethnicity skin colour skin color',
       de: 'ethnische herkunft ethnizität abstammung hautfarbe rassische herkunft migrationshintergrund',
       fr: 'origine ethnique ethnicité origine raciale couleur de peau',
@@ -56,7 +56,7 @@ const TERMS: Record<string, { label: string; terms: Terms }> = {
       nl: 'vakbond* vakbondslid* vakbondslidmaatschap fnv cnv vakbondscontributie',
       en: 'trade union* union member* union membership union dues',
       de: 'gewerkschaft* gewerkschaftsmitglied* ver.di ig metall',
-      fr: 'syndicat* syndiqué* adhésion syndicale cotisation syndicale',
+      fr: 'syndicat syndicats syndical* syndiqué* adhésion syndicale cotisation syndicale',
     },
   },
   'special-sexuality': {
@@ -90,9 +90,9 @@ const TERMS: Record<string, { label: string; terms: Terms }> = {
     label: 'criminal convictions and offences',
     terms: {
       nl: 'vog verklaring omtrent het gedrag strafblad strafrechtelijk* veroordeling* veroordeeld justitiële documentatie proces-verbaal strafzaak taakstraf gevangenisstraf delict* antecedenten',
-      en: 'criminal record* criminal conviction* convicted conviction* dbs check offence* offense* prison sentence arrest record police record',
+      en: 'criminal record* criminal conviction* convicted dbs check criminal offence* criminal offense* prison sentence arrest record police record',
       de: 'führungszeugnis vorstrafe* vorbestraft strafregister verurteilung* straftat* strafverfahren',
-      fr: 'casier judiciaire condamnation* condamné* infraction* peine de prison antécédents judiciaires',
+      fr: 'casier judiciaire condamnation* condamné* infraction pénale peine de prison antécédents judiciaires',
     },
   },
 };
@@ -212,7 +212,10 @@ const MULTI = [
   'police record',
   'casier judiciaire',
   'peine de prison',
-  'skin colour',
+  'criminal offence*',
+  'criminal offense*',
+  'infraction pénale',
+  'diagnostic médical',
 ].sort((a, b) => b.length - a.length);
 
 function termRegex(terms: readonly string[]): RegExp {
@@ -234,12 +237,23 @@ function specialDetector(id: string, label: string, terms: Terms): Detector {
     description: `GDPR ${id === 'special-criminal' ? 'Art. 10' : 'Art. 9'} ${label}: terms in NL/EN/DE/FR; high only in an item that also identifies a person.`,
     keywords: [...new Set(all.map(keywordOf).filter((k) => k.length >= 2))],
     patterns: [{ name: 'term', regex: termRegex(all), score: 0.55 }],
+    ...(NEGATIVE[id] ? { negativeContext: NEGATIVE[id] } : {}),
     normalize: (raw) => raw.replace(/\s+/g, ' ').toLowerCase(),
     // The term is evidence of a category, not a value about one person: show its start only.
     mask: (term) => `${term.slice(0, 3)}${'*'.repeat(Math.max(1, Math.min(8, term.length - 3)))}`,
     examples: EXAMPLES[id] as Detector['examples'],
   };
 }
+
+/** Where a term is also a technical word: a certificate's fingerprint is not a person's. */
+const NEGATIVE: Record<string, ContextWords> = {
+  'special-biometric': {
+    en: ['ssh', 'tls', 'ssl', 'certificate', 'sha-1', 'sha-256', 'sha256', 'key', 'gpg', 'pgp', 'browser', 'device'],
+    nl: ['certificaat', 'sleutel'],
+    de: ['zertifikat', 'schlüssel'],
+    fr: ['certificat', 'clé'],
+  },
+};
 
 const EXAMPLES: Record<string, Detector['examples']> = {
   'special-health': {
@@ -257,10 +271,10 @@ const EXAMPLES: Record<string, Detector['examples']> = {
     ],
     invalid: [
       'Medicalisering van de zorg in het algemeen',
-      'zieke boom in het park',
+      'run diagnostics on the server',
       'diag',
       'The cancelled order',
-      'prescriptive analytics',
+      'disabled user account',
       'arbeidsovereenkomst',
       'Krankenhausstraße 3',
       'maladroit',
@@ -296,7 +310,18 @@ const EXAMPLES: Record<string, Detector['examples']> = {
       'ethnicity',
       'Hautfarbe',
     ],
-    invalid: ['rasp', 'Rasse', 'race condition', 'Herkunftsland', 'origine du produit', 'afkomen', 'etnisch', 'ethnic food market', 'skin', 'colour'],
+    invalid: [
+      'rasp',
+      'Rasse',
+      'race condition',
+      'Herkunftsland',
+      'origine du produit',
+      'afkomstig uit Utrecht',
+      'etnisch',
+      'ethnic food market',
+      'skin',
+      'colour',
+    ],
   },
   'special-politics': {
     valid: [
@@ -382,7 +407,18 @@ const EXAMPLES: Record<string, Detector['examples']> = {
       'biometrische gegevens',
       'voiceprint',
     ],
-    invalid: ['vinger', 'gezicht', 'finger', 'facial', 'iris', 'metric', 'reconnaissance', 'herkenning', 'scan', 'bio'],
+    invalid: [
+      'vinger',
+      'gezicht',
+      'finger',
+      'SSH key fingerprint: SHA256:nThbg6kXUpJWGl7E1IGOCspRomTxdCARLviKw6E5SY8',
+      'iris',
+      'metric',
+      'reconnaissance',
+      'herkenning',
+      'scan',
+      'bio',
+    ],
   },
   'special-criminal': {
     valid: [
@@ -397,7 +433,7 @@ const EXAMPLES: Record<string, Detector['examples']> = {
       'vorbestraft',
       'taakstraf',
     ],
-    invalid: ['vogel', 'voga', 'strafschop', 'record', 'criminal', 'Zeugnis', 'casier', 'verordening', 'offensive', 'Straftraining'],
+    invalid: ['vogel', 'voga', 'strafschop', 'record', 'no offence meant', 'Zeugnis', 'casier', 'verordening', 'offensive', 'with conviction'],
   },
 };
 
