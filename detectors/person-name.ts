@@ -3,7 +3,8 @@
  * no format. We find three shapes: a listed given name followed by a capitalised surname (with
  * Dutch/German/French particles: `Jan van der Berg`, `Fatima el Amrani`, `Ayşe Yılmaz`), a title
  * or salutation followed by a surname (`Dhr. J. de Vries`, `Geachte mevrouw Bakker`, `Dear Mr
- * Smith`, `Herr Müller`), and initials with a surname (`J.P. de Vries`). No checksum: a bare
+ * Smith`, `Herr Müller`), initials with a surname (`J.P. de Vries`), and a segment that is only
+ * a name (a spreadsheet cell, a signature line), whatever the given name. No checksum: a bare
  * given-name + surname scores just under the threshold, and context (`Naam:`, a name column,
  * `Geachte`, `Dear`, a closing such as `Met vriendelijke groet`) lifts it. Model-based
  * recognisers plug in through detectors/ner.ts.
@@ -30,6 +31,8 @@ const FULL_AT = new RegExp(`(${NAME})((?: ${INITIALS}| ${NAME}){0,2})( ${PARTICL
 const TITLE = new RegExp(`${B}(?:${TITLES})\\.? `, 'gu');
 const AFTER_TITLE = new RegExp(`(?:${NAME} |${INITIALS} ?)?(?:${PARTICLE} )?${SURNAME}${E}`, 'uy');
 const HAS_INITIAL = /\p{Lu}\./u;
+/** A segment that is nothing but a name: a cell under `Naam`, the line under `Met vriendelijke groet,`. */
+const WHOLE = new RegExp(`^\\s{0,8}(${NAME})(?: ${PARTICLE})? (${SURNAME})\\s{0,8}$`, 'u');
 const INITIALED = new RegExp(`${B}${INITIALS} ?(?:${PARTICLE} )?${SURNAME}${E}`, 'gu');
 
 const STREETISH = /(?:straat|laan|weg|plein|gracht|kade|singel|dijk|straße|strasse|street|road|avenue|lane)$/;
@@ -42,6 +45,13 @@ function surnameOk(surname: string): boolean {
 const FIRST_NAMES_ONLY: ReadonlySet<string> = new Set(['jan', 'peter', 'maria', 'anna', 'marie', 'johanna']);
 
 function* findNames(text: string): Iterable<Candidate> {
+  // Name-shaped segments count only with context (a name column, a closing line before them),
+  // so given names outside our lists are found where the layout says "this is a name".
+  const whole = text.length <= 60 ? WHOLE.exec(text) : null;
+  if (whole && !NOT_SURNAMES.has((whole[1] as string).toLowerCase()) && surnameOk(whole[2] as string)) {
+    const start = text.length - text.trimStart().length;
+    yield { start, end: text.trimEnd().length, score: 0.3, pattern: 'name-shaped' };
+  }
   for (const w of text.matchAll(WORD)) {
     if (!FIRST_NAMES.has(w[0].toLowerCase())) continue;
     const start = w.index ?? 0;

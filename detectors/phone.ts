@@ -44,7 +44,8 @@ export const phoneDetector = {
   },
   negativeContext: {
     nl: ['order', 'ordernummer', 'factuur', 'factuurnummer', 'kenmerk', 'referentie', 'klantnummer', 'artikel', 'versie'],
-    en: ['order', 'invoice', 'tracking', 'reference', 'ref', 'isbn', 'serial', 'version', 'sku'],
+    // National-number labels: `CPR-nummer 010341-5326` is a Danish CPR number, not a Rotterdam line.
+    en: ['order', 'invoice', 'tracking', 'reference', 'ref', 'isbn', 'serial', 'version', 'sku', 'bsn', 'cpr', 'pesel', 'personnummer', 'ssn', 'nhs', 'nino'],
     de: ['bestellung', 'rechnung', 'sendungsnummer'],
     fr: ['commande', 'facture', 'suivi'],
   },
