@@ -50,6 +50,19 @@ describe('context and negative context', () => {
   });
 });
 
+describe('ordinary office text', () => {
+  it.each([
+    'Planning Q3: Team Noord 25619 77912 levert op 8-11-2024, budget 12500 euro, versie 3.2.1.',
+    'Zuid 87756 72322 Team overleg; Intranet 39106 de 90862 Excel.',
+    'Project Apollo start maandag 12 februari 2024 in Utrecht, kamer 2.14, met Teams en Excel.',
+    'Het rapport over kwartaal 3 (pagina 12-14) staat in map 2024/Q3/Project Noord.',
+    'Order 123456782 is op 03-04-2024 verzonden; tracking 1Z999AA10123456784, factuur F-2024-0012.',
+    'The Annual Report 2023 by Finance Department, chapter 4.2, page 17, table 12-3.',
+  ])('reports nothing in %j', (text) => {
+    expect(types(text)).toEqual([]);
+  });
+});
+
 describe('finalizeItem', () => {
   const detectAll = (lines: string[]): Finding[] => lines.flatMap((text, i) => engine.detect({ text, where: { line: i + 1 } }));
 

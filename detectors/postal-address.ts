@@ -14,7 +14,8 @@ const CAP = "\\p{Lu}[\\p{L}'.-]{1,40}";
 const PARTICLE = "(?:van|de|der|den|het|'t|te|ten|ter|la|le|du|des|de la|von|am|an|im|zum|zur|sur|en|of|the)";
 /** A street name: capitalised words with Dutch, French or German particles between them. */
 const STREET = `${CAP}(?: (?:${PARTICLE}|${CAP})){0,4}`;
-const NUMBER = '\\d{1,5}(?: ?[a-zA-Z]{1,2}(?![\\p{L}]))?(?:[-/ ]\\d{1,4}(?![\\p{L}\\p{N}]))?(?: bus \\d{1,4})?';
+/** A house number: 12, 12a, 12-A, 12-14, 12/3, 12 bis, 12 bus 3 (Belgian box). Five digits is a postcode, not a house number. */
+const NUMBER = '\\d{1,4}(?:[a-zA-Z]{1,2}(?![\\p{L}])|-[a-zA-Z0-9]{1,4}(?![\\p{L}\\p{N}])|/\\d{1,4}| bis)?(?: bus \\d{1,4})?';
 const CITY = "\\p{Lu}[\\p{L}'-]{1,30}(?:[ -](?:\\p{Lu}[\\p{L}'-]{1,30}|aan|den|op|am|an|der|sur|la)){0,3}";
 const NL_POSTCODE = '[1-9]\\d{3} ?(?!SA|SD|SS)[A-Z]{2}';
 const UK_POSTCODE = '(?:[A-Z]{1,2}\\d[A-Z\\d]?|GIR) ?\\d[ABD-HJLNP-UW-Z]{2}';
@@ -22,6 +23,9 @@ const UK_STREET_TYPES = '(?:Street|Road|Lane|Avenue|Close|Drive|Way|Square|Garde
 const STREET_SUFFIX =
   '(?:straat|laan|weg|plein|gracht|kade|singel|dijk|pad|dreef|hof|park|steeg|markt|baan|wal|veld|dam|haven|lei|steenweg|straße|strasse|str\\.|allee|platz|gasse|ring|damm|ufer|chaussee)';
 
+/** Belgian and German streets carry a street word: a suffix (Wetstraat, Hauptstraße) or a French prefix (Rue de la Loi). */
+const FR_PREFIX = '(?:Rue|Avenue|Av\\.|Boulevard|Bd|Chaussée|Place|Chemin|Allée|Quai|Square|Impasse|Drève|Clos)';
+const STREET_WORD = `(?:${FR_PREFIX}(?: (?:${PARTICLE}|${CAP})){1,4}|(?:${CAP} ){0,3}\\p{Lu}[\\p{L}'-]{0,30}${STREET_SUFFIX})`;
 const rx = (body: string) => new RegExp(`${B}${body}${E}`, 'gu');
 /** Cheap tests of the part every match of a pattern must contain; the full pattern only runs when its anchor is there. */
 const NL_ANCHOR = /[1-9]\d{3} ?[A-Z]{2}(?![\p{L}\p{N}])/u;
@@ -30,7 +34,7 @@ const UK_ANCHOR = /\d[ABD-HJLNP-UW-Z]{2}(?![\p{L}\p{N}])/u;
 const STREET_ANCHOR = new RegExp(`${STREET_SUFFIX} \\d`, 'u');
 const PATTERNS: readonly { name: string; regex: RegExp; score: number; anchor: RegExp }[] = [
   { name: 'nl-full', regex: rx(`${STREET} ${NUMBER},? {1,2}${NL_POSTCODE},? {1,2}${CITY}`), score: 0.9, anchor: NL_ANCHOR },
-  { name: 'be-de-full', regex: rx(`${STREET} ${NUMBER},? {1,2}(?:[BD]-)?[1-9]\\d{3,4} {1,2}${CITY}`), score: 0.85, anchor: BE_DE_ANCHOR },
+  { name: 'be-de-full', regex: rx(`${STREET_WORD} ${NUMBER},? {1,2}(?:[BD]-)?[1-9]\\d{3,4} {1,2}${CITY}`), score: 0.85, anchor: BE_DE_ANCHOR },
   { name: 'uk-full', regex: rx(`\\d{1,4}[A-Z]? (?:${CAP} ){1,3}${UK_STREET_TYPES},? (?:${CITY},? )?${UK_POSTCODE}`), score: 0.85, anchor: UK_ANCHOR },
   { name: 'nl-postcode-city', regex: rx(`${NL_POSTCODE} {1,2}${CITY}`), score: 0.5, anchor: NL_ANCHOR },
   { name: 'uk-postcode', regex: rx(UK_POSTCODE), score: 0.4, anchor: UK_ANCHOR },
