@@ -438,6 +438,3 @@ const EXAMPLES: Record<string, Detector['examples']> = {
 };
 
 export const specialCategoryDetectors: readonly Detector[] = Object.entries(TERMS).map(([id, { label, terms }]) => specialDetector(id, label, terms));
-
-/** Finding types that identify a person; their presence in an item raises Art. 9/10 findings to high. */
-export const IDENTIFYING_CATEGORIES = new Set(['identity', 'national-id', 'contact']);
