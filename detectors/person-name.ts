@@ -19,7 +19,25 @@ const NAME = '\\p{Lu}\\p{Ll}{1,20}(?:-\\p{Lu}\\p{Ll}{1,20})?';
 const SURNAME = "\\p{Lu}[\\p{Ll}']{1,25}(?:-\\p{Lu}[\\p{Ll}']{1,25})?";
 const PARTICLE = `(?:${PARTICLES.map((p) => `[${p[0]?.toUpperCase()}${p[0]}]${p.slice(1).replace(/'/g, "'")}`).join('|')})`;
 const INITIALS = '(?:\\p{Lu}\\.){1,4}';
-const TITLES = 'Dhr|Mevr|Mw|Mr|Mrs|Ms|Miss|Dr|Drs|Ir|Mr\\.? ?Dr|Herr|Frau|Mme|Mlle|Monsieur|Madame|heer|mevrouw|meneer|juffrouw|de heer';
+/** Capitalised titles, met as words in the capitalised-word pass; the lower-case ones (after `Geachte`) have their own pattern. */
+const TITLE_WORDS: ReadonlySet<string> = new Set([
+  'dhr',
+  'mevr',
+  'mw',
+  'mr',
+  'mrs',
+  'ms',
+  'miss',
+  'dr',
+  'drs',
+  'ir',
+  'herr',
+  'frau',
+  'mme',
+  'mlle',
+  'monsieur',
+  'madame',
+]);
 
 /**
  * Capitalised words; only those that are listed given names go on to the full pattern, read
@@ -28,7 +46,8 @@ const TITLES = 'Dhr|Mevr|Mw|Mr|Mrs|Ms|Miss|Dr|Drs|Ir|Mr\\.? ?Dr|Herr|Frau|Mme|Ml
  */
 const WORD = new RegExp(`${B}\\p{Lu}\\p{Ll}{1,20}`, 'gu');
 const FULL_AT = new RegExp(`(${NAME})((?: ${INITIALS}| ${NAME}){0,2})( ${PARTICLE})? (${SURNAME})${E}`, 'uy');
-const TITLE = new RegExp(`${B}(?:${TITLES})\\.? `, 'gu');
+const LOWER_TITLE = /(?<![\p{L}\p{N}])(?:heer|mevrouw|meneer|juffrouw) /gu;
+const TITLE_END = /\.? /y;
 const AFTER_TITLE = new RegExp(`(?:${NAME} |${INITIALS} ?)?(?:${PARTICLE} )?${SURNAME}${E}`, 'uy');
 const HAS_INITIAL = /\p{Lu}\./u;
 /** A segment that is nothing but a name: a cell under `Naam`, the line under `Met vriendelijke groet,`. */
@@ -52,8 +71,22 @@ function* findNames(text: string): Iterable<Candidate> {
     const start = text.length - text.trimStart().length;
     yield { start, end: text.trimEnd().length, score: 0.3, pattern: 'name-shaped' };
   }
+  const titled = (start: number): Candidate | undefined => {
+    AFTER_TITLE.lastIndex = start;
+    const m = AFTER_TITLE.exec(text);
+    if (!m || !surnameOk(m[0].split(' ').pop() as string)) return undefined;
+    return { start, end: start + m[0].length, score: 0.6, pattern: 'title' };
+  };
   for (const w of text.matchAll(WORD)) {
-    if (!FIRST_NAMES.has(w[0].toLowerCase())) continue;
+    const word = w[0].toLowerCase();
+    if (TITLE_WORDS.has(word)) {
+      TITLE_END.lastIndex = (w.index ?? 0) + w[0].length;
+      const end = TITLE_END.exec(text);
+      const c = end ? titled(TITLE_END.lastIndex) : undefined;
+      if (c) yield c;
+      continue;
+    }
+    if (!FIRST_NAMES.has(word)) continue;
     const start = w.index ?? 0;
     FULL_AT.lastIndex = start;
     const m = FULL_AT.exec(text);
@@ -62,13 +95,9 @@ function* findNames(text: string): Iterable<Candidate> {
     if (!surnameOk(surname)) continue;
     yield { start, end: start + all.length, score: particle || middle ? 0.5 : 0.45, pattern: 'given-name' };
   }
-  for (const t of text.matchAll(TITLE)) {
-    const start = (t.index ?? 0) + t[0].length;
-    AFTER_TITLE.lastIndex = start;
-    const m = AFTER_TITLE.exec(text);
-    if (!m) continue;
-    const surname = m[0].split(' ').pop() as string;
-    if (surnameOk(surname)) yield { start, end: start + m[0].length, score: 0.6, pattern: 'title' };
+  for (const t of text.matchAll(LOWER_TITLE)) {
+    const c = titled((t.index ?? 0) + t[0].length);
+    if (c) yield c;
   }
   if (!HAS_INITIAL.test(text)) return;
   for (const m of text.matchAll(INITIALED)) {
