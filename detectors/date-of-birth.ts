@@ -92,7 +92,7 @@ export function normalizeDate(raw: string): string {
 }
 
 const context: ContextWords = {
-  nl: ['geboortedatum', 'geb.', 'geb', 'geboren', 'geb.datum', 'geboortedag', 'verjaardag'],
+  nl: ['geboortedatum', 'geb.', 'geb', 'geboren', 'geb.datum', 'geboortedag', 'verjaardag', 'jarig'],
   en: ['date of birth', 'dob', 'd.o.b.', 'born', 'birth date', 'birthdate', 'birthday', 'date_of_birth', 'birth_date'],
   de: ['geburtsdatum', 'geb.', 'geboren', 'geburtstag'],
   fr: ['né le', 'née le', 'date de naissance', 'né', 'née', 'naissance'],

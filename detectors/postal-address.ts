@@ -38,6 +38,13 @@ const PATTERNS: readonly { name: string; regex: RegExp; score: number; anchor: R
   { name: 'uk-full', regex: rx(`\\d{1,4}[A-Z]? (?:${CAP} ){1,3}${UK_STREET_TYPES},? (?:${CITY},? )?${UK_POSTCODE}`), score: 0.85, anchor: UK_ANCHOR },
   { name: 'nl-postcode-city', regex: rx(`${NL_POSTCODE} {1,2}${CITY}`), score: 0.5, anchor: NL_ANCHOR },
   { name: 'uk-postcode', regex: rx(UK_POSTCODE), score: 0.4, anchor: UK_ANCHOR },
+  // Kerkstraat 12 te Amsterdam: the Dutch way to name an address without its postcode.
+  {
+    name: 'nl-street-te-city',
+    regex: rx(`(?:${CAP} ){0,3}\\p{Lu}[\\p{L}'-]{0,30}${STREET_SUFFIX} ${NUMBER} (?:te|in) ${CITY}`),
+    score: 0.55,
+    anchor: STREET_ANCHOR,
+  },
   { name: 'street-number', regex: rx(`(?:${CAP} ){0,3}\\p{Lu}[\\p{L}'-]{0,30}${STREET_SUFFIX} ${NUMBER}`), score: 0.35, anchor: STREET_ANCHOR },
 ];
 
@@ -64,7 +71,7 @@ export const postalAddressDetector = {
   requires: /\d/,
   find: findAddresses,
   context: {
-    nl: ['adres', 'woonadres', 'postadres', 'huisadres', 'woonplaats', 'postcode', 'woonachtig', 'wonende'],
+    nl: ['adres', 'woonadres', 'postadres', 'huisadres', 'woonplaats', 'postcode', 'woonachtig', 'wonende', 'woont', 'woon'],
     en: ['address', 'home address', 'postal address', 'lives at', 'postcode', 'residing'],
     de: ['adresse', 'anschrift', 'wohnort', 'wohnhaft', 'postanschrift'],
     fr: ['adresse', 'domicile', 'domicilié', 'demeurant'],
