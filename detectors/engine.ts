@@ -4,11 +4,17 @@
  * overlaps between types once for all, and turns each survivor into a Finding that carries only
  * a masked form and a keyed hash.
  */
-import type { Candidate, ContextWords, Detector, Finding, Hasher, Segment } from './types.js';
+import type { Recognizer } from './ner.js';
+import { buildPrefilter } from './prefilter.js';
+import type { Candidate, Category, ContextWords, Detector, Finding, Hasher, Segment } from './types.js';
 
 export interface EngineOptions {
   /** Findings below this confidence are not reported. */
   minConfidence?: number;
+  /** Model-based recognisers (NER) whose spans join the candidates in `detectAsync`. */
+  recognizers?: readonly Recognizer[];
+  /** Told when a recogniser fails on a segment; the segment keeps the pattern detectors' findings. */
+  onRecognizerError?(recognizer: string, error: unknown): void;
 }
 
 /** The default reporting threshold: "likely personal data". */
@@ -17,6 +23,18 @@ export const DEFAULT_MIN_CONFIDENCE = 0.5;
 export const CONTEXT_BOOST = 0.35;
 /** Subtracted when a negative context word (order, invoice, tracking…) sits near the match. */
 export const NEGATIVE_CONTEXT_PENALTY = 0.35;
+/** Levels shown to people: low is below the default threshold, high needs a checksum or strong context. */
+export type ConfidenceLevel = 'low' | 'medium' | 'high';
+export const HIGH_CONFIDENCE = 0.8;
+export function confidenceLevel(confidence: number): ConfidenceLevel {
+  return confidence >= HIGH_CONFIDENCE ? 'high' : confidence >= DEFAULT_MIN_CONFIDENCE ? 'medium' : 'low';
+}
+/**
+ * Special-category (Art. 9/10) findings are raised to this in an item that also holds a finding
+ * of an identifying category: a diagnosis in a file with a name and a BSN is about that person.
+ */
+export const SPECIAL_IN_IDENTIFIED_ITEM = 0.9;
+export const IDENTIFYING_CATEGORIES: ReadonlySet<Category> = new Set(['identity', 'national-id', 'contact', 'financial']);
 /** Characters before and after a match searched for context words. */
 export const CONTEXT_BEFORE = 64;
 export const CONTEXT_AFTER = 32;
@@ -47,6 +65,14 @@ export interface Engine {
   readonly detectors: readonly Detector[];
   /** All findings in one segment, in text order. */
   detect(segment: Segment): Finding[];
+  /** As `detect`, with the spans of the configured recognisers (NER) merged in. */
+  detectAsync(segment: Segment): Promise<Finding[]>;
+  /**
+   * The item step, called once with all findings of one item (a file, an entry, a message) when
+   * its last segment is done: raises special-category findings when the item also identifies
+   * someone. Returns the findings to keep.
+   */
+  finalizeItem(findings: Finding[]): Finding[];
 }
 
 export function createEngine(detectors: readonly Detector[], hasher: Hasher, options: EngineOptions = {}): Engine {
@@ -65,7 +91,11 @@ export function createEngine(detectors: readonly Detector[], hasher: Hasher, opt
     context: wordsRegex(detector.context),
     negative: wordsRegex(detector.negativeContext),
   }));
+  // One Aho–Corasick pass over a segment decides which keyword-gated detectors run (prefilter.ts).
+  const prefilter = buildPrefilter(compiled.map((c) => c.keywords));
   const anyKeywords = compiled.some((c) => c.keywords);
+  const byId = new Map(compiled.map((c) => [c.detector.id, c]));
+  const recognizers = options.recognizers ?? [];
 
   function candidatesIn(c: Compiled, text: string): Candidate[] {
     const d = c.detector;
@@ -96,15 +126,15 @@ export function createEngine(detectors: readonly Detector[], hasher: Hasher, opt
     if (checksum) basis.push('checksum');
     if (c.context || c.negative) {
       const near = `${text.slice(Math.max(0, cand.start - CONTEXT_BEFORE), cand.start)} ${text.slice(cand.end, cand.end + CONTEXT_AFTER)}`;
-      const negative = c.negative?.test(near) === true;
-      // A label beside the match beats a word on the line before or in the header: "release 2.4.1.0"
-      // under a line mentioning an IP is a version, but "BSN" next to the number is a BSN even in an "order" list.
-      const around = segment.context && !negative ? `${near} ${segment.context}` : near;
+      // The segment's context (a column header, the line before) is a label for the value that
+      // opens the segment, not for a date in the middle of the next sentence of prose.
+      const opens = segment.context !== undefined && !/\p{L}/u.test(text.slice(Math.max(0, cand.start - CONTEXT_BEFORE), cand.start));
+      const around = opens ? `${near} ${segment.context}` : near;
       if (c.context?.test(around)) {
         value += CONTEXT_BOOST;
         basis.push('context');
       }
-      if (negative) {
+      if (c.negative?.test(near)) {
         value -= NEGATIVE_CONTEXT_PENALTY;
         basis.push('negative-context');
       }
@@ -113,23 +143,68 @@ export function createEngine(detectors: readonly Detector[], hasher: Hasher, opt
     return { detector: d, start: cand.start, end: cand.end, normalized, raw, score: value, checksum, basis };
   }
 
-  function detectWindow(segment: Segment, text: string, ownedStart: number, ownedEnd: number): Scored[] {
-    let lower: string | undefined;
+  function detectWindow(segment: Segment, text: string, ownedStart: number, ownedEnd: number, external?: Map<Compiled, Candidate[]>): Scored[] {
+    // Keywords count in the text and in its context (a column header, the line before), since
+    // that is where a gated detector's context words, and so its confidence, come from.
+    const eligible = new Uint8Array(compiled.length);
+    if (anyKeywords) {
+      prefilter.scan(text, eligible);
+      if (segment.context) prefilter.scan(segment.context, eligible);
+    }
     const scored: Scored[] = [];
-    for (const c of compiled) {
-      if (c.keywords) {
-        lower ??= anyKeywords ? text.toLowerCase() : text;
-        if (!c.keywords.some((k) => lower?.includes(k))) continue;
-      }
+    const consider = (c: Compiled, cand: Candidate) => {
+      if (cand.start < ownedStart || cand.start >= ownedEnd || cand.end <= cand.start) return;
+      const s = score(c, cand, text, segment);
+      // A weak guess below the threshold must not hide a stronger type; a checksum pass may.
+      if (s && (s.score >= minConfidence || s.checksum)) scored.push(s);
+    };
+    for (let i = 0; i < compiled.length; i++) {
+      const c = compiled[i] as Compiled;
+      if (c.keywords && eligible[i] === 0) continue;
       if (c.detector.requires && !c.detector.requires.test(text)) continue;
-      for (const cand of candidatesIn(c, text)) {
-        if (cand.start < ownedStart || cand.start >= ownedEnd || cand.end <= cand.start) continue;
-        const s = score(c, cand, text, segment);
-        // A weak guess below the threshold must not hide a stronger type; a checksum pass may.
-        if (s && (s.score >= minConfidence || s.checksum)) scored.push(s);
+      for (const cand of candidatesIn(c, text)) consider(c, cand);
+    }
+    if (external) for (const [c, cands] of external) for (const cand of cands) consider(c, cand);
+    return resolveOverlaps(scored).filter((s) => s.score >= minConfidence);
+  }
+
+  /** Asks every recogniser about a window; entity types map to detector ids, which supply normalise, validate and mask. */
+  async function recognize(text: string): Promise<Map<Compiled, Candidate[]>> {
+    const found = new Map<Compiled, Candidate[]>();
+    for (const r of recognizers) {
+      let entities: Awaited<ReturnType<Recognizer['recognize']>>;
+      try {
+        entities = await r.recognize(text);
+      } catch (err) {
+        options.onRecognizerError?.(r.id, err);
+        continue;
+      }
+      for (const e of entities) {
+        const c = byId.get(e.type);
+        if (!c || !(e.start >= 0 && e.end <= text.length && e.end > e.start)) continue;
+        const list = found.get(c) ?? [];
+        list.push({ start: e.start, end: e.end, score: Math.min(0.99, Math.max(0, e.score)), pattern: `ner:${r.id}` });
+        found.set(c, list);
       }
     }
-    return resolveOverlaps(scored).filter((s) => s.score >= minConfidence);
+    return found;
+  }
+
+  /**
+   * Cuts a long text into windows. Each window owns the matches starting in [from, from + step)
+   * and sees OVERLAP more on both sides, so a match crossing a cut is seen whole and a match's
+   * tail is never mistaken for a match.
+   */
+  function windows(text: string, ownedStart: number, ownedEnd: number): { from: number; to: number; lead: number; owned: number }[] {
+    if (text.length <= WINDOW) return [{ from: 0, to: text.length, lead: ownedStart, owned: ownedEnd }];
+    const out: { from: number; to: number; lead: number; owned: number }[] = [];
+    const step = WINDOW - 2 * OVERLAP;
+    for (let start = ownedStart; start < ownedEnd; start += step) {
+      const from = start - Math.min(start, OVERLAP);
+      const to = Math.min(text.length, start + step + OVERLAP);
+      out.push({ from, to, lead: start - from, owned: Math.min(ownedEnd, start + step) - from });
+    }
+    return out;
   }
 
   function toFinding(s: Scored, segment: Segment): Finding {
@@ -148,20 +223,31 @@ export function createEngine(detectors: readonly Detector[], hasher: Hasher, opt
     detectors,
     detect(segment: Segment): Finding[] {
       const text = segment.text;
-      const ownedStart = segment.ownedStart ?? 0;
-      const ownedEnd = segment.ownedEnd ?? text.length;
-      if (text.length <= WINDOW) {
-        return detectWindow(segment, text, ownedStart, ownedEnd).map((s) => toFinding(s, segment));
-      }
-      // Each window owns [from, from + WINDOW - 2 * OVERLAP) and sees OVERLAP more on both sides.
       const findings: Finding[] = [];
-      const step = WINDOW - 2 * OVERLAP;
-      for (let from = ownedStart; from < ownedEnd; from += step) {
-        const lead = Math.min(from, OVERLAP);
-        const to = Math.min(text.length, from + step + OVERLAP);
-        const windowText = text.slice(from - lead, to);
-        const owned = Math.min(ownedEnd, from + step) - (from - lead);
-        for (const s of detectWindow(segment, windowText, lead, owned)) findings.push(toFinding(s, segment));
+      for (const w of windows(text, segment.ownedStart ?? 0, segment.ownedEnd ?? text.length)) {
+        const piece = w.from === 0 && w.to === text.length ? text : text.slice(w.from, w.to);
+        for (const s of detectWindow(segment, piece, w.lead, w.owned)) findings.push(toFinding(s, segment));
+      }
+      return findings;
+    },
+    async detectAsync(segment: Segment): Promise<Finding[]> {
+      if (recognizers.length === 0) return this.detect(segment);
+      const text = segment.text;
+      const findings: Finding[] = [];
+      for (const w of windows(text, segment.ownedStart ?? 0, segment.ownedEnd ?? text.length)) {
+        const piece = w.from === 0 && w.to === text.length ? text : text.slice(w.from, w.to);
+        const external = await recognize(piece);
+        for (const s of detectWindow(segment, piece, w.lead, w.owned, external)) findings.push(toFinding(s, segment));
+      }
+      return findings;
+    },
+    finalizeItem(findings: Finding[]): Finding[] {
+      if (!findings.some((f) => IDENTIFYING_CATEGORIES.has(f.category))) return findings;
+      for (const f of findings) {
+        if (f.category === 'special' && f.confidence < SPECIAL_IN_IDENTIFIED_ITEM) {
+          f.confidence = SPECIAL_IN_IDENTIFIED_ITEM;
+          f.basis = [...(f.basis ?? []), 'identified-item'];
+        }
       }
       return findings;
     },
@@ -174,9 +260,23 @@ function resolveOverlaps(scored: Scored[]): Scored[] {
   const ranked = [...scored].sort(
     (a, b) => Number(b.checksum) - Number(a.checksum) || b.score - a.score || b.end - b.start - (a.end - a.start) || a.start - b.start,
   );
+  // Claimed characters in a bitmap: linear in the spans, where comparing every pair was
+  // quadratic in the findings (a 256 KB window can hold 100 000 of them).
+  const from = ranked.reduce((m, s) => Math.min(m, s.start), Number.POSITIVE_INFINITY);
+  const to = ranked.reduce((m, s) => Math.max(m, s.end), 0);
+  const claimed = new Uint8Array(to - from);
   const kept: Scored[] = [];
   for (const s of ranked) {
-    if (!kept.some((k) => s.start < k.end && k.start < s.end)) kept.push(s);
+    let free = true;
+    for (let i = s.start - from; i < s.end - from; i++) {
+      if (claimed[i]) {
+        free = false;
+        break;
+      }
+    }
+    if (!free) continue;
+    claimed.fill(1, s.start - from, s.end - from);
+    kept.push(s);
   }
   return kept.sort((a, b) => a.start - b.start);
 }

@@ -22,6 +22,8 @@ export const nlBsnDetector = {
     { name: 'plain', regex: pattern('\\d{9}'), score: 0.4 },
     { name: 'dotted', regex: pattern('\\d{4}\\.\\d{2}\\.\\d{3}'), score: 0.7 },
     { name: 'grouped', regex: pattern('\\d{3}([ .])\\d{3}\\1\\d{3}'), score: 0.55 },
+    // 123-456-782 is how people type it in chats and forms; dashes are common in other codes too, so it needs context.
+    { name: 'dashed', regex: pattern('\\d{3}-\\d{3}-\\d{3}'), score: 0.4 },
   ],
   checksum: true,
   context: {
@@ -52,6 +54,7 @@ export const nlBsnDetector = {
       'persoonsnummer\t111.222.333',
       'citizen service number 123456782',
       'Sofinummer: 150000005',
+      'mijn bsn is 111-222-333 hoor',
     ],
     invalid: [
       'Ordernummer 123456782',
@@ -64,6 +67,7 @@ export const nlBsnDetector = {
       'bsn 111222334',
       'IBAN NL91ABNA0417164300',
       'bedrag 111.222.333,00',
+      'artikel 111-222-333',
     ],
   },
 } satisfies Detector;

@@ -9,6 +9,7 @@ import { maskKeepLast } from './mask.js';
 import type { Candidate, Detector } from './types.js';
 
 const DEFAULT_COUNTRY: CountryCode = 'NL';
+const DATE_SHAPE = /^\d{1,2}([-./])\d{1,2}\1(?:19|20)\d{2}$/;
 const CANDIDATE = /(?<![\p{L}\p{N}+\-/.])(?:\+|00)?(?:\(0\)\s?)?\(?\d{1,5}\)?(?:[ \-./]{1,2}\(?\d{1,6}\)?|\d){1,14}(?![\p{L}\p{N}]|[.\-/]\d)/gu;
 
 function parse(raw: string) {
@@ -32,7 +33,8 @@ export const phoneDetector = {
     CANDIDATE.lastIndex = 0;
     for (let m = CANDIDATE.exec(text); m !== null; m = CANDIDATE.exec(text)) {
       const raw = m[0].replace(/[\s\-./]+$/, '');
-      if (!parse(raw)) continue;
+      // 09.09.1987 parses as a Dutch number, but it is written as a date: leave it to date-of-birth.
+      if (DATE_SHAPE.test(raw) || !parse(raw)) continue;
       const start = m.index;
       yield { start, end: start + raw.length, score: 0.6, pattern: raw.startsWith('+') || raw.startsWith('00') ? 'international' : 'national' };
     }
@@ -45,7 +47,8 @@ export const phoneDetector = {
   },
   negativeContext: {
     nl: ['order', 'ordernummer', 'factuur', 'factuurnummer', 'kenmerk', 'referentie', 'klantnummer', 'artikel', 'versie'],
-    en: ['order', 'invoice', 'tracking', 'reference', 'ref', 'isbn', 'serial', 'version', 'sku'],
+    // National-number labels: `CPR-nummer 010341-5326` is a Danish CPR number, not a Rotterdam line.
+    en: ['order', 'invoice', 'tracking', 'reference', 'ref', 'isbn', 'serial', 'version', 'sku', 'bsn', 'cpr', 'pesel', 'personnummer', 'ssn', 'nhs', 'nino'],
     de: ['bestellung', 'rechnung', 'sendungsnummer'],
     fr: ['commande', 'facture', 'suivi'],
   },
@@ -79,6 +82,7 @@ export const phoneDetector = {
       'postcode 1234 AB',
       'Kenmerk 123 456 789 012',
       '06-123',
+      'Geboren 09.09.1987',
     ],
   },
 } satisfies Detector;

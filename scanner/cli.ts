@@ -8,6 +8,7 @@ import { join, resolve } from 'node:path';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import picomatch from 'picomatch';
 import { type ReporterOptions, reporterFor, reporters, reportFiles } from '../reporters/index.js';
+import { type InzageConfig, loadConfig } from './config.js';
 import { InzageError } from './errors.js';
 import { findSubject, formatHits, type SubjectQuery } from './find.js';
 import { evaluateGate, type FailRule, parseFailOn } from './gate.js';
@@ -62,6 +63,7 @@ const failOn = (value: string) => {
 
 interface CommonFlags {
   stateDir?: string;
+  config?: string;
 }
 
 interface ScanFlags extends CommonFlags {
@@ -105,10 +107,12 @@ function addScanOptions(cmd: Command): Command {
     .addOption(
       new Option('--worker-memory <mb>', 'heap limit per worker thread in MB').argParser(positiveInt('--worker-memory')).default(DEFAULT_WORKER_MEMORY_MB),
     )
-    .option('--state-dir <dir>', 'folder of the scan state and key (default $INZAGE_STATE_DIR or .inzage)');
+    .option('--state-dir <dir>', 'folder of the scan state and key (default $INZAGE_STATE_DIR or .inzage)')
+    .option('--config <file>', 'config file with custom and plugin detectors (default: ./inzage.config.yaml if present)');
 }
 
-function scanOptions(paths: string[], flags: ScanFlags, extraSkip: string[]): ScanOptions {
+function scanOptions(paths: string[], flags: ScanFlags, extraSkip: string[], config: InzageConfig): ScanOptions {
+  const minConfidence = flags.minConfidence ?? config.minConfidence;
   return {
     roots: paths,
     include: flags.include,
@@ -121,7 +125,8 @@ function scanOptions(paths: string[], flags: ScanFlags, extraSkip: string[]): Sc
     ...(flags.stateDir ? { stateDir: flags.stateDir } : {}),
     ...(flags.workers !== undefined ? { workers: flags.workers } : {}),
     ...(flags.concurrency !== undefined ? { concurrency: flags.concurrency } : {}),
-    ...(flags.minConfidence !== undefined ? { minConfidence: flags.minConfidence } : {}),
+    ...(minConfidence !== undefined ? { minConfidence } : {}),
+    ...(config.path ? { configPath: config.path } : {}),
     ...(flags.baseline ? { baseline: loadBaseline(flags.baseline) } : {}),
     ...(flags.suppressions ? { suppressionsFile: flags.suppressions } : {}),
   };
@@ -245,7 +250,8 @@ export function buildProgram(setExit: (code: number) => void): Command {
     .option('--no-initial-scan', 'do not start with an incremental scan')
     .action(async (paths: string[], flags: ScanFlags & { debounce: number; initialScan: boolean }) => {
       for (const p of paths) if (!existsSync(p)) throw new InzageError('usage', `cannot watch ${p}: no such folder`);
-      const watcher = await startWatch({ ...scanOptions(paths, flags, []), debounceMs: flags.debounce, initialScan: flags.initialScan }, (line) =>
+      const config = await loadConfig(flags.config);
+      const watcher = await startWatch({ ...scanOptions(paths, flags, [], config), debounceMs: flags.debounce, initialScan: flags.initialScan }, (line) =>
         process.stdout.write(`${line}\n`),
       );
       await watcher.ready;
@@ -292,9 +298,11 @@ async function runScan(paths: string[], flags: ScanFlags): Promise<number> {
   for (const p of paths) {
     if (!existsSync(p)) throw new InzageError('usage', `cannot scan ${p}: no such file or folder`);
   }
+  // Loaded here first so a bad config stops the run with a usage error before any worker starts.
+  const config = await loadConfig(flags.config);
   const out = resolve(flags.out);
   const progress = flags.progress && process.stderr.isTTY ? new ProgressLine() : undefined;
-  const report = await scan(scanOptions(paths, flags, [out]), { onItem: (event) => progress?.update(event) });
+  const report = await scan(scanOptions(paths, flags, [out], config), { onItem: (event) => progress?.update(event) });
   progress?.done();
   const written = await writeReports(report, out, formats, { csvDelimiter: flags.csvDelimiter });
   const gate = flags.failOn ? evaluateGate(report, flags.failOn) : { failed: false, items: [] };

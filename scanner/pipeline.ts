@@ -5,10 +5,10 @@
  * fingerprint did not change since the last scan is not read again. Every item ends in the
  * report exactly once: with findings, with an error, or with neither.
  */
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
-import { basename, join } from 'node:path';
+import { basename, join, resolve } from 'node:path';
 import pLimit, { type LimitFunction } from 'p-limit';
 import { Piscina } from 'piscina';
 import { DEFAULT_MIN_CONFIDENCE } from '../detectors/engine.js';
@@ -41,6 +41,8 @@ export interface ScanOptions {
   workerMemoryMb?: number;
   minConfidence?: number;
   disabledDetectors?: string[];
+  /** A config file with custom and plugin detectors (scanner/config.ts); each worker loads it. */
+  configPath?: string;
   maxDepth?: number;
   /** Folder of the state database and key; default INZAGE_STATE_DIR or `.inzage`. */
   stateDir?: string;
@@ -92,12 +94,14 @@ export class ScanSession {
       minConfidence: this.minConfidence,
       disabled: [...(options.disabledDetectors ?? [])].sort(),
       maxDepth: options.maxDepth ?? DEFAULT_MAX_DEPTH,
+      config: options.configPath ? createHash('sha256').update(readFileSync(options.configPath)).digest('hex') : null,
     });
     const init: WorkerInit = {
       key: key.toString('hex'),
       minConfidence: this.minConfidence,
       disabledDetectors: options.disabledDetectors ?? [],
       maxDepth: options.maxDepth ?? DEFAULT_MAX_DEPTH,
+      ...(options.configPath ? { configPath: resolve(options.configPath) } : {}),
     };
     this.pool = new Piscina<WorkerTask, ExtractedItem[]>({
       filename: new URL('./worker.js', import.meta.url).href,

@@ -1,0 +1,143 @@
+/**
+ * Dates of birth (AVG/GDPR Art. 4(1): an identifying attribute, and with a name the key to most
+ * look-ups). Numeric dates (day first: 31-12-1980, 31.12.1980, 31/12/80; ISO 1980-12-31) and
+ * month-name dates in Dutch, English, German and French (12 maart 1985, March 12, 1985,
+ * 12. März 1985, 12 mars 1985, 1er mai 1985). A date has no checksum and most dates are not
+ * birth dates, so confidence comes from context alone: the detector only runs where a birth
+ * word is present (in the text or its column header), and a bare or invoice date stays below
+ * the threshold.
+ */
+import { keywordsOf } from './shared.js';
+import type { Candidate, ContextWords, Detector } from './types.js';
+import { isDate } from './validators.js';
+
+const MONTHS: Record<string, number> = {};
+const add = (names: string, offset = 0) =>
+  names.split(' ').forEach((n, i) => {
+    MONTHS[n] = i + 1 + offset;
+  });
+add('januari februari maart april mei juni juli augustus september oktober november december');
+add('january february march april may june july august september october november december');
+add('januar februar märz april mai juni juli august september oktober november dezember');
+add('janvier février mars avril mai juin juillet août septembre octobre novembre décembre');
+add('jan feb mrt apr mei jun jul aug sep okt nov dec');
+add('jan feb mar apr may jun jul aug sep oct nov dec');
+add('jan feb mär apr mai jun jul aug sep okt nov dez');
+add('janv févr mars avr mai juin juil août sept oct nov déc');
+MONTHS.sept = 9;
+MONTHS.jänner = 1;
+MONTHS.maerz = 3;
+
+const MONTH_ALT = Object.keys(MONTHS)
+  .sort((a, b) => b.length - a.length)
+  .join('|');
+const B = '(?<![\\p{L}\\p{N}])';
+const E = '(?![\\p{L}\\p{N}]|[-./]\\d)';
+const NUMERIC = new RegExp(`${B}(\\d{1,2})([-./])(\\d{1,2})\\2(\\d{4}|\\d{2})${E}`, 'gu');
+const ISO = new RegExp(`${B}(\\d{4})-(\\d{2})-(\\d{2})${E}`, 'gu');
+const DAY_MONTH = new RegExp(`${B}(\\d{1,2})(?:er|\\.)? ?(${MONTH_ALT})\\.? (\\d{4})${E}`, 'giu');
+const MONTH_DAY = new RegExp(`${B}(${MONTH_ALT})\\.? (\\d{1,2})(?:st|nd|rd|th)?,? (\\d{4})${E}`, 'giu');
+
+const THIS_YEAR = new Date().getUTCFullYear();
+/** A plausible birth: a real date, not in the future, at most 120 years ago. Two-digit years read as the most recent past. */
+function plausible(y: number, m: number, d: number, twoDigitYear: boolean): boolean {
+  const year = twoDigitYear ? (2000 + y > THIS_YEAR ? 1900 + y : 2000 + y) : y;
+  return year >= THIS_YEAR - 120 && year <= THIS_YEAR && isDate(year, m, d);
+}
+
+function* findDates(text: string): Iterable<Candidate> {
+  for (const m of text.matchAll(NUMERIC)) {
+    const [all, d, , mo, y] = m as unknown as string[];
+    // Day first (Europe); a month-first US date is taken when only that reading is a date.
+    const ok = plausible(Number(y), Number(mo), Number(d), y?.length === 2) || plausible(Number(y), Number(d), Number(mo), y?.length === 2);
+    if (ok) yield { start: m.index ?? 0, end: (m.index ?? 0) + (all as string).length, score: 0.25, pattern: 'numeric' };
+  }
+  for (const m of text.matchAll(ISO)) {
+    const [all, y, mo, d] = m as unknown as string[];
+    if (plausible(Number(y), Number(mo), Number(d), false))
+      yield { start: m.index ?? 0, end: (m.index ?? 0) + (all as string).length, score: 0.25, pattern: 'iso' };
+  }
+  for (const m of text.matchAll(DAY_MONTH)) {
+    const [all, d, mo, y] = m as unknown as string[];
+    if (plausible(Number(y), MONTHS[(mo as string).toLowerCase()] ?? 0, Number(d), false))
+      yield { start: m.index ?? 0, end: (m.index ?? 0) + (all as string).length, score: 0.3, pattern: 'month-name' };
+  }
+  for (const m of text.matchAll(MONTH_DAY)) {
+    const [all, mo, d, y] = m as unknown as string[];
+    if (plausible(Number(y), MONTHS[(mo as string).toLowerCase()] ?? 0, Number(d), false))
+      yield { start: m.index ?? 0, end: (m.index ?? 0) + (all as string).length, score: 0.3, pattern: 'month-name' };
+  }
+}
+
+/** The canonical YYYY-MM-DD of a matched date, so a look-up finds it in any print form. */
+export function normalizeDate(raw: string): string {
+  const iso = /^(\d{4})-(\d{2})-(\d{2})$/.exec(raw);
+  if (iso) return raw;
+  const num = /^(\d{1,2})[-./](\d{1,2})[-./](\d{2,4})$/.exec(raw);
+  const named = /^(\d{1,2})(?:er|\.)? ?(\p{L}+)\.? (\d{4})$/u.exec(raw);
+  const us = /^(\p{L}+)\.? (\d{1,2})(?:st|nd|rd|th)?,? (\d{4})$/u.exec(raw);
+  let y = 0;
+  let m = 0;
+  let d = 0;
+  if (num) {
+    [d, m, y] = [Number(num[1]), Number(num[2]), Number(num[3])];
+    if (m > 12) [d, m] = [m, d];
+    if (y < 100) y = 2000 + y > THIS_YEAR ? 1900 + y : 2000 + y;
+  } else if (named) {
+    [d, m, y] = [Number(named[1]), MONTHS[(named[2] as string).toLowerCase()] ?? 0, Number(named[3])];
+  } else if (us) {
+    [d, m, y] = [Number(us[2]), MONTHS[(us[1] as string).toLowerCase()] ?? 0, Number(us[3])];
+  }
+  return `${y}-${String(m).padStart(2, '0')}-${String(d).padStart(2, '0')}`;
+}
+
+const context: ContextWords = {
+  nl: ['geboortedatum', 'geb.', 'geb', 'geboren', 'geb.datum', 'geboortedag', 'verjaardag', 'jarig'],
+  en: ['date of birth', 'dob', 'd.o.b.', 'born', 'birth date', 'birthdate', 'birthday', 'date_of_birth', 'birth_date'],
+  de: ['geburtsdatum', 'geb.', 'geboren', 'geburtstag'],
+  fr: ['né le', 'née le', 'date de naissance', 'né', 'née', 'naissance'],
+};
+
+export const dateOfBirthDetector = {
+  id: 'date-of-birth',
+  category: 'identity',
+  description: 'Dates of birth: numeric and month-name dates (NL/EN/DE/FR) only near a birth word or under a birth-date column.',
+  // The context words minus the ones that hide inside common words (`geb` in `gebruik`, `né` in `année`).
+  keywords: keywordsOf(context).filter((k) => k !== 'geb' && k !== 'né' && k !== 'née'),
+  find: findDates,
+  context,
+  negativeContext: {
+    nl: ['factuurdatum', 'vervaldatum', 'orderdatum', 'leverdatum', 'datum factuur', 'uitgiftedatum', 'geldig tot', 'afgegeven'],
+    en: ['invoice date', 'due date', 'order date', 'date of issue', 'issued', 'expiry', 'expires', 'delivery date'],
+    de: ['rechnungsdatum', 'lieferdatum', 'fällig', 'ausstellungsdatum', 'gültig bis'],
+    fr: ['date de facture', "date d'échéance", 'date de livraison', "date d'émission"],
+  },
+  normalize: normalizeDate,
+  mask: (iso) => `****-**-${iso.slice(8)}`,
+  examples: {
+    valid: [
+      'Geboortedatum: 12-03-1985',
+      'geb. 1 april 1979',
+      'Date of birth: 03/07/1990',
+      'DOB 1964-11-23',
+      'born March 12, 1985',
+      'Geburtsdatum 12.03.1985',
+      'née le 1er mai 1972',
+      'geboren op 23 augustus 2001 te Utrecht',
+      'date de naissance : 14 février 1988',
+      'Geburtstag: 5. März 1960',
+    ],
+    invalid: [
+      '12-03-1985',
+      'Factuurdatum: 12-03-2024',
+      'Geboortedatum: 31-02-1985',
+      'geboren 32-13-1985',
+      'Date of birth: 1750-01-01',
+      'invoice date 2024-01-05, born before',
+      'geboren in 1985',
+      'Geboortedatum: 12-03-2999',
+      'versie 1.2.1985',
+      'DOB 12031985',
+    ],
+  },
+} satisfies Detector;

@@ -1,0 +1,207 @@
+/**
+ * Names of people (AVG/GDPR Art. 4(1)): the most common personal data of all, and the one with
+ * no format. We find three shapes: a listed given name followed by a capitalised surname (with
+ * Dutch/German/French particles: `Jan van der Berg`, `Fatima el Amrani`, `Ayşe Yılmaz`), a title
+ * or salutation followed by a surname (`Dhr. J. de Vries`, `Geachte mevrouw Bakker`, `Dear Mr
+ * Smith`, `Herr Müller`), initials with a surname (`J.P. de Vries`), and a segment that is only
+ * a name (a spreadsheet cell, a signature line), whatever the given name. No checksum: a bare
+ * given-name + surname scores just under the threshold, and context (`Naam:`, a name column,
+ * `Geachte`, `Dear`, a closing such as `Met vriendelijke groet`) lifts it. Model-based
+ * recognisers plug in through detectors/ner.ts.
+ */
+import { FIRST_NAMES, NOT_SURNAMES, PARTICLES } from './names.js';
+import { maskWords } from './postal-address.js';
+import type { Candidate, Detector } from './types.js';
+
+const B = '(?<![\\p{L}\\p{N}.@])';
+const E = '(?![\\p{L}\\p{N}@]|\\.\\p{L})';
+const NAME = '\\p{Lu}\\p{Ll}{1,20}(?:-\\p{Lu}\\p{Ll}{1,20})?';
+const SURNAME = "\\p{Lu}[\\p{Ll}']{1,25}(?:-\\p{Lu}[\\p{Ll}']{1,25})?";
+const PARTICLE = `(?:${PARTICLES.map((p) => `[${p[0]?.toUpperCase()}${p[0]}]${p.slice(1).replace(/'/g, "'")}`).join('|')})`;
+const INITIALS = '(?:\\p{Lu}\\.){1,4}';
+/** Capitalised titles, met as words in the capitalised-word pass; the lower-case ones (after `Geachte`) have their own pattern. */
+const TITLE_WORDS: ReadonlySet<string> = new Set([
+  'dhr',
+  'mevr',
+  'mw',
+  'mr',
+  'mrs',
+  'ms',
+  'miss',
+  'dr',
+  'drs',
+  'ir',
+  'herr',
+  'frau',
+  'mme',
+  'mlle',
+  'monsieur',
+  'madame',
+]);
+
+/**
+ * Capitalised words; only those that are listed given names go on to the full pattern, read
+ * there with a sticky regex. Cheaper than trying a name pattern at every position, and each word
+ * is tried, so `Met Jan de Vries` finds `Jan de Vries`.
+ */
+const WORD = new RegExp(`${B}\\p{Lu}\\p{Ll}{1,20}`, 'gu');
+const FULL_AT = new RegExp(`(${NAME})((?: ${INITIALS}| ${NAME}){0,2})( ${PARTICLE})? (${SURNAME})${E}`, 'uy');
+const LOWER_TITLE = /(?<![\p{L}\p{N}])(?:heer|mevrouw|meneer|juffrouw) /gu;
+const TITLE_END = /\.? /y;
+const AFTER_TITLE = new RegExp(`(?:${NAME} |${INITIALS} ?)?(?:${PARTICLE} )?${SURNAME}${E}`, 'uy');
+const HAS_INITIAL = /\p{Lu}\./u;
+/** A segment that is nothing but a name: a cell under `Naam`, the line under `Met vriendelijke groet,`. */
+const WHOLE = new RegExp(`^\\s{0,8}(${NAME})(?: ${PARTICLE})? (${SURNAME})\\s{0,8}$`, 'u');
+const INITIALED = new RegExp(`${B}${INITIALS} ?(?:${PARTICLE} )?${SURNAME}${E}`, 'gu');
+
+const STREETISH = /(?:straat|laan|weg|plein|gracht|kade|singel|dijk|straße|strasse|street|road|avenue|lane)$/;
+
+function surnameOk(surname: string): boolean {
+  const lower = surname.toLowerCase();
+  return !NOT_SURNAMES.has(lower) && !STREETISH.test(lower) && !FIRST_NAMES_ONLY.has(lower);
+}
+/** Given names that are rarely surnames: `Jan Peter` is two given names, not a full name. */
+const FIRST_NAMES_ONLY: ReadonlySet<string> = new Set(['jan', 'peter', 'maria', 'anna', 'marie', 'johanna']);
+
+function* findNames(text: string): Iterable<Candidate> {
+  // Name-shaped segments count only with context (a name column, a closing line before them),
+  // so given names outside our lists are found where the layout says "this is a name".
+  const whole = text.length <= 60 ? WHOLE.exec(text) : null;
+  if (whole && !NOT_SURNAMES.has((whole[1] as string).toLowerCase()) && surnameOk(whole[2] as string)) {
+    const start = text.length - text.trimStart().length;
+    yield { start, end: text.trimEnd().length, score: 0.3, pattern: 'name-shaped' };
+  }
+  const titled = (start: number): Candidate | undefined => {
+    AFTER_TITLE.lastIndex = start;
+    const m = AFTER_TITLE.exec(text);
+    if (!m || !surnameOk(m[0].split(' ').pop() as string)) return undefined;
+    return { start, end: start + m[0].length, score: 0.6, pattern: 'title' };
+  };
+  for (const w of text.matchAll(WORD)) {
+    const word = w[0].toLowerCase();
+    if (TITLE_WORDS.has(word)) {
+      TITLE_END.lastIndex = (w.index ?? 0) + w[0].length;
+      const end = TITLE_END.exec(text);
+      const c = end ? titled(TITLE_END.lastIndex) : undefined;
+      if (c) yield c;
+      continue;
+    }
+    if (!FIRST_NAMES.has(word)) continue;
+    const start = w.index ?? 0;
+    FULL_AT.lastIndex = start;
+    const m = FULL_AT.exec(text);
+    if (!m) continue;
+    const [all, , middle, particle, surname] = m as unknown as [string, string, string | undefined, string | undefined, string];
+    if (!surnameOk(surname)) continue;
+    yield { start, end: start + all.length, score: particle || middle ? 0.5 : 0.45, pattern: 'given-name' };
+  }
+  for (const t of text.matchAll(LOWER_TITLE)) {
+    const c = titled((t.index ?? 0) + t[0].length);
+    if (c) yield c;
+  }
+  if (!HAS_INITIAL.test(text)) return;
+  for (const m of text.matchAll(INITIALED)) {
+    const start = m.index ?? 0;
+    const surname = m[0].split(' ').pop() as string;
+    if (surnameOk(surname)) yield { start, end: start + m[0].length, score: 0.35, pattern: 'initials' };
+  }
+}
+
+export const personNameDetector = {
+  id: 'person-name',
+  category: 'identity',
+  description: 'Names of people: listed given names with a surname (particles included), titles and salutations, initials; context lifts bare names.',
+  requires: /\p{Lu}/u,
+  find: findNames,
+  context: {
+    nl: [
+      'naam',
+      'voornaam',
+      'achternaam',
+      'volledige naam',
+      'dhr',
+      'mevr',
+      'mw',
+      'geachte',
+      'beste',
+      'contactpersoon',
+      'medewerker',
+      'werknemer',
+      'sollicitant',
+      'patiënt',
+      'cliënt',
+      'leerling',
+      'met vriendelijke groet',
+      'vriendelijke groet',
+      'groet',
+      'groeten',
+      't.a.v.',
+      'namens',
+      'ondergetekende',
+      'aanwezig',
+      'afwezig',
+      'notulist',
+      'voorzitter',
+    ],
+    en: [
+      'name',
+      'full name',
+      'first name',
+      'last name',
+      'surname',
+      'mr',
+      'mrs',
+      'ms',
+      'dear',
+      'regards',
+      'kind regards',
+      'sincerely',
+      'employee',
+      'applicant',
+      'patient',
+      'attn',
+      'signed',
+      'contact person',
+      'attendees',
+      'present',
+      'absent',
+      'chair',
+    ],
+    de: ['name', 'vorname', 'nachname', 'herr', 'frau', 'sehr geehrte', 'sehr geehrter', 'mit freundlichen grüßen', 'mitarbeiter', 'ansprechpartner'],
+    fr: ['nom', 'prénom', 'monsieur', 'madame', 'cordialement', 'salarié', 'nom complet'],
+  },
+  negativeContext: {
+    nl: ['straat', 'bv', 'b.v.', 'stichting', 'gemeente'],
+    en: ['street', 'ltd', 'inc', 'company'],
+    de: ['gmbh', 'straße'],
+    fr: ['rue', 'société'],
+  },
+  normalize: (raw) => raw.replace(/\s+/g, ' ').trim().toLowerCase(),
+  mask: (v) => maskWords(v),
+  examples: {
+    valid: [
+      'Naam: Jan de Vries',
+      'Geachte heer Bakker,',
+      'Dhr. J.P. van der Berg',
+      'Dear Mr Smith,',
+      'Met vriendelijke groet,  Fatima el Amrani',
+      'Sehr geehrte Frau Müller',
+      'Contactpersoon: Ayşe Yılmaz',
+      'Madame Dubois a appelé.',
+      'Naam werknemer: Mohamed Bouzid',
+      'Kind regards, Emily Johnson',
+    ],
+    invalid: [
+      'Victoria Station',
+      'Kerkstraat 12',
+      'De Nederlandsche Bank',
+      'Maandag 12 januari',
+      'Willem de Zwijgerlaan 5',
+      'Naam: Jan',
+      'THE END',
+      'Amsterdam Centraal',
+      'Met Vriendelijke Groet',
+      'jan de vries',
+    ],
+  },
+} satisfies Detector;

@@ -1,0 +1,120 @@
+/**
+ * The keyword prefilter: one Aho–Corasick pass over a segment tells which keyword-gated detectors
+ * can match at all, whatever their number. Without it every detector would scan every segment;
+ * with it a detector whose keywords (its context words, its terms) are absent costs nothing.
+ *
+ * The automaton is compiled to a dense DFA over the keywords' own alphabet (every other
+ * character is one symbol), case-folded at build time: scanning is one table look-up per
+ * character, with no lower-casing of the text and no failure-link walks. Keywords match as
+ * substrings: a false "maybe" only costs a detector run, a missed keyword would cost a finding.
+ */
+
+export interface Prefilter {
+  /** Marks in `eligible` (indexed like the keyword lists given) which lists have a keyword in `text`; case-insensitive. */
+  scan(text: string, eligible: Uint8Array): void;
+  /** Number of automaton states, for diagnostics. */
+  readonly size: number;
+}
+
+/** Builds the automaton for keyword lists; list `i` is eligible when any of its keywords occurs. */
+export function buildPrefilter(lists: readonly (readonly string[] | undefined)[]): Prefilter {
+  // Symbols: 0 for any character in no keyword, 1.. for each lower-case character keywords use.
+  const symbolOf = new Map<number, number>();
+  const keywords: { text: string; owner: number }[] = [];
+  lists.forEach((list, owner) => {
+    for (const k of list ?? []) {
+      const text = k.toLowerCase();
+      if (!text) continue;
+      keywords.push({ text, owner });
+      for (let i = 0; i < text.length; i++) if (!symbolOf.has(text.charCodeAt(i))) symbolOf.set(text.charCodeAt(i), symbolOf.size + 1);
+    }
+  });
+  const width = symbolOf.size + 1;
+  // Every UTF-16 unit whose lower-case form is a keyword character maps to that character's symbol.
+  const symbols = new Uint16Array(65536);
+  for (let c = 0; c < 65536; c++) {
+    const direct = symbolOf.get(c);
+    if (direct !== undefined) {
+      symbols[c] = direct;
+      continue;
+    }
+    if (c >= 0xd800 && c <= 0xdfff) continue;
+    const lower = String.fromCharCode(c).toLowerCase();
+    if (lower.length === 1) symbols[c] = symbolOf.get(lower.charCodeAt(0)) ?? 0;
+  }
+
+  // The trie, as growable arrays of transitions (-1: none).
+  let goto: Int32Array = new Int32Array(width).fill(-1);
+  let states = 1;
+  const outputs: number[][] = [[]];
+  for (const { text, owner } of keywords) {
+    let node = 0;
+    for (let i = 0; i < text.length; i++) {
+      const sym = symbolOf.get(text.charCodeAt(i)) as number;
+      let next = goto[node * width + sym] as number;
+      if (next === -1) {
+        if ((states + 1) * width > goto.length) {
+          const grown = new Int32Array(goto.length * 2).fill(-1);
+          grown.set(goto);
+          goto = grown;
+        }
+        next = states++;
+        outputs.push([]);
+        goto[node * width + sym] = next;
+      }
+      node = next;
+    }
+    const out = outputs[node] as number[];
+    if (!out.includes(owner)) out.push(owner);
+  }
+
+  // Breadth-first: fill the missing transitions from the failure state, turning the trie into a
+  // DFA, and merge each state's outputs with its failure state's (so "ziek" inside "ziekmelding" counts).
+  const delta = new Int32Array(states * width);
+  const fail = new Int32Array(states);
+  const queue: number[] = [];
+  for (let sym = 0; sym < width; sym++) {
+    const next = goto[sym] as number;
+    delta[sym] = next === -1 ? 0 : next;
+    if (next > 0) queue.push(next);
+  }
+  for (let qi = 0; qi < queue.length; qi++) {
+    const node = queue[qi] as number;
+    const f = fail[node] as number;
+    for (const o of outputs[f] as number[]) if (!(outputs[node] as number[]).includes(o)) (outputs[node] as number[]).push(o);
+    for (let sym = 0; sym < width; sym++) {
+      const next = goto[node * width + sym] as number;
+      if (next === -1) {
+        delta[node * width + sym] = delta[f * width + sym] as number;
+      } else {
+        fail[next] = delta[f * width + sym] as number;
+        delta[node * width + sym] = next;
+        queue.push(next);
+      }
+    }
+  }
+  const out = outputs.map((o) => Int32Array.from(o));
+  const gatedCount = new Set(keywords.map((k) => k.owner)).size;
+
+  return {
+    size: states,
+    scan(text: string, eligible: Uint8Array): void {
+      if (gatedCount === 0) return;
+      let found = 0;
+      for (const e of eligible) if (e) found++;
+      let node = 0;
+      for (let i = 0; i < text.length; i++) {
+        node = delta[node * width + (symbols[text.charCodeAt(i)] as number)] as number;
+        if (node === 0) continue;
+        const o = out[node] as Int32Array;
+        for (let j = 0; j < o.length; j++) {
+          const owner = o[j] as number;
+          if (eligible[owner] === 0) {
+            eligible[owner] = 1;
+            if (++found >= gatedCount) return;
+          }
+        }
+      }
+    },
+  };
+}
