@@ -4,7 +4,7 @@
  */
 import { fileTypeFromBuffer } from 'file-type';
 import { looksLikeText } from './extractors/decode.js';
-import { mediaTypeForExtension } from './extractors/index.js';
+import { mediaTypeForExtension, refineContainerType } from './extractors/index.js';
 
 export const BINARY = 'application/octet-stream';
 
@@ -15,7 +15,7 @@ export function extensionOf(name: string): string {
 
 export async function detectMediaType(head: Uint8Array, name: string): Promise<string> {
   const magic = await fileTypeFromBuffer(head).catch(() => undefined);
-  if (magic) return magic.mime;
+  if (magic) return refineContainerType(magic.mime, extensionOf(name));
   const textual = looksLikeText(head);
   const byExtension = mediaTypeForExtension(extensionOf(name));
   if (byExtension && textual) return byExtension;
@@ -23,7 +23,24 @@ export async function detectMediaType(head: Uint8Array, name: string): Promise<s
     const start = new TextDecoder('utf-8', { fatal: false }).decode(head.subarray(0, 512)).trimStart().toLowerCase();
     if (start.startsWith('<!doctype html') || start.startsWith('<html')) return 'text/html';
     if (start.startsWith('<?xml')) return 'application/xml';
+    const mail = mailType(new TextDecoder('utf-8', { fatal: false }).decode(head.subarray(0, 4096)));
+    if (mail) return mail;
     return 'text/plain';
   }
   return BINARY;
+}
+
+const MAIL_HEADERS = /^(from|to|date|subject|message-id|mime-version|received|return-path|delivered-to|content-type):/gim;
+
+/**
+ * A saved e-mail or mailbox without a telling name (an attachment called `bericht`, Thunderbird's
+ * `Inbox`): its first lines are mail headers, at least three of the usual ones.
+ */
+function mailType(start: string): string | undefined {
+  const mbox = /^From \S+/.test(start);
+  const headerBlock = (mbox ? start.slice(start.indexOf('\n') + 1) : start).split(/\r?\n\r?\n/)[0] ?? '';
+  if (!/^[A-Za-z][A-Za-z0-9-]*:/.test(headerBlock)) return undefined;
+  const names = new Set((headerBlock.match(MAIL_HEADERS) ?? []).map((h) => h.toLowerCase()));
+  if (names.size < 3) return undefined;
+  return mbox ? 'application/mbox' : 'message/rfc822';
 }

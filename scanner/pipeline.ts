@@ -10,6 +10,7 @@ import { Piscina } from 'piscina';
 import { DEFAULT_MIN_CONFIDENCE } from '../detectors/engine.js';
 import { posixAccess } from './access/posix.js';
 import { itemError } from './errors.js';
+import type { ArchiveLimits } from './extractors/limits.js';
 import { type ExtractedItem, type Report, type ReportItem, SKIP_CODES, type SourceItem } from './model.js';
 import { scoreRisk } from './risk.js';
 import { keyFilePath, loadOrCreateKey } from './secret-key.js';
@@ -35,6 +36,8 @@ export interface ScanOptions {
   minConfidence?: number;
   disabledDetectors?: string[];
   maxDepth?: number;
+  /** Zip-bomb limits (total and per-entry uncompressed bytes, entry count, ratio); see extractors/limits.ts. */
+  archiveLimits?: Partial<ArchiveLimits>;
   keyFile?: string;
   /** Folders never entered, such as the report folder. */
   skipFolders?: string[];
@@ -61,6 +64,7 @@ export async function scan(options: ScanOptions, events: ScanEvents = {}): Promi
     minConfidence,
     disabledDetectors: options.disabledDetectors ?? [],
     maxDepth: options.maxDepth ?? DEFAULT_MAX_DEPTH,
+    ...(options.archiveLimits ? { archiveLimits: options.archiveLimits } : {}),
   };
   const pool = new Piscina<WorkerTask, ExtractedItem[]>({
     filename: new URL('./worker.js', import.meta.url).href,

@@ -11,7 +11,8 @@ import type { Finding } from '../detectors/types.js';
 import { fileContent, memoryContent } from './content.js';
 import { fsItemError, itemError } from './errors.js';
 import { extractorFor } from './extractors/index.js';
-import { ExtractError, type ItemContent } from './extractors/types.js';
+import { type ArchiveLimits, configureArchiveLimits, newBudget } from './extractors/limits.js';
+import { type ExtractBudget, ExtractError, type ItemContent } from './extractors/types.js';
 import { BINARY, detectMediaType } from './media-type.js';
 import type { ExtractedItem, ItemKind } from './model.js';
 import { createHasher } from './secret-key.js';
@@ -23,6 +24,8 @@ export interface WorkerInit {
   disabledDetectors?: string[];
   /** How deep containers may nest (zip in zip in mail). */
   maxDepth: number;
+  /** Zip-bomb limits; defaults in extractors/limits.ts. */
+  archiveLimits?: Partial<ArchiveLimits>;
 }
 
 export interface WorkerTask {
@@ -34,6 +37,7 @@ export interface WorkerTask {
 }
 
 const init = workerData as WorkerInit;
+configureArchiveLimits(init.archiveLimits);
 const engine = createEngine(selectDetectors({ disable: init.disabledDetectors ?? [] }), createHasher(Buffer.from(init.key, 'hex')), {
   minConfidence: init.minConfidence,
 });
@@ -46,11 +50,18 @@ export default async function scanItem(task: WorkerTask): Promise<ExtractedItem[
     return [{ kind: 'file', findings: [], error: fsItemError(err, 'opening the file') }];
   }
   const results: ExtractedItem[] = [];
-  await extractItem(content, 'file', undefined, 0, results);
+  await extractItem(content, 'file', undefined, 0, newBudget(), results);
   return results;
 }
 
-async function extractItem(content: ItemContent, kind: ItemKind, entry: string | undefined, depth: number, out: ExtractedItem[]): Promise<void> {
+async function extractItem(
+  content: ItemContent,
+  kind: ItemKind,
+  entry: string | undefined,
+  depth: number,
+  budget: ExtractBudget,
+  out: ExtractedItem[],
+): Promise<void> {
   const findings: Finding[] = [];
   const item: ExtractedItem = { kind, findings, error: null, size: content.size, ...(entry !== undefined ? { entry } : {}) };
   out.push(item);
@@ -65,14 +76,18 @@ async function extractItem(content: ItemContent, kind: ItemKind, entry: string |
           : itemError('unsupported-format', `no extractor reads ${mediaType} yet; not scanned`);
       return;
     }
-    for await (const part of extractor.extract(content, { mediaType, depth })) {
+    for await (const part of extractor.extract(content, { mediaType, depth, budget })) {
       if ('segment' in part) {
         for (const f of engine.detect(part.segment)) findings.push(f);
+        continue;
+      }
+      const childEntry = entry ? `${entry}/${part.child.entry}` : part.child.entry;
+      if (part.child.error) {
+        out.push({ kind: part.child.kind, entry: childEntry, findings: [], error: part.child.error, size: part.child.content.size });
       } else if (depth + 1 > init.maxDepth) {
         item.error = itemError('archive-limit', `containers nest deeper than ${init.maxDepth} levels; deeper parts not scanned`);
       } else {
-        const childEntry = entry ? `${entry}/${part.child.entry}` : part.child.entry;
-        await extractItem(part.child.content, part.child.kind, childEntry, depth + 1, out);
+        await extractItem(part.child.content, part.child.kind, childEntry, depth + 1, budget, out);
       }
     }
   } catch (err) {

@@ -1,0 +1,77 @@
+/**
+ * Word 2007+ (docx, docm, dotx, dotm). The body through mammoth, which knows Word's many ways of
+ * holding text (fields, content controls, alternate content); headers, footers, footnotes,
+ * endnotes and comments, which mammoth's raw text leaves out, from their own XML parts.
+ * `where: { paragraph }` counts the body's paragraphs from 1; other parts add `part: "header1"`,
+ * `"footnotes"` and so on, with the paragraph counted within that part.
+ */
+import mammoth from 'mammoth';
+import type { ExtractContext, Extracted, Extractor, ItemContent } from './types.js';
+import { ExtractError } from './types.js';
+import { OOXML_TEXT, xmlParagraphs } from './xml-text.js';
+import { entryLimitBreach, type OpenZip, openZip, readPart, spendBudget } from './zip-reader.js';
+
+export const DOCX_TYPES = [
+  'application/vnd.openxmlformats-officedocument.wordprocessingml.document',
+  'application/vnd.ms-word.document.macroenabled.12',
+  'application/vnd.openxmlformats-officedocument.wordprocessingml.template',
+  'application/vnd.ms-word.template.macroenabled.12',
+] as const;
+
+const SIDE_PARTS = /^word\/((?:header|footer)\d*|footnotes|endnotes|comments)\.xml$/;
+
+/** Checks a package's declared sizes before a library that has no limits of its own inflates it. */
+export function checkPackageLimits(zip: OpenZip, context: ExtractContext): void {
+  for (const entry of zip.entries) {
+    const breach = entryLimitBreach(entry);
+    if (breach) {
+      const why = breach.code === 'too-large' ? 'expands past the size limit per part' : 'is compressed like a zip bomb';
+      throw new ExtractError('archive-limit', `a part of the document ${why}; not expanded`);
+    }
+    spendBudget(context.budget, entry.size);
+  }
+}
+
+export async function* extractDocx(content: ItemContent, context: ExtractContext): AsyncGenerator<Extracted> {
+  const bytes = await content.bytes();
+  const zip = await openZip(bytes);
+  try {
+    checkPackageLimits(zip, context);
+    if (!zip.byName.has('word/document.xml')) {
+      throw new ExtractError('corrupt', 'the Word package has no main document part; it may be damaged or not a Word file');
+    }
+    const { value } = await mammoth.extractRawText({ buffer: Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength) });
+    // mammoth ends every paragraph with a blank line.
+    const paragraphs = value.split('\n\n');
+    for (let i = 0; i < paragraphs.length; i++) {
+      const text = (paragraphs[i] as string).trim();
+      if (text) yield { segment: { text, where: { paragraph: i + 1 }, context: i > 0 ? (paragraphs[i - 1] as string).slice(-80) : '' } };
+    }
+    const sideParts = zip.entries.filter((e) => SIDE_PARTS.test(e.name)).sort((a, b) => a.name.localeCompare(b.name, 'en', { numeric: true }));
+    for (const entry of sideParts) {
+      const part = SIDE_PARTS.exec(entry.name)?.[1] as string;
+      const xml = await readPart(zip, entry.name);
+      if (xml === undefined) continue;
+      yield* paragraphSegments(xmlParagraphs(xml, OOXML_TEXT), part);
+    }
+  } finally {
+    zip.close();
+  }
+}
+
+/** One segment per non-empty paragraph, numbered from 1 within its part, the paragraph before as context. */
+export function* paragraphSegments(paragraphs: readonly string[], part?: string, extra: { slide?: number } = {}): Generator<Extracted> {
+  for (let i = 0; i < paragraphs.length; i++) {
+    const text = (paragraphs[i] as string).trim();
+    if (!text) continue;
+    const where = { ...extra, ...(part ? { part } : {}), paragraph: i + 1 };
+    yield { segment: { text, where, context: i > 0 ? (paragraphs[i - 1] as string).slice(-80) : '' } };
+  }
+}
+
+export const docxExtractor: Extractor = {
+  id: 'docx',
+  mediaTypes: DOCX_TYPES,
+  extensions: ['docx', 'docm', 'dotx', 'dotm'],
+  extract: extractDocx,
+};

@@ -1,0 +1,40 @@
+/**
+ * Mailbox files (mbox: Thunderbird, Apple Mail exports, Google Takeout): each message is a child
+ * item (`kind: message`, `entry: message-N.eml`) read as an e-mail. Messages start at a line
+ * beginning with `From ` at the file's start or after an empty line; the mailbox itself holds no text.
+ */
+import { memoryContent } from '../content.js';
+import type { Extracted, Extractor, ItemContent } from './types.js';
+
+const SEPARATOR = Buffer.from('\nFrom ');
+
+/** Byte offsets where messages start. */
+export function messageStarts(bytes: Buffer): number[] {
+  const starts = bytes.subarray(0, 5).toString('latin1') === 'From ' ? [0] : [];
+  for (let i = bytes.indexOf(SEPARATOR); i !== -1; i = bytes.indexOf(SEPARATOR, i + 1)) {
+    // "From " after an empty line; a body line starting with "From " is escaped (">From ") by mbox writers.
+    const blankBefore = i > 0 && (bytes[i - 1] === 0x0a || (bytes[i - 1] === 0x0d && bytes[i - 2] === 0x0a));
+    if (blankBefore || starts.length === 0) starts.push(i + 1);
+  }
+  return starts;
+}
+
+export async function* extractMbox(content: ItemContent): AsyncGenerator<Extracted> {
+  const raw = await content.bytes();
+  const bytes = Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength);
+  const starts = messageStarts(bytes);
+  for (let n = 0; n < starts.length; n++) {
+    const start = starts[n] as number;
+    const end = starts[n + 1] ?? bytes.length;
+    // Skip the "From sender date" envelope line: it is mbox's, not part of the message.
+    const headerStart = bytes.indexOf(0x0a, start) + 1 || end;
+    yield { child: { kind: 'message', entry: `message-${n + 1}.eml`, content: memoryContent(bytes.subarray(headerStart, end), `message-${n + 1}.eml`) } };
+  }
+}
+
+export const mboxExtractor: Extractor = {
+  id: 'mbox',
+  mediaTypes: ['application/mbox'],
+  extensions: ['mbox', 'mbx'],
+  extract: (content) => extractMbox(content),
+};
