@@ -7,11 +7,9 @@
  */
 import { type AddressObject, simpleParser } from 'mailparser';
 import { memoryContent } from '../content.js';
+import { extractHtml } from './html.js';
 import type { ChildContent, Extracted, Extractor, ItemContent } from './types.js';
 import { ExtractError } from './types.js';
-
-/** HTML bodies past this size are not turned into text by mailparser (its converter is slow on huge HTML); attachments are still read. */
-const MAX_HTML_TO_TEXT = 8 * 1024 * 1024;
 
 export async function* extractEml(content: ItemContent): AsyncGenerator<Extracted> {
   const bytes = await content.bytes();
@@ -21,7 +19,7 @@ export async function* extractEml(content: ItemContent): AsyncGenerator<Extracte
       skipImageLinks: true,
       skipTextToHtml: true,
       skipTextLinks: true,
-      maxHtmlLengthToParse: MAX_HTML_TO_TEXT,
+      skipHtmlToText: true,
     });
   } catch (err) {
     throw new ExtractError('corrupt', `the message could not be parsed (${(err as Error)?.name ?? 'error'}); it may be damaged`);
@@ -40,6 +38,7 @@ export async function* extractEml(content: ItemContent): AsyncGenerator<Extracte
   }
   if (mail.subject) yield { segment: { text: mail.subject, where: { part: 'subject' }, context: 'Subject' } };
   if (mail.text) yield* bodyLines(mail.text);
+  else if (typeof mail.html === 'string') yield* htmlBody(mail.html);
   const names = new Set<string>();
   for (let i = 0; i < mail.attachments.length; i++) {
     const attachment = mail.attachments[i];
@@ -55,6 +54,13 @@ export function* bodyLines(text: string): Generator<Extracted> {
   for (let i = 0; i < lines.length; i++) {
     const line = lines[i] as string;
     if (line.trim()) yield { segment: { text: line, where: { part: 'body', line: i + 1 }, context: i > 0 ? (lines[i - 1] as string).slice(-80) : '' } };
+  }
+}
+
+/** An HTML-only body as its visible text, `where: { part: "body", line }` with the line in the HTML source. */
+async function* htmlBody(html: string): AsyncGenerator<Extracted> {
+  for await (const part of extractHtml(memoryContent(Buffer.from(html, 'utf8'), 'body.html'))) {
+    if ('segment' in part) yield { segment: { ...part.segment, where: { part: 'body', ...part.segment.where } } };
   }
 }
 
