@@ -7,14 +7,24 @@ import { memoryContent } from '../content.js';
 import type { Extracted, Extractor, ItemContent } from './types.js';
 
 const SEPARATOR = Buffer.from('\nFrom ');
+/** The envelope line: `From sender date`, the date with a time of day (`Mon Jan 15 09:30:00 2024`). */
+const ENVELOPE = /^From \S+ +\S.*\d{1,2}:\d{2}/;
 
-/** Byte offsets where messages start. */
+function isEnvelopeAt(bytes: Buffer, start: number): boolean {
+  const end = bytes.indexOf(0x0a, start);
+  return ENVELOPE.test(bytes.subarray(start, end === -1 ? Math.min(bytes.length, start + 200) : Math.min(end, start + 200)).toString('latin1'));
+}
+
+/**
+ * Byte offsets where messages start: an envelope line at the start of the file or after an empty
+ * line. Writers escape body lines that start with "From " (">From "); the envelope test also
+ * passes over the unescaped ones that sloppy writers leave.
+ */
 export function messageStarts(bytes: Buffer): number[] {
-  const starts = bytes.subarray(0, 5).toString('latin1') === 'From ' ? [0] : [];
+  const starts = isEnvelopeAt(bytes, 0) ? [0] : [];
   for (let i = bytes.indexOf(SEPARATOR); i !== -1; i = bytes.indexOf(SEPARATOR, i + 1)) {
-    // "From " after an empty line; a body line starting with "From " is escaped (">From ") by mbox writers.
     const blankBefore = i > 0 && (bytes[i - 1] === 0x0a || (bytes[i - 1] === 0x0d && bytes[i - 2] === 0x0a));
-    if (blankBefore || starts.length === 0) starts.push(i + 1);
+    if (blankBefore && isEnvelopeAt(bytes, i + 1)) starts.push(i + 1);
   }
   return starts;
 }
