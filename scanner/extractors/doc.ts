@@ -4,7 +4,6 @@
  * A .doc saved with a password (the `fEncrypted` flag in its File Information Block) is `encrypted`.
  */
 import type CFB from 'cfb';
-import WordExtractor from 'word-extractor';
 import { paragraphSegments } from './docx.js';
 import type { Extracted } from './types.js';
 import { ExtractError } from './types.js';
@@ -18,6 +17,8 @@ function isEncryptedDoc(container: CFB.CFB$Container): boolean {
 
 export async function* extractDoc(bytes: Uint8Array, container: CFB.CFB$Container): AsyncGenerator<Extracted> {
   if (isEncryptedDoc(container)) throw new ExtractError('encrypted', 'the Word document is protected with a password; its contents cannot be scanned');
+  // Loaded on first use, as every parser is: a worker that never meets a .doc never pays for it.
+  const { default: WordExtractor } = await import('word-extractor');
   const document = await new WordExtractor().extract(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
   yield* paragraphSegments(document.getBody().split('\n'));
   const parts: [string, string][] = [

@@ -5,7 +5,6 @@
  * `where: { paragraph }` counts the body's paragraphs from 1; other parts add `part: "header1"`,
  * `"footnotes"` and so on, with the paragraph counted within that part.
  */
-import mammoth from 'mammoth';
 import type { ExtractContext, Extracted, Extractor, ItemContent } from './types.js';
 import { ExtractError } from './types.js';
 import { OOXML_TEXT, xmlParagraphs } from './xml-text.js';
@@ -40,6 +39,8 @@ export async function* extractDocx(content: ItemContent, context: ExtractContext
     if (!zip.byName.has('word/document.xml')) {
       throw new ExtractError('corrupt', 'the Word package has no main document part; it may be damaged or not a Word file');
     }
+    // Loaded on first use: a worker that never meets a Word file never pays for mammoth.
+    const { default: mammoth } = await import('mammoth');
     const { value } = await mammoth.extractRawText({ buffer: Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength) });
     // mammoth ends every paragraph with a blank line.
     const paragraphs = value.split('\n\n');

@@ -5,7 +5,7 @@
  * Every attachment, an attached message too, becomes a child item (`kind: attachment`, `entry`
  * = its file name) read by the same extractors.
  */
-import { type AddressObject, simpleParser } from 'mailparser';
+import type { AddressObject, ParsedMail } from 'mailparser';
 import { memoryContent } from '../content.js';
 import { extractHtml } from './html.js';
 import type { ChildContent, Extracted, Extractor, ItemContent } from './types.js';
@@ -13,7 +13,9 @@ import { ExtractError } from './types.js';
 
 export async function* extractEml(content: ItemContent): AsyncGenerator<Extracted> {
   const bytes = await content.bytes();
-  let mail: Awaited<ReturnType<typeof simpleParser>>;
+  // Loaded on first use: mailparser and its dependencies take a quarter second to load.
+  const { simpleParser } = await import('mailparser');
+  let mail: ParsedMail;
   try {
     mail = await simpleParser(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength), {
       skipImageLinks: true,

@@ -9,10 +9,11 @@ import { attachmentChild, bodyLines } from './eml.js';
 import type { ExtractContext, Extracted } from './types.js';
 import { ExtractError } from './types.js';
 
-// The package is CommonJS with `exports.default = MsgReader`; an ESM default import would get the exports object.
-const MsgReader: typeof msgreader.default.default = createRequire(import.meta.url)('@kenjiuno/msgreader').default;
+const require = createRequire(import.meta.url);
 
 export async function* extractMsg(bytes: Uint8Array, _context: ExtractContext): AsyncGenerator<Extracted> {
+  // CommonJS with `exports.default = MsgReader` (an ESM default import would get the exports object); loaded on first use.
+  const MsgReader: typeof msgreader.default.default = require('@kenjiuno/msgreader').default;
   const copy = bytes.slice();
   const reader = new MsgReader(copy.buffer as ArrayBuffer);
   const data = reader.getFileData();

@@ -39,7 +39,7 @@ export async function* extractOle(content: ItemContent, context: ExtractContext)
       yield* extractDoc(bytes, container);
       return;
     case 'xls':
-      yield* workbookSegments(readWorkbook(bytes));
+      yield* workbookSegments(await readWorkbook(bytes));
       return;
     case 'msg':
       yield* extractMsg(bytes, context);

@@ -5,7 +5,7 @@
  * and cell comments; `where: { sheet, cell }`. A column's header (the first filled row) and the
  * cell to the left are context, so a column headed `BSN` marks its numbers as BSNs.
  */
-import * as XLSX from '@e965/xlsx';
+import type * as XLSX from '@e965/xlsx';
 import { columnName } from './csv.js';
 import { checkPackageLimits } from './docx.js';
 import type { ExtractContext, Extracted, Extractor, ItemContent } from './types.js';
@@ -35,12 +35,14 @@ export async function* extractSpreadsheet(content: ItemContent, context: Extract
       zip.close();
     }
   }
-  yield* workbookSegments(readWorkbook(bytes));
+  yield* workbookSegments(await readWorkbook(bytes));
 }
 
-export function readWorkbook(bytes: Uint8Array): XLSX.WorkBook {
+export async function readWorkbook(bytes: Uint8Array): Promise<XLSX.WorkBook> {
+  // Loaded on first use: a worker that never meets a spreadsheet never pays for SheetJS.
+  const { read } = await import('@e965/xlsx');
   try {
-    return XLSX.read(bytes, {
+    return read(bytes, {
       type: 'buffer',
       dense: true,
       cellText: true,
