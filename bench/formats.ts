@@ -6,12 +6,12 @@
  *   pipeline 1w   the full scan with one worker thread
  *   pipeline Nw   the full scan with a worker per core
  * and the peak RSS of each run. Every measurement runs in a fresh child process, so its peak RSS
- * is its own. `npm run bench:formats [-- --scale N]`.
+ * is its own. `npm run bench:formats [-- --scale N] [-- --keep DIR]`.
  */
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
-import { availableParallelism, tmpdir } from 'node:os';
+import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as XLSX from '@e965/xlsx';
@@ -150,12 +150,15 @@ async function parseInProcess(dir: string, detect: boolean): Promise<number> {
 
 interface Measurement {
   ms: number;
+  /** CPU time of all threads (user + system): less swayed than wall time by other load on the machine. */
+  cpuMs: number;
   maxRssMb: number;
 }
 
 /** One measurement, run in this (child) process. */
 async function measure(mode: Mode, dir: string, workers: number): Promise<Measurement> {
   const start = performance.now();
+  const cpuStart = process.cpuUsage();
   if (mode === 'pipeline') {
     const report = await scan({ roots: [dir], workers, keyFile: join(dir, '..', 'bench.key') });
     const errors = report.items.filter((i) => i.error && i.error.code !== 'unsupported-format');
@@ -163,7 +166,8 @@ async function measure(mode: Mode, dir: string, workers: number): Promise<Measur
   } else {
     await parseInProcess(dir, mode === 'parse+detect');
   }
-  return { ms: performance.now() - start, maxRssMb: process.resourceUsage().maxRSS / 1024 };
+  const cpu = process.cpuUsage(cpuStart);
+  return { ms: performance.now() - start, cpuMs: (cpu.user + cpu.system) / 1000, maxRssMb: process.resourceUsage().maxRSS / 1024 };
 }
 
 async function folderStats(dir: string): Promise<{ files: number; bytes: number }> {
@@ -182,12 +186,17 @@ async function main(): Promise<void> {
   }
   const scaleAt = args.indexOf('--scale');
   const scale = scaleAt === -1 ? 1 : Math.max(1, Number(args[scaleAt + 1]) || 1);
+  // --keep DIR: generate the share into DIR once and reuse it on later runs (for comparing changes).
+  const keepAt = args.indexOf('--keep');
+  const kept = keepAt === -1 ? undefined : args[keepAt + 1];
   const cores = availableParallelism();
-  const root = await mkdtemp(join(tmpdir(), 'inzage-bench-formats-'));
+  const root = kept ?? (await mkdtemp(join(tmpdir(), 'inzage-bench-formats-')));
   try {
     const share = join(root, 'share');
-    process.stderr.write(`generating the share (scale ${scale}) in ${share}…\n`);
-    await generateShare(share, scale);
+    if (!kept || !(await stat(share).catch(() => undefined))) {
+      process.stderr.write(`generating the share (scale ${scale}) in ${share}…\n`);
+      await generateShare(share, scale);
+    }
     const self = fileURLToPath(import.meta.url);
     const runs: [string, Mode, number][] = [
       ['parse', 'parse', 1],
@@ -195,22 +204,28 @@ async function main(): Promise<void> {
       ['pipeline 1w', 'pipeline', 1],
       [`pipeline ${cores}w`, 'pipeline', cores],
     ];
-    console.log(`Formats benchmark: Node ${process.version}, ${cores} cores. files/s · MB/s · peak RSS MB`);
-    console.log(['format', 'files', 'MB', ...runs.map(([label]) => label.padEnd(24))].join('\t'));
+    console.log(`Formats benchmark: Node ${process.version}, ${cores} cores, load average ${loadavg()[0]?.toFixed(1)}.`);
+    console.log('Each cell: files/s · MB/s (wall clock) · CPU s (all threads) · peak RSS MB.');
+    console.log(['format', 'files', 'MB', ...runs.map(([label]) => label.padEnd(30)), 'pipeline CPU over parse+detect'].join('\t'));
     for (const format of FORMATS) {
       const dir = join(share, format);
       const { files, bytes } = await folderStats(dir);
       const cells: string[] = [];
-      for (const [, mode, workers] of runs) {
+      const cpu: Record<string, number> = {};
+      for (const [label, mode, workers] of runs) {
         const out = execFileSync(process.execPath, [self, '--child', mode, dir, String(workers)], { encoding: 'utf8', maxBuffer: 1 << 20 });
         const m = JSON.parse(out) as Measurement;
         const seconds = m.ms / 1000;
-        cells.push(`${(files / seconds).toFixed(1)} · ${(bytes / 1e6 / seconds).toFixed(2)} · ${m.maxRssMb.toFixed(0)}`.padEnd(24));
+        cpu[label] = m.cpuMs;
+        cells.push(
+          `${(files / seconds).toFixed(1)} · ${(bytes / 1e6 / seconds).toFixed(2)} · ${(m.cpuMs / 1000).toFixed(2)} · ${m.maxRssMb.toFixed(0)}`.padEnd(30),
+        );
       }
-      console.log([format, String(files), (bytes / 1e6).toFixed(1), ...cells].join('\t'));
+      const overhead = ((cpu['pipeline 1w'] ?? 0) / (cpu['parse+detect'] ?? 1) - 1) * 100;
+      console.log([format, String(files), (bytes / 1e6).toFixed(1), ...cells, `${overhead.toFixed(0)}%`].join('\t'));
     }
   } finally {
-    await rm(root, { recursive: true, force: true });
+    if (!kept) await rm(root, { recursive: true, force: true });
   }
 }
 

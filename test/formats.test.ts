@@ -54,7 +54,7 @@ afterAll(async () => {
 describe('format fixtures through the pipeline', () => {
   it('has fixtures for every format', () => {
     const extensions = new Set(expected.map((e) => /\.([a-z]+)$/.exec(e.path)?.[1] ?? 'none'));
-    for (const ext of ['docx', 'dotx', 'xlsx', 'xlsb', 'xls', 'ods', 'pdf', 'pptx', 'odt', 'odp', 'rtf', 'eml', 'msg', 'zip', 'none'])
+    for (const ext of ['docx', 'dotx', 'doc', 'xlsx', 'xlsb', 'xls', 'ods', 'pdf', 'pptx', 'odt', 'odp', 'rtf', 'eml', 'msg', 'zip', 'none'])
       expect(extensions).toContain(ext);
   });
 
