@@ -4,7 +4,7 @@
  * A .doc saved with a password (the `fEncrypted` flag in its File Information Block) is `encrypted`.
  */
 import type CFB from 'cfb';
-import { paragraphSegments } from './docx.js';
+import { paragraphSegments } from './segments.js';
 import type { Extracted } from './types.js';
 import { ExtractError } from './types.js';
 

@@ -5,10 +5,11 @@
  * `where: { paragraph }` counts the body's paragraphs from 1; other parts add `part: "header1"`,
  * `"footnotes"` and so on, with the paragraph counted within that part.
  */
+import { paragraphSegments } from './segments.js';
 import type { ExtractContext, Extracted, Extractor, ItemContent } from './types.js';
 import { ExtractError } from './types.js';
 import { OOXML_TEXT, xmlParagraphs } from './xml-text.js';
-import { entryLimitBreach, type OpenZip, openZip, readPart, spendBudget } from './zip-reader.js';
+import { checkPackageLimits, openZip, readPart } from './zip-reader.js';
 
 export const DOCX_TYPES = [
   'application/vnd.openxmlformats-officedocument.wordprocessingml.document',
@@ -18,18 +19,6 @@ export const DOCX_TYPES = [
 ] as const;
 
 const SIDE_PARTS = /^word\/((?:header|footer)\d*|footnotes|endnotes|comments)\.xml$/;
-
-/** Checks a package's declared sizes before a library that has no limits of its own inflates it. */
-export function checkPackageLimits(zip: OpenZip, context: ExtractContext): void {
-  for (const entry of zip.entries) {
-    const breach = entryLimitBreach(entry);
-    if (breach) {
-      const why = breach.code === 'too-large' ? 'expands past the size limit per part' : 'is compressed like a zip bomb';
-      throw new ExtractError('archive-limit', `a part of the document ${why}; not expanded`);
-    }
-    spendBudget(context.budget, entry.size);
-  }
-}
 
 export async function* extractDocx(content: ItemContent, context: ExtractContext): AsyncGenerator<Extracted> {
   const bytes = await content.bytes();
@@ -43,11 +32,7 @@ export async function* extractDocx(content: ItemContent, context: ExtractContext
     const { default: mammoth } = await import('mammoth');
     const { value } = await mammoth.extractRawText({ buffer: Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength) });
     // mammoth ends every paragraph with a blank line.
-    const paragraphs = value.split('\n\n');
-    for (let i = 0; i < paragraphs.length; i++) {
-      const text = (paragraphs[i] as string).trim();
-      if (text) yield { segment: { text, where: { paragraph: i + 1 }, context: i > 0 ? (paragraphs[i - 1] as string).slice(-80) : '' } };
-    }
+    yield* paragraphSegments(value.split('\n\n'));
     const sideParts = zip.entries.filter((e) => SIDE_PARTS.test(e.name)).sort((a, b) => a.name.localeCompare(b.name, 'en', { numeric: true }));
     for (const entry of sideParts) {
       const part = SIDE_PARTS.exec(entry.name)?.[1] as string;
@@ -57,16 +42,6 @@ export async function* extractDocx(content: ItemContent, context: ExtractContext
     }
   } finally {
     zip.close();
-  }
-}
-
-/** One segment per non-empty paragraph, numbered from 1 within its part, the paragraph before as context. */
-export function* paragraphSegments(paragraphs: readonly string[], part?: string, extra: { slide?: number } = {}): Generator<Extracted> {
-  for (let i = 0; i < paragraphs.length; i++) {
-    const text = (paragraphs[i] as string).trim();
-    if (!text) continue;
-    const where = { ...extra, ...(part ? { part } : {}), paragraph: i + 1 };
-    yield { segment: { text, where, context: i > 0 ? (paragraphs[i - 1] as string).slice(-80) : '' } };
   }
 }
 

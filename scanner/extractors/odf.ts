@@ -3,11 +3,11 @@
  * footers from styles.xml (`part: "styles"`). odt: `where: { paragraph }`; odp: `where: { slide,
  * paragraph }`, speaker notes with `part: "notes"`. OpenDocument spreadsheets go to SheetJS.
  */
-import { checkPackageLimits, paragraphSegments } from './docx.js';
+import { paragraphSegments } from './segments.js';
 import type { ExtractContext, Extracted, Extractor, ItemContent } from './types.js';
 import { ExtractError } from './types.js';
 import { groupedParagraphs, ODF_TEXT, xmlParagraphs } from './xml-text.js';
-import { openZip, readPart } from './zip-reader.js';
+import { checkPackageLimits, openZip, readPart } from './zip-reader.js';
 
 const PRESENTATION_TYPES = ['application/vnd.oasis.opendocument.presentation', 'application/vnd.oasis.opendocument.presentation-template'];
 

@@ -3,11 +3,11 @@
  * the presentation shows them. `where: { slide, paragraph }`; notes add `part: "notes"`.
  */
 import { posix } from 'node:path';
-import { checkPackageLimits, paragraphSegments } from './docx.js';
+import { paragraphSegments } from './segments.js';
 import type { ExtractContext, Extracted, Extractor, ItemContent } from './types.js';
 import { ExtractError } from './types.js';
 import { attributeValues, OOXML_TEXT, readRelationships, xmlParagraphs } from './xml-text.js';
-import { type OpenZip, openZip, readPart } from './zip-reader.js';
+import { checkPackageLimits, type OpenZip, openZip, readPart } from './zip-reader.js';
 
 function relsPathOf(part: string): string {
   return posix.join(posix.dirname(part), '_rels', `${posix.basename(part)}.rels`);

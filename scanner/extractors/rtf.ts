@@ -4,7 +4,7 @@
  * shown (font and colour tables, pictures, field instructions, `{\*…}` destinations). The npm RTF
  * parsers are either abandoned or only de-encapsulate Outlook's HTML-in-RTF. `where: { paragraph }`.
  */
-import { paragraphSegments } from './docx.js';
+import { paragraphSegments } from './segments.js';
 import type { Extracted, Extractor, ItemContent } from './types.js';
 
 const HIDDEN_DESTINATIONS = new Set([

@@ -7,10 +7,9 @@
  */
 import type * as XLSX from '@e965/xlsx';
 import { columnName } from './csv.js';
-import { checkPackageLimits } from './docx.js';
 import type { ExtractContext, Extracted, Extractor, ItemContent } from './types.js';
 import { ExtractError } from './types.js';
-import { openZip } from './zip-reader.js';
+import { checkPackageLimits, openZip } from './zip-reader.js';
 
 export const SPREADSHEET_TYPES = [
   'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',

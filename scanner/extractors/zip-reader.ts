@@ -6,7 +6,7 @@
  */
 import yauzl, { type Entry, type ZipFile } from 'yauzl';
 import { archiveLimits } from './limits.js';
-import { type ExtractBudget, ExtractError } from './types.js';
+import { type ExtractBudget, type ExtractContext, ExtractError } from './types.js';
 
 export interface ZipEntryInfo {
   name: string;
@@ -114,4 +114,16 @@ export async function readPart(zip: OpenZip, name: string, budget?: ExtractBudge
   if (!info) return undefined;
   spendBudget(budget, info.size);
   return (await zip.read(info)).toString('utf8');
+}
+
+/** Checks a package's declared sizes before a library that has no limits of its own inflates it. */
+export function checkPackageLimits(zip: OpenZip, context: ExtractContext): void {
+  for (const entry of zip.entries) {
+    const breach = entryLimitBreach(entry);
+    if (breach) {
+      const why = breach.code === 'too-large' ? 'expands past the size limit per part' : 'is compressed like a zip bomb';
+      throw new ExtractError('archive-limit', `a part of the document ${why}; not expanded`);
+    }
+    spendBudget(context.budget, entry.size);
+  }
 }
