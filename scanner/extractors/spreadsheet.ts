@@ -65,19 +65,20 @@ export function* workbookSegments(workbook: XLSX.WorkBook): Generator<Extracted>
     const sheet = workbook.Sheets[sheetName];
     if (!sheet) continue;
     const rows = (sheet['!data'] ?? []) as (XLSX.CellObject | undefined)[][];
-    let headers: string[] | undefined;
+    const headerRow = findHeaderRow(rows);
+    const headers = headerRow === undefined ? [] : (rows[headerRow] ?? []).map(shownValue);
     for (let r = 0; r < rows.length; r++) {
       const row = rows[r];
       if (!row) continue;
       const texts = row.map(shownValue);
-      const isHeader = headers === undefined && texts.some((t) => t !== '');
+      const below = headerRow !== undefined && r > headerRow;
       for (let c = 0; c < row.length; c++) {
         const cell = row[c];
         if (!cell) continue;
         const ref = `${columnName(c)}${r + 1}`;
-        const text = texts[c] as string;
+        const text = texts[c] ?? '';
         if (text.trim() !== '') {
-          const header = !isHeader && headers ? (headers[c] ?? '') : '';
+          const header = below ? (headers[c] ?? '') : '';
           const left = c > 0 ? (texts[c - 1] ?? '').slice(-60) : '';
           yield { segment: { text, where: { sheet: sheetName, cell: ref }, context: `${header} ${left}`.trim() } };
         }
@@ -85,9 +86,29 @@ export function* workbookSegments(workbook: XLSX.WorkBook): Generator<Extracted>
           if (comment.t?.trim()) yield { segment: { text: comment.t, where: { sheet: sheetName, cell: ref, part: 'comment' } } };
         }
       }
-      if (isHeader) headers = texts;
     }
   }
+}
+
+const HEADER_SEARCH_ROWS = 20;
+
+/**
+ * The row that labels the columns: among the first rows, the first whose filled cells are all
+ * text and which fills at least two cells; a lone text cell above it (a title such as
+ * "Personeelslijst 2024") is passed over. A one-column sheet's header is its first text row.
+ */
+export function findHeaderRow(rows: readonly ((XLSX.CellObject | undefined)[] | undefined)[]): number | undefined {
+  let single: number | undefined;
+  for (let r = 0; r < Math.min(rows.length, HEADER_SEARCH_ROWS); r++) {
+    const filled = (rows[r] ?? []).filter((cell): cell is XLSX.CellObject => cell !== undefined && shownValue(cell).trim() !== '');
+    if (filled.length === 0) continue;
+    const allText = filled.every((cell) => cell.t === 's');
+    if (allText && filled.length >= 2) return r;
+    if (allText && filled.length === 1) single ??= r;
+    // A row of values before any multi-column header: the data starts here, so the header, if any, was the lone text cell.
+    if (!allText) return single;
+  }
+  return single;
 }
 
 /** The value as Excel shows it: the formatted text when the file has one, else the raw value. */
