@@ -15,7 +15,10 @@ export function extensionOf(name: string): string {
 
 export async function detectMediaType(head: Uint8Array, name: string): Promise<string> {
   const magic = await fileTypeFromBuffer(head).catch(() => undefined);
-  if (magic) return refineContainerType(magic.mime, extensionOf(name));
+  if (magic) {
+    const refined = refineContainerType(magic.mime, extensionOf(name));
+    return refined === 'application/zip' ? (officePackageInHead(head) ?? refined) : refined;
+  }
   const textual = looksLikeText(head);
   const byExtension = mediaTypeForExtension(extensionOf(name));
   if (byExtension && textual) return byExtension;
@@ -43,4 +46,21 @@ function mailType(start: string): string | undefined {
   const names = new Set((headerBlock.match(MAIL_HEADERS) ?? []).map((h) => h.toLowerCase()));
   if (names.size < 3) return undefined;
   return mbox ? 'application/mbox' : 'message/rfc822';
+}
+
+const PACKAGE_PARTS: [string, string][] = [
+  ['word/document.xml', 'application/vnd.openxmlformats-officedocument.wordprocessingml.document'],
+  ['xl/workbook.xml', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet'],
+  ['xl/workbook.bin', 'application/vnd.ms-excel.sheet.binary.macroenabled.12'],
+  ['ppt/presentation.xml', 'application/vnd.openxmlformats-officedocument.presentationml.presentation'],
+];
+
+/**
+ * An Office file without a telling name: the names of its first parts stand in the zip's local
+ * headers, in the head. (The zip extractor checks the central directory as well, so a package
+ * whose telling part lies past the head is still read as what it is.)
+ */
+function officePackageInHead(head: Uint8Array): string | undefined {
+  const text = Buffer.from(head.buffer, head.byteOffset, head.byteLength).toString('latin1');
+  return PACKAGE_PARTS.find(([part]) => text.includes(part))?.[1];
 }

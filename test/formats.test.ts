@@ -87,6 +87,7 @@ describe('format fixtures through the pipeline', () => {
   it('tells Office formats apart by content, also when magic bytes say only zip or OLE', () => {
     expect(itemsAt('kantoor/medewerkers.xlsx')[0]?.mediaType).toBe('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet');
     expect(itemsAt('kantoor/medewerkers.xls')[0]?.mediaType).toBe('application/vnd.ms-excel');
+    expect(itemsAt('kantoor/brief-zonder-extensie')[0]?.mediaType).toBe('application/vnd.openxmlformats-officedocument.wordprocessingml.document');
     expect(itemsAt('mail/salaris.msg')[0]?.mediaType).toBe('application/vnd.ms-outlook');
     expect(itemsAt('mail/Inbox')[0]?.mediaType).toBe('application/mbox');
     expect(itemsAt('archief/export.zip', 'brieven/dossier.docx')[0]?.kind).toBe('archive-entry');
