@@ -8,6 +8,7 @@
 import type { AddressObject, ParsedMail } from 'mailparser';
 import { memoryContent } from '../content.js';
 import { extractHtml } from './html.js';
+import { uniqueEntry } from './segments.js';
 import type { ChildContent, Extracted, Extractor, ItemContent } from './types.js';
 import { ExtractError } from './types.js';
 
@@ -66,12 +67,10 @@ async function* htmlBody(html: string): AsyncGenerator<Extracted> {
   }
 }
 
-/** An attachment as a child; a second attachment of the same name gets its number in front, so entries stay unique. */
+/** An attachment as a child; a second attachment of the same name gets its number after it, so entries stay unique. */
 export function attachmentChild(fileName: string, bytes: Uint8Array, seen: Set<string>): ChildContent {
   const name = fileName.replace(/[/\\]/g, '_');
-  const entry = seen.has(name) ? `${seen.size + 1}-${name}` : name;
-  seen.add(entry);
-  return { kind: 'attachment', entry, content: memoryContent(bytes, name) };
+  return { kind: 'attachment', entry: uniqueEntry(name, seen), content: memoryContent(bytes, name) };
 }
 
 export const emlExtractor: Extractor = {

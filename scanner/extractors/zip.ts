@@ -9,11 +9,13 @@
 import { basename } from 'node:path/posix';
 import { memoryContent, unreadContent } from '../content.js';
 import { itemError } from '../errors.js';
+import type { ItemError } from '../model.js';
 import { docxExtractor } from './docx.js';
 import { odfExtractor } from './odf.js';
 import { pptxExtractor } from './pptx.js';
+import { uniqueEntry } from './segments.js';
 import { spreadsheetExtractor } from './spreadsheet.js';
-import type { ExtractContext, Extracted, Extractor, ItemContent } from './types.js';
+import { type ExtractContext, ExtractError, type Extracted, type Extractor, type ItemContent } from './types.js';
 import { entryLimitBreach, type OpenZip, openZip, readPart, spendBudget } from './zip-reader.js';
 
 /** The package an Office or OpenDocument file is, told by its parts, whatever its name says. */
@@ -43,22 +45,32 @@ export async function* extractZip(content: ItemContent, context: ExtractContext)
       yield* asPackage.extractor.extract(content, { ...context, mediaType: asPackage.mediaType });
       return;
     }
+    const seen = new Set<string>();
     for (const info of zip.entries) {
       if (info.directory) continue;
       const name = basename(info.name) || info.name;
+      const entry = uniqueEntry(info.name, seen);
+      const unread = (error: ItemError): Extracted => ({ child: { kind: 'archive-entry', entry, content: unreadContent(name, info.size), error } });
       if (info.encrypted) {
-        const error = itemError('encrypted', 'the entry is encrypted with a password; its contents cannot be scanned');
-        yield { child: { kind: 'archive-entry', entry: info.name, content: unreadContent(name, info.size), error } };
+        yield unread(itemError('encrypted', 'the entry is encrypted with a password; its contents cannot be scanned'));
         continue;
       }
       const breach = entryLimitBreach(info);
       if (breach) {
-        yield { child: { kind: 'archive-entry', entry: info.name, content: unreadContent(name, info.size), error: itemError(breach.code, breach.message) } };
+        yield unread(itemError(breach.code, breach.message));
         continue;
       }
       spendBudget(context.budget, info.size);
-      const bytes = await zip.read(info);
-      yield { child: { kind: 'archive-entry', entry: info.name, content: memoryContent(bytes, name) } };
+      let bytes: Buffer;
+      try {
+        bytes = await zip.read(info);
+      } catch (err) {
+        // One damaged entry: the directory still names the others, which may be whole.
+        if (!(err instanceof ExtractError)) throw err;
+        yield unread(itemError(err.code, err.message));
+        continue;
+      }
+      yield { child: { kind: 'archive-entry', entry, content: memoryContent(bytes, name) } };
     }
   } finally {
     if (!closed) zip.close();
