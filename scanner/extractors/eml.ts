@@ -61,7 +61,7 @@ export function* bodyLines(text: string): Generator<Extracted> {
 }
 
 /** An HTML-only body as its visible text, `where: { part: "body", line }` with the line in the HTML source. */
-async function* htmlBody(html: string): AsyncGenerator<Extracted> {
+export async function* htmlBody(html: string): AsyncGenerator<Extracted> {
   for await (const part of extractHtml(memoryContent(Buffer.from(html, 'utf8'), 'body.html'))) {
     if ('segment' in part) yield { segment: { ...part.segment, where: { part: 'body', ...part.segment.where } } };
   }

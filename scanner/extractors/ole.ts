@@ -8,7 +8,7 @@ import CFB from 'cfb';
 import { extractDoc } from './doc.js';
 import { extractMsg } from './msg.js';
 import { readWorkbook, workbookSegments } from './spreadsheet.js';
-import type { ExtractContext, Extracted, Extractor, ItemContent } from './types.js';
+import type { Extracted, Extractor, ItemContent } from './types.js';
 import { ExtractError } from './types.js';
 
 export const OLE_TYPES = ['application/x-cfb', 'application/msword', 'application/vnd.ms-excel', 'application/vnd.ms-outlook'] as const;
@@ -24,7 +24,7 @@ export function oleKind(container: CFB.CFB$Container): OleKind {
   return 'other';
 }
 
-export async function* extractOle(content: ItemContent, context: ExtractContext): AsyncGenerator<Extracted> {
+export async function* extractOle(content: ItemContent): AsyncGenerator<Extracted> {
   const bytes = await content.bytes();
   let container: CFB.CFB$Container;
   try {
@@ -42,7 +42,7 @@ export async function* extractOle(content: ItemContent, context: ExtractContext)
       yield* workbookSegments(await readWorkbook(bytes));
       return;
     case 'msg':
-      yield* extractMsg(bytes, context);
+      yield* extractMsg(bytes);
       return;
     default:
       throw new ExtractError('unsupported-format', 'an OLE compound file of a kind not read yet (PowerPoint 97-2003, Visio, …); not scanned');
@@ -53,5 +53,5 @@ export const oleExtractor: Extractor = {
   id: 'ole',
   mediaTypes: OLE_TYPES,
   extensions: ['doc', 'dot', 'xls', 'xlt', 'msg'],
-  extract: extractOle,
+  extract: (content) => extractOle(content),
 };
