@@ -15,6 +15,10 @@ export async function* extractOdf(content: ItemContent, context: ExtractContext)
   const zip = await openZip(await content.bytes());
   try {
     checkPackageLimits(zip, context);
+    // A document saved with a password keeps its parts encrypted; the manifest says so.
+    if ((await readPart(zip, 'META-INF/manifest.xml'))?.includes('encryption-data')) {
+      throw new ExtractError('encrypted', 'the OpenDocument file is protected with a password; its contents cannot be scanned');
+    }
     const xml = await readPart(zip, 'content.xml');
     if (xml === undefined) throw new ExtractError('corrupt', 'the OpenDocument package has no content part; it may be damaged');
     const mimetype = ((await readPart(zip, 'mimetype')) ?? context.mediaType).trim();
