@@ -86,6 +86,8 @@ async function extractItem(
         out.push({ kind: part.child.kind, entry: childEntry, findings: [], error: part.child.error, size: part.child.content.size });
       } else if (depth + 1 > init.maxDepth) {
         item.error = itemError('archive-limit', `containers nest deeper than ${init.maxDepth} levels; deeper parts not scanned`);
+        // Every further child is as deep: stop expanding them (a container yields its own text before its children).
+        break;
       } else {
         await extractItem(part.child.content, part.child.kind, childEntry, depth + 1, budget, out);
       }
