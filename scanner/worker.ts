@@ -65,6 +65,11 @@ async function extractItem(
   const findings: Finding[] = [];
   const item: ExtractedItem = { kind, findings, error: null, size: content.size, ...(entry !== undefined ? { entry } : {}) };
   out.push(item);
+  if (content.size === 0) {
+    // An empty attachment or archive entry, as the source does for empty files: nothing to parse, no "corrupt" docx.
+    item.error = itemError('empty', 'is empty; nothing to scan');
+    return;
+  }
   try {
     const mediaType = await detectMediaType(content.head, content.name);
     item.mediaType = mediaType;
