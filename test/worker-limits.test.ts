@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import * as XLSX from '@e965/xlsx';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { scan } from '../dist/scanner/pipeline.js';
+import { docxBytes } from '../fixtures/office.js';
 import { zipBytes } from '../fixtures/zip-writer.js';
 
 let dir: string;
@@ -23,6 +24,7 @@ beforeAll(async () => {
   await writeFile(join(dir, 'klein.txt'), 'mail jan.jansen@example.nl\n');
   const entries = Array.from({ length: 30 }, (_, i) => ({ name: `bestand-${i}.txt`, data: Buffer.from(`regel ${i}\n`) }));
   await writeFile(join(dir, 'veel.zip'), await zipBytes(entries));
+  await writeFile(join(dir, 'brief.docx'), await docxBytes());
 });
 
 afterAll(async () => {
@@ -51,5 +53,14 @@ describe('worker limits', () => {
     const bytes = await scan({ ...options(), include: ['*.zip'], archiveLimits: { maxTotalBytes: 100 } });
     expect(bytes.items.find((i) => i.path === 'veel.zip' && i.entry === undefined)?.error?.code).toBe('archive-limit');
     expect(bytes.items.filter((i) => i.path === 'veel.zip' && i.entry !== undefined).length).toBeGreaterThan(0);
+  });
+
+  it('holds the parts of Office files to the archive limits before a parser inflates them', async () => {
+    const huge = await scan({ ...options(), include: ['*.docx'], archiveLimits: { maxEntryBytes: 500 } });
+    expect(huge.items.find((i) => i.path === 'brief.docx')?.error?.code).toBe('too-large');
+    const bomb = await scan({ ...options(), include: ['*.docx'], archiveLimits: { ratioMinBytes: 100, maxRatio: 1.5 } });
+    expect(bomb.items.find((i) => i.path === 'brief.docx')?.error?.code).toBe('archive-limit');
+    const fine = await scan({ ...options(), include: ['*.docx'] });
+    expect(fine.items.find((i) => i.path === 'brief.docx')?.error).toBeNull();
   });
 });

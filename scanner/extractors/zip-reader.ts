@@ -120,10 +120,14 @@ export async function readPart(zip: OpenZip, name: string, budget?: ExtractBudge
 export function checkPackageLimits(zip: OpenZip, context: ExtractContext): void {
   for (const entry of zip.entries) {
     const breach = entryLimitBreach(entry);
-    if (breach) {
-      const why = breach.code === 'too-large' ? 'expands past the size limit per part' : 'is compressed like a zip bomb';
-      throw new ExtractError('archive-limit', `a part of the document ${why}; not expanded`);
+    if (breach?.code === 'too-large') {
+      // A legitimately huge workbook or document, most likely: too large to parse, not a bomb.
+      throw new ExtractError(
+        'too-large',
+        `a part of the document expands to ${entry.size} bytes, over the ${archiveLimits().maxEntryBytes}-byte limit per part; not read`,
+      );
     }
+    if (breach) throw new ExtractError('archive-limit', 'a part of the document is compressed the way zip bombs are; not expanded');
     spendBudget(context.budget, entry.size);
   }
 }
