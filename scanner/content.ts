@@ -36,3 +36,15 @@ export function memoryContent(bytes: Uint8Array, name: string): ItemContent {
     bytes: async () => bytes,
   };
 }
+
+/** Content that is listed but not read (an encrypted archive entry): its name and size, no bytes. */
+export function unreadContent(name: string, size: number): ItemContent {
+  const empty = new Uint8Array(0);
+  return {
+    name,
+    size,
+    head: empty,
+    async *chunks() {},
+    bytes: async () => empty,
+  };
+}

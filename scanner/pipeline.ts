@@ -15,6 +15,7 @@ import { DEFAULT_MIN_CONFIDENCE } from '../detectors/engine.js';
 import { posixAccess } from './access/posix.js';
 import type { SnapshotItem } from './changes.js';
 import { InzageError, itemError } from './errors.js';
+import type { ArchiveLimits } from './extractors/limits.js';
 import type { ExtractedItem, ItemError, Report, ReportChanges, SourceItem } from './model.js';
 import { assembleReport, snapshotOf } from './report.js';
 import { keyFilePath, loadOrCreateKey } from './secret-key.js';
@@ -44,6 +45,8 @@ export interface ScanOptions {
   /** A config file with custom and plugin detectors (scanner/config.ts); each worker loads it. */
   configPath?: string;
   maxDepth?: number;
+  /** Zip-bomb limits (total and per-entry uncompressed bytes, entry count, ratio); see extractors/limits.ts. */
+  archiveLimits?: Partial<ArchiveLimits>;
   /** Folder of the state database and key; default INZAGE_STATE_DIR or `.inzage`. */
   stateDir?: string;
   keyFile?: string;
@@ -94,6 +97,7 @@ export class ScanSession {
       minConfidence: this.minConfidence,
       disabled: [...(options.disabledDetectors ?? [])].sort(),
       maxDepth: options.maxDepth ?? DEFAULT_MAX_DEPTH,
+      archiveLimits: options.archiveLimits ?? null,
       config: options.configPath ? createHash('sha256').update(readFileSync(options.configPath)).digest('hex') : null,
     });
     const init: WorkerInit = {
@@ -102,6 +106,7 @@ export class ScanSession {
       disabledDetectors: options.disabledDetectors ?? [],
       maxDepth: options.maxDepth ?? DEFAULT_MAX_DEPTH,
       ...(options.configPath ? { configPath: resolve(options.configPath) } : {}),
+      ...(options.archiveLimits ? { archiveLimits: options.archiveLimits } : {}),
     };
     this.pool = new Piscina<WorkerTask, ExtractedItem[]>({
       filename: new URL('./worker.js', import.meta.url).href,

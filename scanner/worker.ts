@@ -12,7 +12,8 @@ import { loadConfig } from './config.js';
 import { fileContent, memoryContent } from './content.js';
 import { fsItemError, itemError } from './errors.js';
 import { extractorFor } from './extractors/index.js';
-import { ExtractError, type ItemContent } from './extractors/types.js';
+import { type ArchiveLimits, configureArchiveLimits, newBudget } from './extractors/limits.js';
+import { type ExtractBudget, ExtractError, type ItemContent } from './extractors/types.js';
 import { BINARY, detectMediaType } from './media-type.js';
 import type { ExtractedItem, ItemKind } from './model.js';
 import { createHasher } from './secret-key.js';
@@ -26,6 +27,8 @@ export interface WorkerInit {
   configPath?: string;
   /** How deep containers may nest (zip in zip in mail). */
   maxDepth: number;
+  /** Zip-bomb limits; defaults in extractors/limits.ts. */
+  archiveLimits?: Partial<ArchiveLimits>;
 }
 
 export interface WorkerTask {
@@ -37,6 +40,7 @@ export interface WorkerTask {
 }
 
 const init = workerData as WorkerInit;
+configureArchiveLimits(init.archiveLimits);
 const config = init.configPath ? await loadConfig(init.configPath) : undefined;
 const engine = createEngine(
   selectDetectors({ disable: [...(init.disabledDetectors ?? []), ...(config?.disable ?? [])], extra: config?.detectors ?? [] }),
@@ -52,14 +56,26 @@ export default async function scanItem(task: WorkerTask): Promise<ExtractedItem[
     return [{ kind: 'file', findings: [], error: fsItemError(err, 'opening the file') }];
   }
   const results: ExtractedItem[] = [];
-  await extractItem(content, 'file', undefined, 0, results);
+  await extractItem(content, 'file', undefined, 0, newBudget(), results);
   return results;
 }
 
-async function extractItem(content: ItemContent, kind: ItemKind, entry: string | undefined, depth: number, out: ExtractedItem[]): Promise<void> {
+async function extractItem(
+  content: ItemContent,
+  kind: ItemKind,
+  entry: string | undefined,
+  depth: number,
+  budget: ExtractBudget,
+  out: ExtractedItem[],
+): Promise<void> {
   const findings: Finding[] = [];
   const item: ExtractedItem = { kind, findings, error: null, size: content.size, ...(entry !== undefined ? { entry } : {}) };
   out.push(item);
+  if (content.size === 0) {
+    // An empty attachment or archive entry, as the source does for empty files: nothing to parse, no "corrupt" docx.
+    item.error = itemError('empty', 'is empty; nothing to scan');
+    return;
+  }
   try {
     const mediaType = await detectMediaType(content.head, content.name);
     item.mediaType = mediaType;
@@ -71,14 +87,20 @@ async function extractItem(content: ItemContent, kind: ItemKind, entry: string |
           : itemError('unsupported-format', `no extractor reads ${mediaType} yet; not scanned`);
       return;
     }
-    for await (const part of extractor.extract(content, { mediaType, depth })) {
+    for await (const part of extractor.extract(content, { mediaType, depth, budget })) {
       if ('segment' in part) {
         for (const f of await engine.detectAsync(part.segment)) findings.push(f);
+        continue;
+      }
+      const childEntry = entry ? `${entry}/${part.child.entry}` : part.child.entry;
+      if (part.child.error) {
+        out.push({ kind: part.child.kind, entry: childEntry, findings: [], error: part.child.error, size: part.child.content.size });
       } else if (depth + 1 > init.maxDepth) {
         item.error = itemError('archive-limit', `containers nest deeper than ${init.maxDepth} levels; deeper parts not scanned`);
+        // Every further child is as deep: stop expanding them (a container yields its own text before its children).
+        break;
       } else {
-        const childEntry = entry ? `${entry}/${part.child.entry}` : part.child.entry;
-        await extractItem(part.child.content, part.child.kind, childEntry, depth + 1, out);
+        await extractItem(part.child.content, part.child.kind, childEntry, depth + 1, budget, out);
       }
     }
   } catch (err) {

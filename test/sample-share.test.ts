@@ -9,6 +9,7 @@ import { Ajv } from 'ajv';
 import addFormatsPlugin from 'ajv-formats';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ExpectedItem } from '../fixtures/expected.js';
+import { FORMAT_FIXTURE_FOLDERS } from '../fixtures/formats.js';
 import { generateSampleShare, SAMPLE_TYPES } from '../fixtures/sample-share.js';
 import type { Report } from '../scanner/model.js';
 import { findingKey, REPO, type RunResult, readReport, runCli, tempDir } from './helpers.js';
@@ -33,27 +34,38 @@ describe('scanning the sample share', () => {
     expect(run.stdout).toContain(join(dir, 'out', 'report.json'));
   });
 
-  it('lists every file exactly once', () => {
-    const paths = report.items.map((i) => i.path);
-    expect(new Set(paths).size).toBe(paths.length);
-    expect([...paths].sort()).toEqual(expected.map((e) => e.path).sort());
+  it('lists every file, archive entry and attachment exactly once', () => {
+    const key = (i: { path: string; entry?: string }) => `${i.path}!${i.entry ?? ''}`;
+    const keys = report.items.map(key);
+    expect(new Set(keys).size).toBe(keys.length);
+    const files = report.items.filter((i) => i.entry === undefined).map((i) => i.path);
+    expect(files.sort()).toEqual([...new Set(expected.map((e) => e.path))].sort());
+    for (const want of expected) expect(keys, key(want)).toContain(key(want));
   });
 
   it('finds exactly the planted values, with their locations', () => {
     const checked = new Set<string>(SAMPLE_TYPES);
     for (const want of expected) {
-      const item = report.items.find((i) => i.path === want.path);
-      expect(item?.error, want.path).toBeNull();
+      const item = report.items.find((i) => i.path === want.path && i.entry === want.entry);
+      const label = want.entry ? `${want.path}!${want.entry}` : want.path;
+      if (want.error) {
+        expect(item?.error?.code, label).toBe(want.error);
+        continue;
+      }
+      expect(item?.error, label).toBeNull();
       const got = (item?.findings ?? [])
         .filter((f) => checked.has(f.type))
         .map(findingKey)
         .sort();
-      expect(got, want.path).toEqual(
-        want.findings
-          .filter((f) => checked.has(f.type))
-          .map(findingKey)
-          .sort(),
-      );
+      const planted = want.findings
+        .filter((f) => checked.has(f.type))
+        .map(findingKey)
+        .sort();
+      // The format fixtures record the values each test plants, not every address in a mail header
+      // they were built with: there, every planted value must be found; elsewhere, exactly those.
+      if (FORMAT_FIXTURE_FOLDERS.some((folder) => want.path.startsWith(`${folder}/`))) {
+        for (const p of planted) expect(got, label).toContain(p);
+      } else expect(got, label).toEqual(planted);
     }
   });
 
@@ -62,7 +74,7 @@ describe('scanning the sample share', () => {
     expect(report.stats.items).toBe(report.items.length);
     expect(report.stats.findings).toBe(findings);
     expect(report.stats.itemsWithFindings).toBe(report.items.filter((i) => i.findings.length > 0).length);
-    expect(report.stats.bytes).toBe(report.items.reduce((n, i) => n + i.size, 0));
+    expect(report.stats.bytes).toBe(report.items.filter((i) => i.entry === undefined).reduce((n, i) => n + i.size, 0));
     expect(report.stats.errors + report.stats.skipped).toBe(report.items.filter((i) => i.error).length);
   });
 

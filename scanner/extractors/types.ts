@@ -4,7 +4,7 @@
  * that go back through the same extractors.
  */
 import type { Segment } from '../../detectors/types.js';
-import type { ErrorCode, ItemKind } from '../model.js';
+import type { ErrorCode, ItemError, ItemKind } from '../model.js';
 
 /** An item's content, read lazily: small heads for sniffing, streams for big text, whole bytes for formats that need them. */
 export interface ItemContent {
@@ -24,6 +24,22 @@ export interface ChildContent {
   kind: ItemKind;
   entry: string;
   content: ItemContent;
+  /**
+   * Set when the container already knows the child cannot be read (an encrypted zip entry, an
+   * entry over the size limit): the child is listed with this error and not extracted.
+   */
+  error?: ItemError;
+}
+
+/**
+ * What one item on the share may cost, shared by all containers nested in it: a zip of zips
+ * cannot multiply its way past these, however deep it nests.
+ */
+export interface ExtractBudget {
+  /** Uncompressed bytes that archive entries may still expand to. */
+  bytes: number;
+  /** Archive entries that may still be opened. */
+  entries: number;
 }
 
 export type Extracted = { segment: Segment } | { child: ChildContent };
@@ -32,6 +48,8 @@ export interface ExtractContext {
   mediaType: string;
   /** Nesting depth of containers above this item (0 for a file on the share). */
   depth: number;
+  /** The top-level item's remaining budget; absent when an extractor is called on its own (tests, benchmarks). */
+  budget?: ExtractBudget;
 }
 
 export interface Extractor {

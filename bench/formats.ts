@@ -1,0 +1,232 @@
+/**
+ * Benchmark of the container and document formats: a generated mixed share (docx, xlsx, pdf,
+ * eml, zip), per format files/s and MB/s for
+ *   parse         the extractors alone, children included, in one thread (no detection, no pool)
+ *   parse+detect  the same plus the detector engine, in one thread: what a worker does
+ *   pipeline 1w   the full scan with one worker thread
+ *   pipeline Nw   the full scan with a worker per core
+ * and the peak RSS of each run. Every measurement runs in a fresh child process, so its peak RSS
+ * is its own. `npm run bench:formats [-- --scale N] [-- --keep DIR]`.
+ */
+import { execFileSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { availableParallelism, loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import * as XLSX from '@e965/xlsx';
+import { Document, Packer, Paragraph } from 'docx';
+import PDFDocument from 'pdfkit';
+import { createEngine } from '../detectors/engine.js';
+import { selectDetectors } from '../detectors/registry.js';
+import { composeEml } from '../fixtures/mail.js';
+import { zipBytes } from '../fixtures/zip-writer.js';
+import { memoryContent } from '../scanner/content.js';
+import { extractorFor } from '../scanner/extractors/index.js';
+import type { ItemContent } from '../scanner/extractors/types.js';
+import { detectMediaType } from '../scanner/media-type.js';
+import { scan } from '../scanner/pipeline.js';
+import { createHasher } from '../scanner/secret-key.js';
+
+const FORMATS = ['docx', 'xlsx', 'pdf', 'eml', 'zip'] as const;
+type Format = (typeof FORMATS)[number];
+type Mode = 'parse' | 'parse+detect' | 'pipeline';
+
+const WORDS = 'de het een en van in is dat op te met voor niet aan er maar om ook als bij nog wel naar dan uit worden zijn heeft werd over'.split(' ');
+
+function seeded(seed: number): () => number {
+  let state = seed;
+  return () => {
+    state = (state * 1103515245 + 12345) % 2 ** 31;
+    return state / 2 ** 31;
+  };
+}
+
+function sentence(random: () => number, words = 12): string {
+  return Array.from({ length: words }, () => WORDS[Math.floor(random() * WORDS.length)]).join(' ');
+}
+
+/** A line of prose, every seventh one holding personal data. */
+function line(random: () => number, i: number): string {
+  const planted = ['BSN 111222333', 'jan.jansen@example.nl', 'NL91ABNA0417164300', 'tel 06-12345678'];
+  return i % 7 === 0 ? `${sentence(random, 6)} ${planted[i % planted.length]} ${sentence(random, 4)}` : sentence(random);
+}
+
+async function docxFile(random: () => number, paragraphs: number): Promise<Buffer> {
+  const children = Array.from({ length: paragraphs }, (_, i) => new Paragraph(line(random, i)));
+  return Packer.toBuffer(new Document({ sections: [{ children }] }));
+}
+
+function xlsxFile(random: () => number, rows: number): Buffer {
+  const data: (string | number)[][] = [['Naam', 'BSN', 'E-mail', 'Bedrag', 'Opmerking']];
+  for (let r = 0; r < rows; r++)
+    data.push([`Persoon ${r}`, r % 3 === 0 ? '111222333' : String(100000000 + r), `p${r}@example.nl`, r * 1.25, sentence(random, 5)]);
+  const book = XLSX.utils.book_new();
+  XLSX.utils.book_append_sheet(book, XLSX.utils.aoa_to_sheet(data), 'Blad1');
+  return XLSX.write(book, { type: 'buffer', bookType: 'xlsx', compression: true }) as Buffer;
+}
+
+async function pdfFile(random: () => number, pages: number): Promise<Buffer> {
+  const pdf = new PDFDocument({ autoFirstPage: false });
+  const chunks: Buffer[] = [];
+  pdf.on('data', (c: Buffer) => chunks.push(c));
+  const done = new Promise((resolve) => pdf.on('end', resolve));
+  for (let p = 0; p < pages; p++) {
+    pdf.addPage();
+    for (let l = 0; l < 30; l++) pdf.text(line(random, p * 30 + l));
+  }
+  pdf.end();
+  await done;
+  return Buffer.concat(chunks);
+}
+
+function emlFile(random: () => number, lines: number): Buffer {
+  const csv = Array.from({ length: 100 }, (_, i) => `Persoon ${i};${i % 4 === 0 ? '123456782' : '000000000'};p${i}@example.nl`).join('\r\n');
+  return composeEml({
+    headers: { From: '"Jan Jansen" <jan.jansen@example.nl>', To: 'hr@example.com', Subject: sentence(random, 5) },
+    text: Array.from({ length: lines }, (_, i) => line(random, i)).join('\r\n'),
+    attachments: [
+      { name: 'lijst.csv', type: 'text/csv', data: Buffer.from(`Naam;BSN;E-mail\r\n${csv}`) },
+      // Incompressible bytes of no known format: listed, as on a real share, not parsed.
+      { name: 'foto.bin', type: 'application/octet-stream', data: randomBytes(20_000) },
+    ],
+  });
+}
+
+async function zipFile(random: () => number): Promise<Buffer> {
+  return zipBytes([
+    ...Array.from({ length: 4 }, (_, i) => ({
+      name: `export-${i}.csv`,
+      data: Buffer.from(Array.from({ length: 300 }, (_, r) => `${r};${line(random, r)}`).join('\n')),
+    })),
+    { name: 'brief.docx', data: await docxFile(random, 60) },
+    { name: 'lijst.xlsx', data: xlsxFile(random, 300) },
+    { name: 'mail.eml', data: emlFile(random, 40) },
+  ]);
+}
+
+async function generateShare(dir: string, scale: number): Promise<void> {
+  const random = seeded(7);
+  const counts: Record<Format, number> = { docx: 30 * scale, xlsx: 12 * scale, pdf: 12 * scale, eml: 60 * scale, zip: 12 * scale };
+  for (const format of FORMATS) {
+    await mkdir(join(dir, format), { recursive: true });
+    for (let i = 0; i < counts[format]; i++) {
+      const bytes =
+        format === 'docx'
+          ? await docxFile(random, 400)
+          : format === 'xlsx'
+            ? xlsxFile(random, 4000)
+            : format === 'pdf'
+              ? await pdfFile(random, 20)
+              : format === 'eml'
+                ? emlFile(random, 300)
+                : await zipFile(random);
+      await writeFile(join(dir, format, `bestand-${i}.${format}`), bytes);
+    }
+  }
+}
+
+/** Reads every file of one format through the extractors in this thread, children included. */
+async function parseInProcess(dir: string, detect: boolean): Promise<number> {
+  const engine = detect ? createEngine(selectDetectors(), createHasher(Buffer.alloc(32, 1))) : undefined;
+  let findings = 0;
+  const visit = async (content: ItemContent, depth: number): Promise<void> => {
+    const mediaType = await detectMediaType(content.head, content.name);
+    const extractor = extractorFor(mediaType);
+    if (!extractor) return;
+    try {
+      for await (const part of extractor.extract(content, { mediaType, depth })) {
+        if ('segment' in part) {
+          if (engine) findings += engine.detect(part.segment).length;
+        } else if (!part.child.error && depth < 5) await visit(part.child.content, depth + 1);
+      }
+    } catch {
+      // Counted as read: a broken file costs what it costs up to the error.
+    }
+  };
+  for (const name of (await readdir(dir)).sort()) await visit(memoryContent(await readFile(join(dir, name)), name), 0);
+  return findings;
+}
+
+interface Measurement {
+  ms: number;
+  /** CPU time of all threads (user + system): less swayed than wall time by other load on the machine. */
+  cpuMs: number;
+  maxRssMb: number;
+}
+
+/** One measurement, run in this (child) process. */
+async function measure(mode: Mode, dir: string, workers: number): Promise<Measurement> {
+  const start = performance.now();
+  const cpuStart = process.cpuUsage();
+  if (mode === 'pipeline') {
+    const report = await scan({ roots: [dir], workers, keyFile: join(dir, '..', 'bench.key') });
+    const errors = report.items.filter((i) => i.error && i.error.code !== 'unsupported-format');
+    if (errors.length > 0) throw new Error(`bench files failed to scan: ${errors.map((e) => `${e.path} ${e.error?.code}`).join(', ')}`);
+  } else {
+    await parseInProcess(dir, mode === 'parse+detect');
+  }
+  const cpu = process.cpuUsage(cpuStart);
+  return { ms: performance.now() - start, cpuMs: (cpu.user + cpu.system) / 1000, maxRssMb: process.resourceUsage().maxRSS / 1024 };
+}
+
+async function folderStats(dir: string): Promise<{ files: number; bytes: number }> {
+  const names = await readdir(dir);
+  let bytes = 0;
+  for (const name of names) bytes += (await stat(join(dir, name))).size;
+  return { files: names.length, bytes };
+}
+
+async function main(): Promise<void> {
+  const args = process.argv.slice(2);
+  if (args[0] === '--child') {
+    const [, mode, dir, workers] = args as [string, Mode, string, string];
+    process.stdout.write(JSON.stringify(await measure(mode, dir, Number(workers))));
+    return;
+  }
+  const scaleAt = args.indexOf('--scale');
+  const scale = scaleAt === -1 ? 1 : Math.max(1, Number(args[scaleAt + 1]) || 1);
+  // --keep DIR: generate the share into DIR once and reuse it on later runs (for comparing changes).
+  const keepAt = args.indexOf('--keep');
+  const kept = keepAt === -1 ? undefined : args[keepAt + 1];
+  const cores = availableParallelism();
+  const root = kept ?? (await mkdtemp(join(tmpdir(), 'inzage-bench-formats-')));
+  try {
+    const share = join(root, 'share');
+    if (!kept || !(await stat(share).catch(() => undefined))) {
+      process.stderr.write(`generating the share (scale ${scale}) in ${share}…\n`);
+      await generateShare(share, scale);
+    }
+    const self = fileURLToPath(import.meta.url);
+    const runs: [string, Mode, number][] = [
+      ['parse', 'parse', 1],
+      ['parse+detect', 'parse+detect', 1],
+      ['pipeline 1w', 'pipeline', 1],
+      [`pipeline ${cores}w`, 'pipeline', cores],
+    ];
+    console.log(`Formats benchmark: Node ${process.version}, ${cores} cores, load average ${loadavg()[0]?.toFixed(1)}.`);
+    console.log('Each cell: files/s · MB/s (wall clock) · CPU s (all threads) · peak RSS MB.');
+    console.log(['format', 'files', 'MB', ...runs.map(([label]) => label.padEnd(30)), 'pipeline CPU over parse+detect'].join('\t'));
+    for (const format of FORMATS) {
+      const dir = join(share, format);
+      const { files, bytes } = await folderStats(dir);
+      const cells: string[] = [];
+      const cpu: Record<string, number> = {};
+      for (const [label, mode, workers] of runs) {
+        const out = execFileSync(process.execPath, [self, '--child', mode, dir, String(workers)], { encoding: 'utf8', maxBuffer: 1 << 20 });
+        const m = JSON.parse(out) as Measurement;
+        const seconds = m.ms / 1000;
+        cpu[label] = m.cpuMs;
+        cells.push(
+          `${(files / seconds).toFixed(1)} · ${(bytes / 1e6 / seconds).toFixed(2)} · ${(m.cpuMs / 1000).toFixed(2)} · ${m.maxRssMb.toFixed(0)}`.padEnd(30),
+        );
+      }
+      const overhead = ((cpu['pipeline 1w'] ?? 0) / (cpu['parse+detect'] ?? 1) - 1) * 100;
+      console.log([format, String(files), (bytes / 1e6).toFixed(1), ...cells, `${overhead.toFixed(0)}%`].join('\t'));
+    }
+  } finally {
+    if (!kept) await rm(root, { recursive: true, force: true });
+  }
+}
+
+await main();

@@ -1,0 +1,126 @@
+/**
+ * Spreadsheets (xlsx, xlsm, xlsb, ods; xls comes through ole.ts) through SheetJS, from the maintained `@e965/xlsx`
+ * build (the registry's `xlsx@0.18.5` has known prototype-pollution and ReDoS flaws). Every
+ * sheet, hidden and very hidden ones too, every cell's shown value (as formatted in the file)
+ * and cell comments; `where: { sheet, cell }`. A column's header (the first filled row) and the
+ * cell to the left are context, so a column headed `BSN` marks its numbers as BSNs.
+ */
+import type * as XLSX from '@e965/xlsx';
+import { columnName } from './csv.js';
+import type { ExtractContext, Extracted, Extractor, ItemContent } from './types.js';
+import { ExtractError } from './types.js';
+import { checkPackageLimits, openZip } from './zip-reader.js';
+
+export const SPREADSHEET_TYPES = [
+  'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+  'application/vnd.ms-excel.sheet.macroenabled.12',
+  'application/vnd.ms-excel.sheet.binary.macroenabled.12',
+  'application/vnd.openxmlformats-officedocument.spreadsheetml.template',
+  'application/vnd.ms-excel.template.macroenabled.12',
+  'application/vnd.oasis.opendocument.spreadsheet',
+  'application/vnd.oasis.opendocument.spreadsheet-template',
+] as const;
+
+const ZIP_MAGIC = [0x50, 0x4b, 0x03, 0x04];
+
+export async function* extractSpreadsheet(content: ItemContent, context: ExtractContext): AsyncGenerator<Extracted> {
+  const bytes = await content.bytes();
+  if (ZIP_MAGIC.every((b, i) => bytes[i] === b)) {
+    // SheetJS inflates whole parts without limits of its own: check the declared sizes first.
+    const zip = await openZip(bytes);
+    try {
+      checkPackageLimits(zip, context);
+    } finally {
+      zip.close();
+    }
+  }
+  yield* workbookSegments(await readWorkbook(bytes));
+}
+
+export async function readWorkbook(bytes: Uint8Array): Promise<XLSX.WorkBook> {
+  // Loaded on first use: a worker that never meets a spreadsheet never pays for SheetJS.
+  const { read } = await import('@e965/xlsx');
+  try {
+    return read(bytes, {
+      type: 'buffer',
+      dense: true,
+      cellText: true,
+      cellFormula: false,
+      cellHTML: false,
+      cellStyles: false,
+      cellDates: false,
+      bookVBA: false,
+      WTF: false,
+    });
+  } catch (err) {
+    // SheetJS says so in words only; its message is read here, never passed on.
+    const message = err instanceof Error ? err.message : String(err);
+    if (/password|encrypt/i.test(message)) throw new ExtractError('encrypted', 'the workbook is protected with a password; its contents cannot be scanned');
+    throw err;
+  }
+}
+
+export function* workbookSegments(workbook: XLSX.WorkBook): Generator<Extracted> {
+  for (const sheetName of workbook.SheetNames) {
+    const sheet = workbook.Sheets[sheetName];
+    if (!sheet) continue;
+    const rows = (sheet['!data'] ?? []) as (XLSX.CellObject | undefined)[][];
+    const headerRow = findHeaderRow(rows);
+    const headers = headerRow === undefined ? [] : (rows[headerRow] ?? []).map(shownValue);
+    for (let r = 0; r < rows.length; r++) {
+      const row = rows[r];
+      if (!row) continue;
+      const texts = row.map(shownValue);
+      const below = headerRow !== undefined && r > headerRow;
+      for (let c = 0; c < row.length; c++) {
+        const cell = row[c];
+        if (!cell) continue;
+        const ref = `${columnName(c)}${r + 1}`;
+        const text = texts[c] ?? '';
+        if (text.trim() !== '') {
+          const header = below ? (headers[c] ?? '') : '';
+          const left = c > 0 ? (texts[c - 1] ?? '').slice(-60) : '';
+          yield { segment: { text, where: { sheet: sheetName, cell: ref }, context: `${header} ${left}`.trim() } };
+        }
+        for (const comment of cell.c ?? []) {
+          if (comment.t?.trim()) yield { segment: { text: comment.t, where: { sheet: sheetName, cell: ref, part: 'comment' } } };
+        }
+      }
+    }
+  }
+}
+
+const HEADER_SEARCH_ROWS = 20;
+
+/**
+ * The row that labels the columns: among the first rows, the first whose filled cells are all
+ * text and which fills at least two cells; a lone text cell above it (a title such as
+ * "Personeelslijst 2024") is passed over. A one-column sheet's header is its first text row.
+ */
+export function findHeaderRow(rows: readonly ((XLSX.CellObject | undefined)[] | undefined)[]): number | undefined {
+  let single: number | undefined;
+  for (let r = 0; r < Math.min(rows.length, HEADER_SEARCH_ROWS); r++) {
+    const filled = (rows[r] ?? []).filter((cell): cell is XLSX.CellObject => cell !== undefined && shownValue(cell).trim() !== '');
+    if (filled.length === 0) continue;
+    const allText = filled.every((cell) => cell.t === 's');
+    if (allText && filled.length >= 2) return r;
+    if (allText && filled.length === 1) single ??= r;
+    // A row of values before any multi-column header: the data starts here, so the header, if any, was the lone text cell.
+    if (!allText) return single;
+  }
+  return single;
+}
+
+/** The value as Excel shows it: the formatted text when the file has one, else the raw value. */
+function shownValue(cell: XLSX.CellObject | undefined): string {
+  if (!cell || cell.t === 'z') return '';
+  if (typeof cell.w === 'string') return cell.w;
+  return cell.v === undefined || cell.v === null ? '' : String(cell.v);
+}
+
+export const spreadsheetExtractor: Extractor = {
+  id: 'spreadsheet',
+  mediaTypes: SPREADSHEET_TYPES,
+  extensions: ['xlsx', 'xlsm', 'xlsb', 'xltx', 'xltm', 'ods', 'ots'],
+  extract: extractSpreadsheet,
+};
