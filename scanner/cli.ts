@@ -1,15 +1,17 @@
 #!/usr/bin/env node
 /**
- * The `inzage` command. Exit codes: 0 finished, 1 `--fail-on` met (later issue), 2 usage or fatal error.
+ * The `inzage` command. Exit codes: 0 finished, 1 `--fail-on` met, 2 usage or fatal error.
  */
 import { existsSync } from 'node:fs';
 import { chmod, mkdir, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { reporterFor, reporters } from '../reporters/index.js';
+import { DEFAULT_BROAD_GROUPS } from './access/principals.js';
 import { InzageError } from './errors.js';
-import type { ReportItem } from './model.js';
+import type { Report, ReportItem, RiskLevel } from './model.js';
 import { DEFAULT_ITEM_TIMEOUT_MS, DEFAULT_MAX_FILE_SIZE, DEFAULT_WORKER_MEMORY_MB, scan } from './pipeline.js';
+import { DEFAULT_RETENTION_RULES, levelAtLeast, overrideRetention, RISK_LEVELS } from './risk.js';
 import { formatSize, parseSize } from './size.js';
 import { VERSION } from './version.js';
 
@@ -45,7 +47,15 @@ interface ScanFlags {
   timeout: number;
   workerMemory: number;
   progress: boolean;
+  failOn?: RiskLevel;
+  broadGroup: string[];
+  acl: boolean;
+  retention: string[];
+  hotspots?: number;
 }
+
+/** Set by a scan whose `--fail-on` level was reached; main() turns it into exit code 1. */
+let failOnMet = false;
 
 export function buildProgram(): Command {
   const program = new Command('inzage')
@@ -77,6 +87,16 @@ export function buildProgram(): Command {
       new Option('--worker-memory <mb>', 'heap limit per worker thread in MB').argParser(positiveInt('--worker-memory')).default(DEFAULT_WORKER_MEMORY_MB),
     )
     .option('--no-progress', 'no progress line on stderr')
+    .addOption(new Option('--fail-on <level>', 'exit 1 when any item reaches this risk level').choices(RISK_LEVELS.filter((l) => l !== 'none')))
+    .option('--broad-group <name>', `a group that stands for everyone (repeatable; replaces the defaults: ${DEFAULT_BROAD_GROUPS.join(', ')})`, collect, [])
+    .option('--no-acl', 'do not read ACLs (getfacl, icacls, getcifsacl); owner, group and mode only')
+    .option(
+      '--retention <rule=duration>',
+      `change a retention rule: RULE=7y, RULE=4w or RULE=off (repeatable; rules: ${DEFAULT_RETENTION_RULES.map((r) => r.id).join(', ')})`,
+      collect,
+      [],
+    )
+    .option('--hotspots <n>', 'length of the hot-spot list in the report (default 25)', positiveInt('--hotspots'))
     .action(async (paths: string[], flags: ScanFlags) => {
       await runScan(paths, flags);
     });
@@ -94,6 +114,12 @@ async function runScan(paths: string[], flags: ScanFlags): Promise<void> {
   for (const p of paths) {
     if (!existsSync(p)) throw new InzageError('usage', `cannot scan ${p}: no such file or folder`);
   }
+  let retention = DEFAULT_RETENTION_RULES;
+  try {
+    retention = overrideRetention(DEFAULT_RETENTION_RULES, flags.retention);
+  } catch (err) {
+    throw new InzageError('usage', `--retention: ${(err as Error).message}`);
+  }
   const out = resolve(flags.out);
   const progress = flags.progress && process.stderr.isTTY ? new ProgressLine() : undefined;
   const report = await scan(
@@ -106,6 +132,9 @@ async function runScan(paths: string[], flags: ScanFlags): Promise<void> {
       itemTimeoutMs: flags.timeout * 1000,
       workerMemoryMb: flags.workerMemory,
       skipFolders: [out],
+      access: { acl: flags.acl, ...(flags.broadGroup.length > 0 ? { broadGroups: flags.broadGroup } : {}) },
+      risk: { retention },
+      ...(flags.hotspots !== undefined ? { hotspots: flags.hotspots } : {}),
       ...(flags.workers !== undefined ? { workers: flags.workers } : {}),
       ...(flags.concurrency !== undefined ? { concurrency: flags.concurrency } : {}),
       ...(flags.minConfidence !== undefined ? { minConfidence: flags.minConfidence } : {}),
@@ -130,6 +159,14 @@ async function runScan(paths: string[], flags: ScanFlags): Promise<void> {
       `${s.findings} findings in ${s.itemsWithFindings} items, ${s.errors} errors, ${s.skipped} skipped.\n`,
   );
   for (const file of written) process.stdout.write(`${file}\n`);
+  if (flags.failOn) reportFailOn(report, flags.failOn);
+}
+
+function reportFailOn(report: Report, level: RiskLevel): void {
+  const reached = report.items.filter((item) => levelAtLeast(item.risk.level, level));
+  if (reached.length === 0) return;
+  failOnMet = true;
+  process.stderr.write(`inzage: ${reached.length} item${reached.length === 1 ? '' : 's'} at risk level ${level} or higher (--fail-on ${level})\n`);
 }
 
 /** One line on stderr, redrawn at most four times a second. */
@@ -158,8 +195,9 @@ class ProgressLine {
 
 export async function main(argv: string[]): Promise<number> {
   try {
+    failOnMet = false;
     await buildProgram().parseAsync(argv);
-    return 0;
+    return failOnMet ? 1 : 0;
   } catch (err) {
     if (err instanceof CommanderError) {
       if (err.exitCode === 0 || err.code === 'commander.helpDisplayed' || err.code === 'commander.version') return 0;

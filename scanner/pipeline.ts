@@ -8,10 +8,11 @@ import { availableParallelism } from 'node:os';
 import { basename } from 'node:path';
 import { Piscina } from 'piscina';
 import { DEFAULT_MIN_CONFIDENCE } from '../detectors/engine.js';
-import { posixAccess } from './access/posix.js';
+import { AccessCollector, type AccessOptions } from './access/collector.js';
 import { itemError } from './errors.js';
-import { type ExtractedItem, type Report, type ReportItem, SKIP_CODES, type SourceItem } from './model.js';
-import { scoreRisk } from './risk.js';
+import { type Access, type ExtractedItem, type Report, type ReportItem, SKIP_CODES, type SourceItem } from './model.js';
+import { type RiskOptions, scoreRisk } from './risk.js';
+import { rollUp } from './rollup.js';
 import { keyFilePath, loadOrCreateKey } from './secret-key.js';
 import { crawlFilesystem } from './sources/filesystem.js';
 import { VERSION } from './version.js';
@@ -38,6 +39,12 @@ export interface ScanOptions {
   keyFile?: string;
   /** Folders never entered, such as the report folder. */
   skipFolders?: string[];
+  /** Broad groups and whether to read ACLs (scanner/access/collector.ts). */
+  access?: AccessOptions;
+  /** Retention rules and the reference time for ages (scanner/risk.ts). */
+  risk?: RiskOptions;
+  /** Length of the report's hot-spot list; default 25. */
+  hotspots?: number;
 }
 
 export interface ScanEvents {
@@ -71,9 +78,13 @@ export async function scan(options: ScanOptions, events: ScanEvents = {}): Promi
     resourceLimits: { maxOldGenerationSizeMb: options.workerMemoryMb ?? DEFAULT_WORKER_MEMORY_MB },
   });
   const timeoutMs = options.itemTimeoutMs ?? DEFAULT_ITEM_TIMEOUT_MS;
+  const collector = new AccessCollector(options.access);
+  const riskOptions = options.risk ?? {};
   const items: ReportItem[] = [];
-  const record = (item: ReportItem) => {
+  const pairs: { item: ReportItem; source: SourceItem }[] = [];
+  const record = (item: ReportItem, source: SourceItem) => {
     items.push(item);
+    pairs.push({ item, source });
     events.onItem?.(item);
   };
 
@@ -88,11 +99,13 @@ export async function scan(options: ScanOptions, events: ScanEvents = {}): Promi
     });
     for await (const item of source) {
       if (item.error || !item.location) {
-        record(toReportItem(item, { kind: item.kind, findings: [], error: item.error ?? null }));
+        record(toReportItem(item, { kind: item.kind, findings: [], error: item.error ?? null }, collector.cheap(item), riskOptions), item);
         continue;
       }
-      const task = processFile(pool, item, timeoutMs).then((results) => {
-        for (const result of results) record(toReportItem(item, result));
+      const task = processFile(pool, item, timeoutMs).then(async (results) => {
+        // The ACL is read once per file, and only when the file (or an entry in it) holds personal data.
+        const access = results.some((r) => r.findings.length > 0) ? await collector.full(item) : collector.cheap(item);
+        for (const result of results) record(toReportItem(item, result, access, riskOptions), item);
       });
       inFlight.add(task);
       void task.finally(() => inFlight.delete(task));
@@ -103,9 +116,13 @@ export async function scan(options: ScanOptions, events: ScanEvents = {}): Promi
     await pool.destroy();
   }
 
+  const { folders, hotspots } = await rollUp(pairs, collector, {
+    risk: riskOptions,
+    ...(options.hotspots !== undefined ? { hotspots: options.hotspots } : {}),
+  });
   items.sort(compareItems);
   const finishedAt = new Date();
-  return buildReport(items, options.roots, startedAt, finishedAt, minConfidence);
+  return { ...buildReport(items, options.roots, startedAt, finishedAt, minConfidence), folders, hotspots };
 }
 
 async function processFile(pool: Piscina<WorkerTask, ExtractedItem[]>, item: SourceItem, timeoutMs: number): Promise<ExtractedItem[]> {
@@ -129,8 +146,7 @@ function workerFailure(err: unknown, timeoutMs: number) {
   return itemError('internal', `the worker failed on this item (${e?.name ?? 'error'}); the scan went on`);
 }
 
-function toReportItem(source: SourceItem, result: ExtractedItem): ReportItem {
-  const access = posixAccess(source);
+function toReportItem(source: SourceItem, result: ExtractedItem, access: Access | undefined, riskOptions: RiskOptions): ReportItem {
   const item: ReportItem = {
     path: source.path,
     ...(result.entry !== undefined ? { entry: result.entry } : {}),
@@ -141,7 +157,7 @@ function toReportItem(source: SourceItem, result: ExtractedItem): ReportItem {
     ...(source.modified ? { modified: source.modified } : {}),
     ...(access ? { access } : {}),
     findings: result.findings,
-    risk: scoreRisk(result.findings, access, result.error),
+    risk: scoreRisk(result.findings, access, result.error, { path: source.path, ...(source.modified ? { modified: source.modified } : {}) }, riskOptions),
     error: result.error,
   };
   return item;

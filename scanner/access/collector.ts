@@ -1,0 +1,117 @@
+/**
+ * The access collector: picks how to read who can access an item, per platform and mount.
+ * - Windows: `icacls` (NTFS ACL).
+ * - Linux, path on a CIFS/SMB mount, `getcifsacl` installed: the share's Windows ACL.
+ * - Elsewhere: the POSIX ACL through batched `getfacl`, or mode bits when getfacl is missing.
+ * Reading an ACL costs a process per batch, so it is done for items with findings and folders;
+ * other items get mode bits from the crawl's stat, which costs nothing.
+ */
+import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { lstat } from 'node:fs/promises';
+import pLimit from 'p-limit';
+import type { Access, SourceItem } from '../model.js';
+import { runGetcifsacl } from './cifsacl.js';
+import { GetfaclBatcher } from './getfacl.js';
+import { runIcacls } from './icacls.js';
+import { evaluateNtAcl } from './ntfs.js';
+import { aclFromMode, evaluatePosixAcl, groupName, posixAccess, userName } from './posix.js';
+import type { BroadOptions } from './principals.js';
+
+export interface AccessOptions extends BroadOptions {
+  /** Read ACLs (getfacl, icacls, getcifsacl); false: mode bits only. Default true. */
+  acl?: boolean;
+}
+
+interface Mount {
+  dir: string;
+  type: string;
+}
+
+/** Mount points from /proc/mounts, longest first, so the first prefix match is the right one. */
+function readMounts(): Mount[] {
+  try {
+    return readFileSync('/proc/mounts', 'latin1')
+      .split('\n')
+      .map((line) => line.split(' '))
+      .filter((f) => f.length >= 3)
+      .map((f) => ({ dir: (f[1] ?? '').replace(/\\(\d{3})/g, (_m, o: string) => String.fromCharCode(Number.parseInt(o, 8))), type: f[2] ?? '' }))
+      .sort((a, b) => b.dir.length - a.dir.length);
+  } catch {
+    return [];
+  }
+}
+
+function hasCommand(command: string, args: string[]): boolean {
+  try {
+    const r = spawnSync(command, args, { stdio: 'ignore', timeout: 5_000 });
+    return !r.error;
+  } catch {
+    return false;
+  }
+}
+
+export class AccessCollector {
+  private readonly getfacl = new GetfaclBatcher();
+  private readonly perFile = pLimit(4);
+  private mounts?: Mount[];
+  private cifsTool?: boolean;
+
+  constructor(
+    private readonly options: AccessOptions = {},
+    private readonly platform: NodeJS.Platform = process.platform,
+  ) {}
+
+  /** Mode bits only: for items without findings. */
+  cheap(item: SourceItem): Access | undefined {
+    return posixAccess(item, this.options);
+  }
+
+  /** The full access of an item: its ACL where one can be read, else mode bits. */
+  async full(item: SourceItem): Promise<Access | undefined> {
+    if (this.options.acl === false || !item.location) return this.cheap(item);
+    return (await this.readAcl(item.location, item.mode)) ?? this.cheap(item);
+  }
+
+  /** A folder's access, including its default (inherited) ACL entries. */
+  async folder(location: Buffer): Promise<Access | undefined> {
+    let mode: number | undefined;
+    let uid: number | undefined;
+    let gid: number | undefined;
+    try {
+      const s = await lstat(location);
+      ({ mode, uid, gid } = s);
+    } catch {
+      return undefined;
+    }
+    if (this.options.acl !== false) {
+      const acl = await this.readAcl(location, mode);
+      if (acl) return acl;
+    }
+    if (this.platform === 'win32') return undefined;
+    return evaluatePosixAcl(aclFromMode(userName(uid), groupName(gid), mode), mode, this.options);
+  }
+
+  private async readAcl(location: Buffer, mode: number | undefined): Promise<Access | undefined> {
+    if (this.platform === 'win32') {
+      const acl = await this.perFile(() => runIcacls(location.toString('utf8')));
+      return acl ? evaluateNtAcl(acl, 'ntfs', this.options) : undefined;
+    }
+    if (this.onCifs(location)) {
+      const acl = await this.perFile(() => runGetcifsacl(location.toString('utf8')));
+      if (acl) return evaluateNtAcl(acl, 'cifs', this.options);
+    }
+    const acl = await this.getfacl.get(location);
+    return acl ? evaluatePosixAcl(acl, mode, this.options) : undefined;
+  }
+
+  private onCifs(location: Buffer): boolean {
+    if (this.platform !== 'linux') return false;
+    this.mounts ??= readMounts();
+    const path = location.toString('latin1');
+    const mount = this.mounts.find((m) => path === m.dir || path.startsWith(m.dir.endsWith('/') ? m.dir : `${m.dir}/`));
+    if (!mount || (mount.type !== 'cifs' && mount.type !== 'smb3')) return false;
+    this.cifsTool ??= hasCommand('getcifsacl', ['-v']);
+    return this.cifsTool;
+  }
+}
