@@ -25,7 +25,7 @@ interface FolderAcc {
   abs: Buffer;
   parent?: string;
   files: Set<string>;
-  itemsSameAccess: number;
+  sameAccess: Set<string>;
   itemsWithFindings: number;
   findings: number;
   hashes: Set<string>;
@@ -54,7 +54,7 @@ export async function rollUp(
   options: RollupOptions = {},
 ): Promise<{ folders: ReportFolder[]; hotspots: Hotspot[] }> {
   const folders = new Map<string, FolderAcc>();
-  const folderOf = new Map<ReportItem, FolderAcc>();
+  const folderOf = new Map<ReportItem, { folder: FolderAcc; file: string }>();
 
   const ensure = (root: string, abs: Buffer, rel: string): FolderAcc => {
     const uri = fileUri(abs);
@@ -65,7 +65,7 @@ export async function rollUp(
         rel,
         abs,
         files: new Set(),
-        itemsSameAccess: 0,
+        sameAccess: new Set(),
         itemsWithFindings: 0,
         findings: 0,
         hashes: new Set(),
@@ -90,7 +90,7 @@ export async function rollUp(
     const abs = parentOf(source.location, source.path).abs;
     const folder = ensure(source.root, abs, rel);
     folder.files.add(source.uri);
-    folderOf.set(item, folder);
+    folderOf.set(item, { folder, file: source.uri });
     if (item.findings.length === 0) continue;
     // Counts go to the folder and every folder above it up to the root.
     const modified = item.modified ? Date.parse(item.modified) : Number.NaN;
@@ -117,7 +117,7 @@ export async function rollUp(
     }),
   );
 
-  for (const [item, folder] of folderOf) {
+  for (const [item, { folder, file }] of folderOf) {
     const key = readersKey(item.access);
     if (!item.access || key === undefined || key !== readersKey(folder.access)) continue;
     const { owner, group, mode, broad, reasons, source } = item.access;
@@ -131,7 +131,7 @@ export async function rollUp(
       ...(source ? { source } : {}),
       sameAsFolder: fileUri(folder.abs),
     };
-    folder.itemsSameAccess++;
+    folder.sameAccess.add(file);
   }
 
   const report: ReportFolder[] = [...folders.entries()]
@@ -141,7 +141,7 @@ export async function rollUp(
       uri,
       ...(f.access ? { access: f.access } : {}),
       items: f.files.size,
-      itemsSameAccess: f.itemsSameAccess,
+      itemsSameAccess: f.sameAccess.size,
       itemsWithFindings: f.itemsWithFindings,
       findings: f.findings,
       distinctValues: f.hashes.size,

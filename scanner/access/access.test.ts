@@ -1,9 +1,11 @@
 /** Tool outputs (recorded getfacl, icacls and getcifsacl in their real layouts) parse into one access model. */
-import { readFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseGetcifsacl, rightsFromMask } from './cifsacl.js';
-import { parseGetfacl, pathKey } from './getfacl.js';
+import { GetfaclBatcher, parseGetfacl, pathKey } from './getfacl.js';
 import { parseIcacls, parseIcaclsEntry } from './icacls.js';
 import { evaluateNtAcl } from './ntfs.js';
 import { aclFromMode, evaluatePosixAcl } from './posix.js';
@@ -54,6 +56,36 @@ describe('getfacl output (recorded)', () => {
     expect(evaluatePosixAcl(aclFromMode('alice', 'Domain Users', 0o640), 0o640).reasons).toEqual(['readable by broad group Domain Users']);
     expect(evaluatePosixAcl(aclFromMode('alice', 'Domain Users', 0o600), 0o600).broad).toBe(false);
     expect(evaluatePosixAcl(aclFromMode('alice', 'hr', 0o640), 0o640).broad).toBe(false);
+  });
+});
+
+describe('getfacl batches (real getfacl)', () => {
+  it('answers many concurrent requests from few runs, each with its own ACL', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'inzage-getfacl-'));
+    try {
+      const paths: Buffer[] = [];
+      for (let i = 0; i < 300; i++) {
+        const path = Buffer.from(join(dir, `f${i}.txt`));
+        writeFileSync(path, 'x');
+        paths.push(path);
+      }
+      // Every seventh file gets a named entry, so a mix-up between files would show.
+      for (let i = 0; i < 300; i += 7) execFileSync('setfacl', ['-m', `u:nobody:r`, paths[i]!.toString()]);
+      const withNewline = Buffer.from(join(dir, 'two\nlines.txt'));
+      writeFileSync(withNewline, 'x');
+      const batcher = new GetfaclBatcher(128, 2);
+      const missing = Buffer.from(join(dir, 'gone.txt'));
+      const acls = await Promise.all([...paths, missing, withNewline].map((p) => batcher.get(p)));
+      for (let i = 0; i < 300; i++) {
+        const named = acls[i]?.entries.some((e) => e.qualifier === 'nobody');
+        expect(named, `f${i}.txt`).toBe(i % 7 === 0);
+      }
+      // A vanished file and a name with a newline (which cannot go through stdin) get no ACL.
+      expect(acls[300]).toBeUndefined();
+      expect(acls[301]).toBeUndefined();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 

@@ -6,6 +6,7 @@
  * An item is `broad` when everyone on the machine can read it, or when a broad group (see
  * principals.ts) can: as owning group, or through a named ACL entry.
  */
+import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import type { Access, AccessEntry, SourceItem } from '../model.js';
 import { BroadMatcher, type BroadOptions } from './principals.js';
@@ -28,10 +29,17 @@ export interface PosixAcl {
   entries: PosixAclEntry[];
 }
 
-/** Id → name from the local user and group databases, read once per process. */
+/**
+ * Id → name, cached per process: first the local files, then `getent` for ids they lack, so
+ * accounts from LDAP, sssd or winbind (AD-joined file servers) get their names too. A share
+ * holds few distinct owners, so the few getent calls cost little.
+ */
 class IdNames {
   private map?: Map<number, string>;
-  constructor(private readonly file: string) {}
+  constructor(
+    private readonly file: string,
+    private readonly database: 'passwd' | 'group',
+  ) {}
 
   name(id: number): string {
     if (!this.map) {
@@ -42,15 +50,31 @@ class IdNames {
           if (name && idText && /^\d+$/.test(idText)) this.map.set(Number(idText), name);
         }
       } catch {
-        // No local database (containers, Windows): numeric ids are shown.
+        // No local database (containers, Windows): getent or numeric ids.
       }
     }
-    return this.map.get(id) ?? String(id);
+    let name = this.map.get(id);
+    if (name === undefined) {
+      name = lookUp(this.database, id) ?? String(id);
+      this.map.set(id, name);
+    }
+    return name;
   }
 }
 
-const userNames = new IdNames('/etc/passwd');
-const groupNames = new IdNames('/etc/group');
+function lookUp(database: 'passwd' | 'group', id: number): string | undefined {
+  if (process.platform === 'win32') return undefined;
+  try {
+    const r = spawnSync('getent', [database, String(id)], { encoding: 'utf8', timeout: 5_000, stdio: ['ignore', 'pipe', 'ignore'] });
+    const name = r.status === 0 ? r.stdout.split(':')[0] : undefined;
+    return name || undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+const userNames = new IdNames('/etc/passwd', 'passwd');
+const groupNames = new IdNames('/etc/group', 'group');
 
 export function userName(uid: number): string {
   return userNames.name(uid);
