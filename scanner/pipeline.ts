@@ -89,6 +89,7 @@ export async function scan(options: ScanOptions, events: ScanEvents = {}): Promi
   };
 
   const inFlight = new Set<Promise<void>>();
+  const accessReads = new Set<Promise<void>>();
   try {
     const source = crawlFilesystem(options.roots, {
       include: options.include ?? [],
@@ -102,16 +103,26 @@ export async function scan(options: ScanOptions, events: ScanEvents = {}): Promi
         record(toReportItem(item, { kind: item.kind, findings: [], error: item.error ?? null }, collector.cheap(item), riskOptions), item);
         continue;
       }
-      const task = processFile(pool, item, timeoutMs).then(async (results) => {
-        // The ACL is read once per file, and only when the file (or an entry in it) holds personal data.
-        const access = results.some((r) => r.findings.length > 0) ? await collector.full(item) : collector.cheap(item);
-        for (const result of results) record(toReportItem(item, result, access, riskOptions), item);
+      const task = processFile(pool, item, timeoutMs).then((results) => {
+        if (!results.some((r) => r.findings.length > 0)) {
+          const access = collector.cheap(item);
+          for (const result of results) record(toReportItem(item, result, access, riskOptions), item);
+          return;
+        }
+        // The ACL is read once per file, only when it holds personal data, and outside the
+        // in-flight limit: files keep flowing to the workers while ACL reads gather into batches.
+        const withAcl = collector.full(item).then((access) => {
+          for (const result of results) record(toReportItem(item, result, access, riskOptions), item);
+        });
+        accessReads.add(withAcl);
+        void withAcl.finally(() => accessReads.delete(withAcl));
       });
       inFlight.add(task);
       void task.finally(() => inFlight.delete(task));
       if (inFlight.size >= inFlightMax) await Promise.race(inFlight);
     }
     await Promise.all(inFlight);
+    await Promise.all(accessReads);
   } finally {
     await pool.destroy();
   }

@@ -6,7 +6,6 @@
  * names it prints; we undo that to match each block to the bytes we asked for.
  */
 import { spawn } from 'node:child_process';
-import pLimit from 'p-limit';
 import type { PosixAcl, PosixAclEntry } from './posix.js';
 
 /** `\\` → `\`, `\ooo` → that byte. Input and output are latin1 strings, one char per byte. */
@@ -92,42 +91,56 @@ export function runGetfacl(paths: readonly Buffer[], timeoutMs = 60_000): Promis
 }
 
 /**
- * Collects ACL requests from many concurrent callers into few getfacl runs: a batch goes out when
- * it is full or on the next turn of the event loop, and at most `processes` run at once.
+ * Collects ACL requests from many concurrent callers into few getfacl runs. Files with findings
+ * come back from the workers one by one; starting a process for each would cost more than the
+ * scan, so a request waits up to `gatherMs` for others (or until `batchSize` are waiting). At most
+ * `processes` run at once; requests that arrive meanwhile go out together when a run ends.
  */
 export class GetfaclBatcher {
   private queue: { path: Buffer; resolve: (acl: PosixAcl | undefined) => void }[] = [];
   private scheduled = false;
-  private readonly limit: ReturnType<typeof pLimit>;
+  private running = 0;
   available = true;
 
   constructor(
     private readonly batchSize = 256,
-    processes = 2,
-  ) {
-    this.limit = pLimit(processes);
-  }
+    private readonly processes = 2,
+    private readonly gatherMs = 100,
+  ) {}
 
   get(path: Buffer): Promise<PosixAcl | undefined> {
     if (!this.available) return Promise.resolve(undefined);
     return new Promise((resolve) => {
       this.queue.push({ path, resolve });
-      if (this.queue.length >= this.batchSize) this.flush();
-      else if (!this.scheduled) {
-        this.scheduled = true;
-        setImmediate(() => this.flush());
-      }
+      this.schedule();
     });
   }
 
+  private schedule(): void {
+    if (this.running >= this.processes || this.queue.length === 0) return;
+    if (this.queue.length >= this.batchSize) {
+      this.flush();
+      return;
+    }
+    if (this.scheduled) return;
+    this.scheduled = true;
+    setTimeout(() => {
+      this.scheduled = false;
+      this.flush();
+    }, this.gatherMs);
+  }
+
   private flush(): void {
-    this.scheduled = false;
-    const batch = this.queue.splice(0, this.queue.length);
-    if (batch.length === 0) return;
-    void this.limit(async () => {
-      const { acls, available } = await runGetfacl(batch.map((b) => b.path));
-      if (!available) this.available = false;
-      for (const b of batch) b.resolve(acls.get(pathKey(b.path)));
-    });
+    while (this.running < this.processes && this.queue.length > 0) {
+      const batch = this.queue.splice(0, this.batchSize);
+      this.running++;
+      void runGetfacl(batch.map((b) => b.path)).then(({ acls, available }) => {
+        if (!available) this.available = false;
+        for (const b of batch) b.resolve(acls.get(pathKey(b.path)));
+        this.running--;
+        if (!this.available) for (const b of this.queue.splice(0)) b.resolve(undefined);
+        this.schedule();
+      });
+    }
   }
 }
