@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseGetcifsacl, rightsFromMask } from './cifsacl.js';
+import { mountTypeOf, parseMounts } from './collector.js';
 import { GetfaclBatcher, parseGetfacl, pathKey } from './getfacl.js';
 import { parseIcacls, parseIcaclsEntry } from './icacls.js';
 import { evaluateNtAcl } from './ntfs.js';
@@ -156,6 +157,23 @@ describe('getcifsacl output', () => {
     expect(rightsFromMask('RWXD')).toEqual(['read', 'write', 'execute', 'delete']);
     expect(rightsFromMask('0x80000000')).toEqual(['read']);
     expect(rightsFromMask('0x40000')).toEqual(['change-permissions']);
+  });
+});
+
+describe('CIFS mounts', () => {
+  it('finds the mount a path lies on, longest mount point first, spaces escaped as in /proc/mounts', () => {
+    const mounts = parseMounts(
+      [
+        '/dev/vda1 / ext4 rw,relatime 0 0',
+        '//fs01/afdelingen /mnt/afdelingen cifs rw,vers=3.1.1,cifsacl 0 0',
+        '//fs01/HR\\040Data /mnt/hr\\040data smb3 rw 0 0',
+        '/dev/vdb1 /mnt/afdelingen/archief ext4 rw 0 0',
+      ].join('\n'),
+    );
+    expect(mountTypeOf(mounts, '/mnt/afdelingen/HR/salarissen.xlsx')).toBe('cifs');
+    expect(mountTypeOf(mounts, '/mnt/afdelingen/archief/2019.csv')).toBe('ext4');
+    expect(mountTypeOf(mounts, '/mnt/hr data/x.txt')).toBe('smb3');
+    expect(mountTypeOf(mounts, '/mnt/afdelingen2/x.txt')).toBe('ext4');
   });
 });
 

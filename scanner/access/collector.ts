@@ -23,20 +23,30 @@ export interface AccessOptions extends BroadOptions {
   acl?: boolean;
 }
 
-interface Mount {
+export interface Mount {
   dir: string;
   type: string;
 }
 
-/** Mount points from /proc/mounts, longest first, so the first prefix match is the right one. */
+/** Mount points from /proc/mounts text, longest first, so the first prefix match is the right one. */
+export function parseMounts(text: string): Mount[] {
+  return text
+    .split('\n')
+    .map((line) => line.split(' '))
+    .filter((f) => f.length >= 3)
+    .map((f) => ({ dir: (f[1] ?? '').replace(/\\([0-7]{3})/g, (_m, o: string) => String.fromCharCode(Number.parseInt(o, 8))), type: f[2] ?? '' }))
+    .sort((a, b) => b.dir.length - a.dir.length);
+}
+
+/** The file-system type a path (latin1, one char per byte) lies on. */
+export function mountTypeOf(mounts: readonly Mount[], path: string): string | undefined {
+  return mounts.find((m) => path === m.dir || path.startsWith(m.dir.endsWith('/') ? m.dir : `${m.dir}/`))?.type;
+}
+
 function readMounts(): Mount[] {
   try {
-    return readFileSync('/proc/mounts', 'latin1')
-      .split('\n')
-      .map((line) => line.split(' '))
-      .filter((f) => f.length >= 3)
-      .map((f) => ({ dir: (f[1] ?? '').replace(/\\(\d{3})/g, (_m, o: string) => String.fromCharCode(Number.parseInt(o, 8))), type: f[2] ?? '' }))
-      .sort((a, b) => b.dir.length - a.dir.length);
+    // latin1: mount points are bytes, compared with path bytes the same way.
+    return parseMounts(readFileSync('/proc/mounts', 'latin1'));
   } catch {
     return [];
   }
@@ -62,9 +72,9 @@ export class AccessCollector {
     private readonly platform: NodeJS.Platform = process.platform,
   ) {}
 
-  /** Mode bits only: for items without findings. */
+  /** Mode bits only: for items without findings. Windows' stat invents mode bits (0666), so none there. */
   cheap(item: SourceItem): Access | undefined {
-    return posixAccess(item, this.options);
+    return this.platform === 'win32' ? undefined : posixAccess(item, this.options);
   }
 
   /** The full access of an item: its ACL where one can be read, else mode bits. */
@@ -108,9 +118,8 @@ export class AccessCollector {
   private onCifs(location: Buffer): boolean {
     if (this.platform !== 'linux') return false;
     this.mounts ??= readMounts();
-    const path = location.toString('latin1');
-    const mount = this.mounts.find((m) => path === m.dir || path.startsWith(m.dir.endsWith('/') ? m.dir : `${m.dir}/`));
-    if (!mount || (mount.type !== 'cifs' && mount.type !== 'smb3')) return false;
+    const type = mountTypeOf(this.mounts, location.toString('latin1'));
+    if (type !== 'cifs' && type !== 'smb3') return false;
     this.cifsTool ??= hasCommand('getcifsacl', ['-v']);
     return this.cifsTool;
   }
