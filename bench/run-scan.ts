@@ -3,7 +3,7 @@ import { scan } from '../scanner/pipeline.js';
 
 const [root, workers] = process.argv.slice(2);
 const started = process.hrtime.bigint();
-const report = await scan({ roots: [root as string], workers: Number(workers), keyFile: process.env.INZAGE_KEY_FILE });
+const report = await scan({ roots: [root as string], workers: Number(workers) });
 const seconds = Number(process.hrtime.bigint() - started) / 1e9;
 process.stdout.write(
   JSON.stringify({
@@ -12,6 +12,8 @@ process.stdout.write(
     bytes: report.stats.bytes,
     findings: report.stats.findings,
     errors: report.stats.errors,
+    read: report.stats.read,
+    reused: report.stats.reused,
     peakRssMb: process.resourceUsage().maxRSS / 1024,
   }),
 );

@@ -6,14 +6,29 @@ import { existsSync } from 'node:fs';
 import { chmod, mkdir, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import picomatch from 'picomatch';
 import { reporterFor, reporters } from '../reporters/index.js';
 import { DEFAULT_BROAD_GROUPS } from './access/principals.js';
 import { InzageError } from './errors.js';
-import type { Report, ReportItem, RiskLevel } from './model.js';
-import { DEFAULT_ITEM_TIMEOUT_MS, DEFAULT_MAX_FILE_SIZE, DEFAULT_WORKER_MEMORY_MB, scan } from './pipeline.js';
-import { DEFAULT_RETENTION_RULES, levelAtLeast, overrideRetention, RISK_LEVELS } from './risk.js';
+import { findSubject, formatHits, type SubjectQuery } from './find.js';
+import { evaluateGate, type FailRule, parseFailOn } from './gate.js';
+import type { Report } from './model.js';
+import {
+  DEFAULT_ITEM_TIMEOUT_MS,
+  DEFAULT_MAX_FILE_SIZE,
+  DEFAULT_WORKER_MEMORY_MB,
+  loadBaseline,
+  type ProgressEvent,
+  reportFromState,
+  type ScanOptions,
+  scan,
+} from './pipeline.js';
+import { DEFAULT_RETENTION_RULES, overrideRetention } from './risk.js';
+import { keyFilePath, loadOrCreateKey } from './secret-key.js';
 import { formatSize, parseSize } from './size.js';
+import { ScanState, stateDir, TRIAGE_STATUSES, type TriageStatus } from './state.js';
 import { VERSION } from './version.js';
+import { startWatch } from './watch.js';
 
 const collect = (value: string, previous: string[]) => [...previous, value];
 const positiveInt = (name: string) => (value: string) => {
@@ -33,8 +48,19 @@ const size = (value: string) => {
     throw new InvalidArgumentError((err as Error).message);
   }
 };
+const failOn = (value: string) => {
+  try {
+    return parseFailOn(value);
+  } catch (err) {
+    throw new InvalidArgumentError((err as Error).message);
+  }
+};
 
-interface ScanFlags {
+interface CommonFlags {
+  stateDir?: string;
+}
+
+interface ScanFlags extends CommonFlags {
   out: string;
   format: string;
   include: string[];
@@ -47,31 +73,21 @@ interface ScanFlags {
   timeout: number;
   workerMemory: number;
   progress: boolean;
-  failOn?: RiskLevel;
+  baseline?: string;
+  suppressions?: string;
+  failOn?: FailRule[];
+  summary?: 'json';
   broadGroup: string[];
   acl: boolean;
   retention: string[];
   hotspots?: number;
 }
 
-/** Set by a scan whose `--fail-on` level was reached; main() turns it into exit code 1. */
-let failOnMet = false;
-
-export function buildProgram(): Command {
-  const program = new Command('inzage')
-    .description('Find personal data (GDPR/AVG) on file shares and in Microsoft 365, and who can reach it.')
-    .version(VERSION, '-V, --version')
-    .showHelpAfterError('(run inzage --help for usage)')
-    .exitOverride();
-
-  program
-    .command('scan')
-    .description('scan folders or files and write a report')
-    .argument('<path...>', 'folders or files to scan (local, or a mounted SMB/NFS share)')
-    .option('-o, --out <dir>', 'folder for the reports', 'inzage-report')
-    .option('-f, --format <list>', `report formats, comma-separated (${reporters.map((r) => r.format).join(', ')})`, 'json')
+/** Options shared by scan and watch. */
+function addScanOptions(cmd: Command): Command {
+  return cmd
     .option('--include <glob>', 'scan only files matching this glob (repeatable)', collect, [])
-    .option('--exclude <glob>', 'skip files and folders matching this glob (repeatable)', collect, [])
+    .option('--exclude <glob>', 'skip files and folders matching this glob (repeatable; .inzageignore files add more)', collect, [])
     .option(
       '--max-file-size <size>',
       `list larger files as too-large without reading them (default ${formatSize(DEFAULT_MAX_FILE_SIZE)})`,
@@ -86,8 +102,7 @@ export function buildProgram(): Command {
     .addOption(
       new Option('--worker-memory <mb>', 'heap limit per worker thread in MB').argParser(positiveInt('--worker-memory')).default(DEFAULT_WORKER_MEMORY_MB),
     )
-    .option('--no-progress', 'no progress line on stderr')
-    .addOption(new Option('--fail-on <level>', 'exit 1 when any item reaches this risk level').choices(RISK_LEVELS.filter((l) => l !== 'none')))
+    .option('--state-dir <dir>', 'folder of the scan state and key (default $INZAGE_STATE_DIR or .inzage)')
     .option('--broad-group <name>', `a group that stands for everyone (repeatable; replaces the defaults: ${DEFAULT_BROAD_GROUPS.join(', ')})`, collect, [])
     .option('--no-acl', 'do not read ACLs (getfacl, icacls, getcifsacl); owner, group and mode only')
     .option(
@@ -95,54 +110,183 @@ export function buildProgram(): Command {
       `change a retention rule: RULE=7y, RULE=4w or RULE=off (repeatable; rules: ${DEFAULT_RETENTION_RULES.map((r) => r.id).join(', ')})`,
       collect,
       [],
-    )
+    );
+}
+
+function scanOptions(paths: string[], flags: ScanFlags, extraSkip: string[]): ScanOptions {
+  return {
+    roots: paths,
+    include: flags.include,
+    exclude: flags.exclude,
+    followSymlinks: flags.followSymlinks,
+    maxFileSize: flags.maxFileSize,
+    itemTimeoutMs: flags.timeout * 1000,
+    workerMemoryMb: flags.workerMemory,
+    skipFolders: extraSkip,
+    ...(flags.stateDir ? { stateDir: flags.stateDir } : {}),
+    ...(flags.workers !== undefined ? { workers: flags.workers } : {}),
+    ...(flags.concurrency !== undefined ? { concurrency: flags.concurrency } : {}),
+    ...(flags.minConfidence !== undefined ? { minConfidence: flags.minConfidence } : {}),
+    ...(flags.baseline ? { baseline: loadBaseline(flags.baseline) } : {}),
+    ...(flags.suppressions ? { suppressionsFile: flags.suppressions } : {}),
+    access: { acl: flags.acl, ...(flags.broadGroup.length > 0 ? { broadGroups: flags.broadGroup } : {}) },
+    ...(flags.retention.length > 0 ? { risk: { retention: retentionRules(flags.retention) } } : {}),
+    ...(flags.hotspots !== undefined ? { hotspots: flags.hotspots } : {}),
+  };
+}
+
+function retentionRules(overrides: string[]) {
+  try {
+    return overrideRetention(DEFAULT_RETENTION_RULES, overrides);
+  } catch (err) {
+    throw new InzageError('usage', `--retention: ${(err as Error).message}`);
+  }
+}
+
+export function buildProgram(setExit: (code: number) => void): Command {
+  const program = new Command('inzage')
+    .description('Find personal data (GDPR/AVG) on file shares and in Microsoft 365, and who can reach it.')
+    .version(VERSION, '-V, --version')
+    .showHelpAfterError('(run inzage --help for usage)')
+    .exitOverride();
+
+  addScanOptions(
+    program
+      .command('scan')
+      .description('scan folders or files, keep the results in the scan state, and write reports')
+      .argument('<path...>', 'folders or files to scan (local, or a mounted SMB/NFS share)')
+      .option('-o, --out <dir>', 'folder for the reports', 'inzage-report')
+      .option('-f, --format <list>', `report formats, comma-separated (${reporters.map((r) => r.format).join(', ')})`, 'json'),
+  )
+    .option('--baseline <report.json>', 'list changes against this earlier report instead of the previous scan')
+    .option('--suppressions <file>', 'YAML or JSON file of accepted findings (by hash, path glob, type), each with a reason')
+    .option('--fail-on <rules>', 'exit 1 when an item reaches this risk level: low, medium, high, critical, or new:LEVEL for new findings only', failOn)
+    .addOption(new Option('--summary <format>', 'print a machine-readable summary on stdout').choices(['json']))
     .option('--hotspots <n>', 'length of the hot-spot list in the report (default 25)', positiveInt('--hotspots'))
+    .option('--no-progress', 'no progress line on stderr')
     .action(async (paths: string[], flags: ScanFlags) => {
-      await runScan(paths, flags);
+      setExit(await runScan(paths, flags));
+    });
+
+  program
+    .command('report')
+    .description('write reports of the last scan from the scan state, without scanning')
+    .option('-o, --out <dir>', 'folder for the reports', 'inzage-report')
+    .option('-f, --format <list>', 'report formats, comma-separated', 'json')
+    .option('--suppressions <file>', 'suppression file to apply')
+    .option('--state-dir <dir>', 'folder of the scan state')
+    .action(async (flags: { out: string; format: string; suppressions?: string; stateDir?: string }) => {
+      const formats = checkFormats(flags.format);
+      const report = reportFromState({
+        ...(flags.stateDir ? { stateDir: flags.stateDir } : {}),
+        ...(flags.suppressions ? { suppressionsFile: flags.suppressions } : {}),
+      });
+      for (const file of await writeReports(report, resolve(flags.out), formats)) process.stdout.write(`${file}\n`);
+    });
+
+  program
+    .command('find')
+    .description("list every item holding a person's data (right of access and erasure); values are hashed, never stored")
+    .option('--email <address>', 'e-mail address (repeatable)', collect, [])
+    .option('--bsn <number>', 'Dutch BSN (repeatable)', collect, [])
+    .option('--iban <iban>', 'IBAN (repeatable)', collect, [])
+    .option('--phone <number>', 'telephone number (repeatable)', collect, [])
+    .option('--name <name>', 'person name (repeatable; needs the person-name detector)', collect, [])
+    .option('--value <type=value>', 'any finding type, e.g. be-national-number=85073003328 (repeatable)', collect, [])
+    .addOption(new Option('--format <format>', 'output format').choices(['table', 'json', 'csv', 'xml']).default('table'))
+    .option('--state-dir <dir>', 'folder of the scan state and key')
+    .action((flags: Record<string, string[]> & { format: 'table' | 'json' | 'csv' | 'xml'; stateDir?: string }) => {
+      const queries: SubjectQuery[] = [];
+      const byFlag: [string, string][] = [
+        ['email', 'email'],
+        ['bsn', 'nl-bsn'],
+        ['iban', 'iban'],
+        ['phone', 'phone'],
+        ['name', 'person-name'],
+      ];
+      for (const [flag, type] of byFlag) for (const value of flags[flag] ?? []) queries.push({ type, value });
+      for (const pair of flags.value ?? []) {
+        const eq = pair.indexOf('=');
+        if (eq < 1) throw new InzageError('usage', '--value takes TYPE=VALUE, for example --value iban=NL91ABNA0417164300');
+        queries.push({ type: pair.slice(0, eq), value: pair.slice(eq + 1) });
+      }
+      if (queries.length === 0) throw new InzageError('usage', 'say what to look for: --email, --bsn, --iban, --phone, --name or --value TYPE=VALUE');
+      const dir = stateDir(flags.stateDir);
+      if (!existsSync(join(dir, 'state.db'))) throw new InzageError('no-state', `no scan state in ${dir}; run inzage scan first (or pass --state-dir)`);
+      const key = loadOrCreateKey(keyFilePath(process.env.INZAGE_KEY_FILE ? undefined : join(dir, 'secret.key')));
+      const state = ScanState.open(dir);
+      try {
+        process.stdout.write(formatHits(findSubject(state, queries, key), flags.format));
+      } finally {
+        state.close();
+      }
+    });
+
+  program
+    .command('triage')
+    .description('set the status of findings in bulk; it carries over to later scans and reports')
+    .addOption(new Option('--status <status>', 'new status').choices([...TRIAGE_STATUSES]).makeOptionMandatory())
+    .option('--note <text>', 'why (kept with the decision)')
+    .option('--path <glob>', 'only items whose path matches')
+    .option('--type <type>', 'only findings of this type')
+    .option('--hash <hash>', 'only findings with this hash')
+    .option('--state-dir <dir>', 'folder of the scan state')
+    .action((flags: { status: TriageStatus; note?: string; path?: string; type?: string; hash?: string; stateDir?: string }) => {
+      if (!flags.path && !flags.type && !flags.hash) throw new InzageError('usage', 'select findings with --path, --type or --hash');
+      const dir = stateDir(flags.stateDir);
+      if (!existsSync(join(dir, 'state.db'))) throw new InzageError('no-state', `no scan state in ${dir}; run inzage scan first (or pass --state-dir)`);
+      const matchPath = flags.path ? picomatch(flags.path, { dot: true }) : () => true;
+      const state = ScanState.open(dir);
+      try {
+        const n = state.triage(
+          (item, f) => matchPath(item.path) && (!flags.type || f.type === flags.type) && (!flags.hash || f.hash === flags.hash),
+          flags.status,
+          flags.note,
+          new Date(),
+        );
+        process.stdout.write(`${n} finding${n === 1 ? '' : 's'} set to ${flags.status}.\n`);
+      } finally {
+        state.close();
+      }
+    });
+
+  addScanOptions(
+    program
+      .command('watch')
+      .description('keep the scan state current as files change; prints a line per item whose findings changed')
+      .argument('<path...>', 'folders to watch'),
+  )
+    .option('--debounce <ms>', 'wait this long after the last change before scanning', positiveInt('--debounce'), 300)
+    .option('--no-initial-scan', 'do not start with an incremental scan')
+    .action(async (paths: string[], flags: ScanFlags & { debounce: number; initialScan: boolean }) => {
+      for (const p of paths) if (!existsSync(p)) throw new InzageError('usage', `cannot watch ${p}: no such folder`);
+      const watcher = await startWatch({ ...scanOptions(paths, flags, []), debounceMs: flags.debounce, initialScan: flags.initialScan }, (line) =>
+        process.stdout.write(`${line}\n`),
+      );
+      await watcher.ready;
+      process.stderr.write(`Watching ${paths.join(', ')}; stop with Ctrl-C.\n`);
+      await new Promise<void>((done) => {
+        const stop = () => done();
+        process.once('SIGINT', stop);
+        process.once('SIGTERM', stop);
+      });
+      await watcher.close();
     });
   return program;
 }
 
-async function runScan(paths: string[], flags: ScanFlags): Promise<void> {
-  const formats = flags.format
+function checkFormats(list: string): string[] {
+  const formats = list
     .split(',')
     .map((f) => f.trim())
     .filter(Boolean);
   for (const f of formats) {
     if (!reporterFor(f)) throw new InzageError('usage', `unknown report format "${f}"; choose from ${reporters.map((r) => r.format).join(', ')}`);
   }
-  for (const p of paths) {
-    if (!existsSync(p)) throw new InzageError('usage', `cannot scan ${p}: no such file or folder`);
-  }
-  let retention = DEFAULT_RETENTION_RULES;
-  try {
-    retention = overrideRetention(DEFAULT_RETENTION_RULES, flags.retention);
-  } catch (err) {
-    throw new InzageError('usage', `--retention: ${(err as Error).message}`);
-  }
-  const out = resolve(flags.out);
-  const progress = flags.progress && process.stderr.isTTY ? new ProgressLine() : undefined;
-  const report = await scan(
-    {
-      roots: paths,
-      include: flags.include,
-      exclude: flags.exclude,
-      followSymlinks: flags.followSymlinks,
-      maxFileSize: flags.maxFileSize,
-      itemTimeoutMs: flags.timeout * 1000,
-      workerMemoryMb: flags.workerMemory,
-      skipFolders: [out],
-      access: { acl: flags.acl, ...(flags.broadGroup.length > 0 ? { broadGroups: flags.broadGroup } : {}) },
-      risk: { retention },
-      ...(flags.hotspots !== undefined ? { hotspots: flags.hotspots } : {}),
-      ...(flags.workers !== undefined ? { workers: flags.workers } : {}),
-      ...(flags.concurrency !== undefined ? { concurrency: flags.concurrency } : {}),
-      ...(flags.minConfidence !== undefined ? { minConfidence: flags.minConfidence } : {}),
-    },
-    { onItem: (item) => progress?.update(item) },
-  );
-  progress?.done();
+  return formats;
+}
 
+async function writeReports(report: Report, out: string, formats: string[]): Promise<string[]> {
   await mkdir(out, { recursive: true, mode: 0o750 });
   const written: string[] = [];
   for (const format of formats) {
@@ -153,20 +297,50 @@ async function runScan(paths: string[], flags: ScanFlags): Promise<void> {
     await chmod(file, 0o640);
     written.push(file);
   }
-  const s = report.stats;
-  process.stdout.write(
-    `Scanned ${s.items} items (${formatSize(s.bytes)}) in ${(s.durationMs / 1000).toFixed(1)} s: ` +
-      `${s.findings} findings in ${s.itemsWithFindings} items, ${s.errors} errors, ${s.skipped} skipped.\n`,
-  );
-  for (const file of written) process.stdout.write(`${file}\n`);
-  if (flags.failOn) reportFailOn(report, flags.failOn);
+  return written;
 }
 
-function reportFailOn(report: Report, level: RiskLevel): void {
-  const reached = report.items.filter((item) => levelAtLeast(item.risk.level, level));
-  if (reached.length === 0) return;
-  failOnMet = true;
-  process.stderr.write(`inzage: ${reached.length} item${reached.length === 1 ? '' : 's'} at risk level ${level} or higher (--fail-on ${level})\n`);
+async function runScan(paths: string[], flags: ScanFlags): Promise<number> {
+  const formats = checkFormats(flags.format);
+  for (const p of paths) {
+    if (!existsSync(p)) throw new InzageError('usage', `cannot scan ${p}: no such file or folder`);
+  }
+  const out = resolve(flags.out);
+  const progress = flags.progress && process.stderr.isTTY ? new ProgressLine() : undefined;
+  const report = await scan(scanOptions(paths, flags, [out]), { onItem: (event) => progress?.update(event) });
+  progress?.done();
+  const written = await writeReports(report, out, formats);
+  const gate = flags.failOn ? evaluateGate(report, flags.failOn) : { failed: false, items: [] };
+  const s = report.stats;
+  const c = report.changes;
+  // With --summary json, stdout carries only the JSON; the words go to stderr.
+  const human = flags.summary === 'json' ? process.stderr : process.stdout;
+  human.write(
+    `Scanned ${s.items} items (${formatSize(s.bytes)}) in ${(s.durationMs / 1000).toFixed(1)} s: ` +
+      `${s.findings} findings in ${s.itemsWithFindings} items, ${s.errors} errors, ${s.skipped} skipped` +
+      `${s.reused ? `, ${s.reused} unchanged files not read again` : ''}.\n` +
+      (c.since ? `Since ${c.since.baseline ?? 'the previous scan'}: ${c.new} new, ${c.resolved} resolved, ${c.unchanged} unchanged findings.\n` : ''),
+  );
+  if (gate.failed) human.write(`--fail-on met by ${gate.items.length} item(s), e.g. ${gate.items.slice(0, 3).join(', ')}\n`);
+  for (const file of written) human.write(`${file}\n`);
+  if (flags.summary === 'json') {
+    const byLevel: Record<string, number> = { none: 0, low: 0, medium: 0, high: 0, critical: 0 };
+    for (const item of report.items) byLevel[item.risk.level] = (byLevel[item.risk.level] ?? 0) + 1;
+    process.stdout.write(
+      `${JSON.stringify({
+        schema: 'inzage.summary/v1',
+        scanId: report.scan.id,
+        failed: gate.failed,
+        failOn: flags.failOn ?? null,
+        failingItems: gate.items,
+        stats: s,
+        changes: { since: c.since, new: c.new, resolved: c.resolved, unchanged: c.unchanged },
+        itemsByRisk: byLevel,
+        reports: written,
+      })}\n`,
+    );
+  }
+  return gate.failed ? 1 : 0;
 }
 
 /** One line on stderr, redrawn at most four times a second. */
@@ -175,17 +349,21 @@ class ProgressLine {
   private withFindings = 0;
   private bytes = 0;
   private errors = 0;
+  private reused = 0;
   private last = 0;
 
-  update(item: ReportItem): void {
+  update(event: ProgressEvent): void {
     this.items++;
-    if (item.findings.length > 0) this.withFindings++;
-    if (item.entry === undefined) this.bytes += item.size;
-    if (item.error) this.errors++;
+    if (event.findings > 0) this.withFindings++;
+    this.bytes += event.size;
+    if (event.error) this.errors++;
+    if (event.reused) this.reused++;
     const now = Date.now();
     if (now - this.last < 250) return;
     this.last = now;
-    process.stderr.write(`\r\x1b[KScanning… ${this.items} items, ${formatSize(this.bytes)}, ${this.withFindings} with personal data, ${this.errors} not read`);
+    process.stderr.write(
+      `\r\x1b[KScanning… ${this.items} items, ${formatSize(this.bytes)}, ${this.withFindings} with personal data, ${this.reused} unchanged, ${this.errors} not read`,
+    );
   }
 
   done(): void {
@@ -194,10 +372,12 @@ class ProgressLine {
 }
 
 export async function main(argv: string[]): Promise<number> {
+  let code = 0;
   try {
-    failOnMet = false;
-    await buildProgram().parseAsync(argv);
-    return failOnMet ? 1 : 0;
+    await buildProgram((c) => {
+      code = c;
+    }).parseAsync(argv);
+    return code;
   } catch (err) {
     if (err instanceof CommanderError) {
       if (err.exitCode === 0 || err.code === 'commander.helpDisplayed' || err.code === 'commander.version') return 0;

@@ -4,6 +4,8 @@
  */
 import type { Finding } from '../detectors/types.js';
 
+export type { Finding };
+
 export type ItemKind = 'file' | 'folder' | 'archive-entry' | 'message' | 'attachment' | 'drive-item';
 
 /** Stable error codes on items. Codes in SKIP_CODES mean "deliberately not read", the rest "could not read". */
@@ -94,6 +96,8 @@ export interface SourceItem {
   uid?: number;
   gid?: number;
   mode?: number;
+  /** What a rescan compares to decide that a file is unchanged and need not be read. */
+  fingerprint?: { size: number; mtimeMs: number; ino: string; dev: string };
   /** Set when the source already knows the item cannot be read. */
   error?: ItemError;
 }
@@ -108,6 +112,17 @@ export interface ExtractedItem {
   error: ItemError | null;
 }
 
+/** A finding as reported: the engine's finding plus what the state and the suppressions say of it. */
+export interface ReportFinding extends Finding {
+  /** Against the previous scan or the baseline: `new` or `unchanged`. */
+  change?: 'new' | 'unchanged';
+  /** Triage status set with `inzage triage`; absent means open. */
+  status?: 'open' | 'false-positive' | 'accepted' | 'to-remediate';
+  note?: string;
+  /** The reason of the suppression entry that matches it. Suppressed findings are counted, not hidden. */
+  suppressed?: string;
+}
+
 export interface ReportItem {
   path: string;
   entry?: string;
@@ -117,9 +132,27 @@ export interface ReportItem {
   size: number;
   modified?: string;
   access?: Access;
-  findings: Finding[];
+  findings: ReportFinding[];
   risk: Risk;
   error: ItemError | null;
+}
+
+/** A finding that was in the previous scan (or the baseline) and is no more. */
+export interface ResolvedFinding {
+  path: string;
+  entry?: string;
+  type: string;
+  category: string;
+  masked: string;
+  hash: string;
+}
+
+export interface ReportChanges {
+  since: { scanId?: string; at?: string; baseline?: string } | null;
+  new: number;
+  resolved: number;
+  unchanged: number;
+  resolvedFindings: ResolvedFinding[];
 }
 
 export interface ReportStats {
@@ -133,6 +166,11 @@ export interface ReportStats {
   /** Additions to the contract: counts per finding type and per error code. */
   byType: Record<string, number>;
   byErrorCode: Record<string, number>;
+  /** Findings matched by a suppression entry (still listed). */
+  suppressed: number;
+  /** Files read in this scan, and files unchanged since the last scan whose results were reused. */
+  read: number;
+  reused: number;
 }
 
 /** Addition to the contract: a folder's access once, with counts for what lies under it. */
@@ -173,6 +211,7 @@ export interface Report {
   scan: { id: string; startedAt: string; finishedAt: string; roots: string[]; minConfidence: number };
   stats: ReportStats;
   items: ReportItem[];
+  changes: ReportChanges;
   folders?: ReportFolder[];
   hotspots?: Hotspot[];
 }

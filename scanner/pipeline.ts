@@ -1,20 +1,28 @@
 /**
- * The scan pipeline: sources → (worker pool: extractors → detectors) → report items.
- * I/O is bounded by the number of tasks in flight; CPU work runs in a piscina pool sized to the
- * cores. Every item ends in the report exactly once: with findings, with an error, or with neither.
+ * The scan pipeline: sources → (worker pool: extractors → detectors) → scan state → report.
+ * CPU work runs in a piscina pool sized to the cores; items in flight are bounded. Each item is
+ * written to the state when done, so a killed scan resumes where it stopped, and a file whose
+ * fingerprint did not change since the last scan is not read again. Every item ends in the
+ * report exactly once: with findings, with an error, or with neither.
  */
 import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
-import { basename } from 'node:path';
+import { basename, join } from 'node:path';
+import pLimit, { type LimitFunction } from 'p-limit';
 import { Piscina } from 'piscina';
 import { DEFAULT_MIN_CONFIDENCE } from '../detectors/engine.js';
 import { AccessCollector, type AccessOptions } from './access/collector.js';
-import { itemError } from './errors.js';
-import { type Access, type ExtractedItem, type Report, type ReportItem, SKIP_CODES, type SourceItem } from './model.js';
-import { type RiskOptions, scoreRisk } from './risk.js';
-import { rollUp } from './rollup.js';
+import type { SnapshotItem } from './changes.js';
+import { InzageError, itemError } from './errors.js';
+import type { Access, ExtractedItem, ItemError, Report, ReportChanges, SourceItem } from './model.js';
+import { assembleReport, type ReportSettings, snapshotOf } from './report.js';
+import type { RiskOptions } from './risk.js';
+import { foldersOf, locationOfFileUri } from './rollup.js';
 import { keyFilePath, loadOrCreateKey } from './secret-key.js';
 import { crawlFilesystem } from './sources/filesystem.js';
+import { ScanState, type StoredItem, stateDir } from './state.js';
+import { loadSuppressions, readIgnoreFiles } from './suppressions.js';
 import { VERSION } from './version.js';
 import type { WorkerInit, WorkerTask } from './worker.js';
 
@@ -27,28 +35,41 @@ export interface ScanOptions {
   maxFileSize?: number;
   /** Worker threads for parsing and detection; default: the number of cores. */
   workers?: number;
-  /** Items in flight at once (file reads plus queued work); default: twice the workers, at least 4. */
+  /** Items in flight at once (crawled and waiting for a worker); default: twice the workers, at least 4. */
   concurrency?: number;
-  /** Per-item time limit in milliseconds. */
+  /** Per-item time limit in milliseconds, counted from when a worker takes the item up. */
   itemTimeoutMs?: number;
   /** Heap limit per worker in MB; an item that needs more ends as `too-large`. */
   workerMemoryMb?: number;
   minConfidence?: number;
   disabledDetectors?: string[];
   maxDepth?: number;
+  /** Folder of the state database and key; default INZAGE_STATE_DIR or `.inzage`. */
+  stateDir?: string;
   keyFile?: string;
+  /** Compare with this report instead of the previous scan in the state. */
+  baseline?: { file: string; report: Report };
+  suppressionsFile?: string;
   /** Folders never entered, such as the report folder. */
   skipFolders?: string[];
   /** Broad groups and whether to read ACLs (scanner/access/collector.ts). */
   access?: AccessOptions;
-  /** Retention rules and the reference time for ages (scanner/risk.ts). */
-  risk?: RiskOptions;
+  /** Retention rules (scanner/risk.ts); ages are measured at the end of the scan. */
+  risk?: Pick<RiskOptions, 'retention'>;
   /** Length of the report's hot-spot list; default 25. */
   hotspots?: number;
 }
 
+export interface ProgressEvent {
+  path: string;
+  size: number;
+  findings: number;
+  error: ItemError | null;
+  reused: boolean;
+}
+
 export interface ScanEvents {
-  onItem?(item: ReportItem): void;
+  onItem?(event: ProgressEvent): void;
 }
 
 /** 1 GiB: a share's large logs and exports fit under it, disk images and video do not. */
@@ -57,92 +78,254 @@ export const DEFAULT_ITEM_TIMEOUT_MS = 120_000;
 export const DEFAULT_WORKER_MEMORY_MB = 1536;
 export const DEFAULT_MAX_DEPTH = 5;
 
+/** The worker pool, the key and the state, shared by a scan and by watch mode. */
+export class ScanSession {
+  readonly state: ScanState;
+  readonly minConfidence: number;
+  private readonly pool: Piscina<WorkerTask, ExtractedItem[]>;
+  private readonly slots: LimitFunction;
+  private readonly timeoutMs: number;
+  readonly workers: number;
+  readonly collector: AccessCollector;
+  /** What results depend on besides the file: stored with each item, compared before reusing it. */
+  readonly settings: string;
+
+  constructor(options: Omit<ScanOptions, 'roots'>) {
+    this.minConfidence = options.minConfidence ?? DEFAULT_MIN_CONFIDENCE;
+    this.workers = Math.max(1, options.workers ?? availableParallelism());
+    const dir = stateDir(options.stateDir);
+    const key = loadOrCreateKey(keyFilePath(options.keyFile ?? (process.env.INZAGE_KEY_FILE ? undefined : join(dir, 'secret.key'))));
+    this.state = ScanState.open(dir);
+    this.collector = new AccessCollector(options.access);
+    this.settings = JSON.stringify({
+      version: VERSION,
+      minConfidence: this.minConfidence,
+      disabled: [...(options.disabledDetectors ?? [])].sort(),
+      maxDepth: options.maxDepth ?? DEFAULT_MAX_DEPTH,
+    });
+    const init: WorkerInit = {
+      key: key.toString('hex'),
+      minConfidence: this.minConfidence,
+      disabledDetectors: options.disabledDetectors ?? [],
+      maxDepth: options.maxDepth ?? DEFAULT_MAX_DEPTH,
+    };
+    this.pool = new Piscina<WorkerTask, ExtractedItem[]>({
+      filename: new URL('./worker.js', import.meta.url).href,
+      minThreads: this.workers,
+      maxThreads: this.workers,
+      idleTimeout: 5_000,
+      workerData: init,
+      resourceLimits: { maxOldGenerationSizeMb: options.workerMemoryMb ?? DEFAULT_WORKER_MEMORY_MB },
+    });
+    this.timeoutMs = options.itemTimeoutMs ?? DEFAULT_ITEM_TIMEOUT_MS;
+    // One task per worker at a time, so an item's time limit runs from when a worker takes it up,
+    // not from when it was queued behind a slow one.
+    this.slots = pLimit(this.workers);
+  }
+
+  /** Reads (or reuses) one item and stores its result; resolves when it is in the state. */
+  async handle(scanId: string, item: SourceItem): Promise<ProgressEvent> {
+    // Mode bits now; the ACL of files with findings is read in one batch when the crawl is done.
+    const access = this.collector.cheap(item);
+    const base = { path: item.path, size: item.size };
+    if (item.error || !item.location) {
+      const error = item.error ?? itemError('internal', 'the source gave no way to read this item');
+      this.state.saveItem(scanId, item, access, [{ kind: item.kind, findings: [], error }], this.settings);
+      return { ...base, findings: 0, error, reused: false };
+    }
+    if (this.state.reuseIfUnchanged(scanId, item, access, this.settings)) return { ...base, findings: 0, error: null, reused: true };
+    const results = await this.extract(item);
+    this.state.saveItem(scanId, item, access, results, this.settings);
+    return { ...base, findings: results.reduce((n, r) => n + r.findings.length, 0), error: results[0]?.error ?? null, reused: false };
+  }
+
+  private async extract(item: SourceItem): Promise<ExtractedItem[]> {
+    const task: WorkerTask = { location: item.location as Buffer, name: basename(item.path) || 'file', size: item.size };
+    try {
+      const results = await this.slots(() => this.pool.run(task, { signal: AbortSignal.timeout(this.timeoutMs) }));
+      return results.length > 0 ? results : [{ kind: item.kind, findings: [], error: itemError('internal', 'the worker returned nothing for this item') }];
+    } catch (err) {
+      return [{ kind: item.kind, findings: [], error: workerFailure(err, this.timeoutMs) }];
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.pool.destroy();
+    this.state.close();
+  }
+}
+
 export async function scan(options: ScanOptions, events: ScanEvents = {}): Promise<Report> {
   const startedAt = new Date();
-  const minConfidence = options.minConfidence ?? DEFAULT_MIN_CONFIDENCE;
-  const workers = Math.max(1, options.workers ?? availableParallelism());
-  const inFlightMax = Math.max(4, options.concurrency ?? workers * 2);
-  const key = loadOrCreateKey(keyFilePath(options.keyFile));
-  const init: WorkerInit = {
-    key: key.toString('hex'),
-    minConfidence,
-    disabledDetectors: options.disabledDetectors ?? [],
-    maxDepth: options.maxDepth ?? DEFAULT_MAX_DEPTH,
-  };
-  const pool = new Piscina<WorkerTask, ExtractedItem[]>({
-    filename: new URL('./worker.js', import.meta.url).href,
-    minThreads: workers,
-    maxThreads: workers,
-    idleTimeout: 5_000,
-    workerData: init,
-    resourceLimits: { maxOldGenerationSizeMb: options.workerMemoryMb ?? DEFAULT_WORKER_MEMORY_MB },
-  });
-  const timeoutMs = options.itemTimeoutMs ?? DEFAULT_ITEM_TIMEOUT_MS;
-  const collector = new AccessCollector(options.access);
-  const riskOptions = options.risk ?? {};
-  const items: ReportItem[] = [];
-  const pairs: { item: ReportItem; source: SourceItem }[] = [];
-  const record = (item: ReportItem, source: SourceItem) => {
-    items.push(item);
-    pairs.push({ item, source });
-    events.onItem?.(item);
-  };
-
-  const inFlight = new Set<Promise<void>>();
-  const accessReads = new Set<Promise<void>>();
+  const suppressions = loadSuppressions(options.suppressionsFile);
+  const session = new ScanSession(options);
+  const scanId = randomUUID();
+  let read = 0;
+  let reused = 0;
   try {
+    const { previous, since } = comparisonBase(session.state, options);
+    session.state.beginScan(scanId, options.roots, session.minConfidence, startedAt);
     const source = crawlFilesystem(options.roots, {
       include: options.include ?? [],
-      exclude: options.exclude ?? [],
+      exclude: [...(options.exclude ?? []), ...readIgnoreFiles(options.roots)],
       followSymlinks: options.followSymlinks ?? false,
       maxFileSize: options.maxFileSize ?? DEFAULT_MAX_FILE_SIZE,
-      skipFolders: options.skipFolders ?? [],
+      skipFolders: [...(options.skipFolders ?? []), stateDir(options.stateDir)],
     });
+    const inFlightMax = Math.max(4, options.concurrency ?? session.workers * 2);
+    const inFlight = new Set<Promise<void>>();
     for await (const item of source) {
-      if (item.error || !item.location) {
-        record(toReportItem(item, { kind: item.kind, findings: [], error: item.error ?? null }, collector.cheap(item), riskOptions), item);
-        continue;
-      }
-      const task = processFile(pool, item, timeoutMs).then((results) => {
-        if (!results.some((r) => r.findings.length > 0)) {
-          const access = collector.cheap(item);
-          for (const result of results) record(toReportItem(item, result, access, riskOptions), item);
-          return;
-        }
-        // The ACL is read once per file, only when it holds personal data, and outside the
-        // in-flight limit: files keep flowing to the workers while ACL reads gather into batches.
-        const withAcl = collector.full(item).then((access) => {
-          for (const result of results) record(toReportItem(item, result, access, riskOptions), item);
-        });
-        accessReads.add(withAcl);
-        void withAcl.finally(() => accessReads.delete(withAcl));
+      const task = session.handle(scanId, item).then((event) => {
+        if (event.reused) reused++;
+        else if (!item.error && item.location) read++;
+        events.onItem?.(event);
       });
       inFlight.add(task);
       void task.finally(() => inFlight.delete(task));
       if (inFlight.size >= inFlightMax) await Promise.race(inFlight);
     }
     await Promise.all(inFlight);
-    await Promise.all(accessReads);
+    session.state.markGone(scanId, options.roots);
+    const stored = session.state.currentItems(options.roots);
+    const folderAccess = await readAccess(stored, session);
+    const settings: ReportSettings = {
+      folderAccess,
+      ...(options.risk?.retention ? { retention: [...options.risk.retention] } : {}),
+      ...(options.hotspots !== undefined ? { hotspots: options.hotspots } : {}),
+    };
+    session.state.setValue(settingsKey(scanId), JSON.stringify({ ...settings, folderAccess: [...folderAccess] }));
+    const finishedAt = new Date();
+    const report = assembleReport(stored, {
+      scanId,
+      roots: options.roots,
+      startedAt,
+      finishedAt,
+      minConfidence: session.minConfidence,
+      suppressions,
+      ...(previous ? { previous } : {}),
+      since,
+      read,
+      reused,
+      settings,
+    });
+    session.state.finishScan(scanId, finishedAt, storedChanges(report));
+    return report;
   } finally {
-    await pool.destroy();
+    await session.close();
   }
-
-  const { folders, hotspots } = await rollUp(pairs, collector, {
-    risk: riskOptions,
-    ...(options.hotspots !== undefined ? { hotspots: options.hotspots } : {}),
-  });
-  items.sort(compareItems);
-  const finishedAt = new Date();
-  return { ...buildReport(items, options.roots, startedAt, finishedAt, minConfidence), folders, hotspots };
 }
 
-async function processFile(pool: Piscina<WorkerTask, ExtractedItem[]>, item: SourceItem, timeoutMs: number): Promise<ExtractedItem[]> {
-  const task: WorkerTask = { location: item.location as Buffer, name: basename(item.path) || 'file', size: item.size };
+/** What this scan is compared with: the baseline report, or the state as the last scan left it. */
+function comparisonBase(state: ScanState, options: ScanOptions): { previous: SnapshotItem[] | undefined; since: ReportChanges['since'] } {
+  if (options.baseline) {
+    return { previous: snapshotOf(options.baseline.report.items), since: { baseline: options.baseline.file, at: options.baseline.report.scan.finishedAt } };
+  }
+  const last = state.lastFinishedScan();
+  const current = state.currentItems(options.roots);
+  if (!last && current.length === 0) return { previous: undefined, since: null };
+  return { previous: snapshotOf(current), since: last ? { scanId: last.id, at: last.finishedAt ?? last.startedAt } : null };
+}
+
+/** Kept with the scan so `inzage report` can mark the same findings new and list the same resolved ones. */
+export interface StoredChanges {
+  changes: ReportChanges;
+  newFindings: { path: string; entry?: string; type: string; hash: string }[];
+}
+
+function storedChanges(report: Report): StoredChanges {
+  const newFindings = report.items.flatMap((i) =>
+    i.findings
+      .filter((f) => f.change === 'new')
+      .map((f) => ({ path: i.path, ...(i.entry !== undefined ? { entry: i.entry } : {}), type: f.type, hash: f.hash })),
+  );
+  return { changes: report.changes, newFindings };
+}
+
+/**
+ * Renders the report of the last finished scan from the state, without scanning: the same items,
+ * findings, marks and resolved findings as when it was written (plus triage decisions made since).
+ */
+export function reportFromState(options: { stateDir?: string; suppressionsFile?: string }): Report {
+  const state = ScanState.open(options.stateDir);
   try {
-    const results = await pool.run(task, { signal: AbortSignal.timeout(timeoutMs) });
-    return results.length > 0 ? results : [{ kind: item.kind, findings: [], error: itemError('internal', 'the worker returned nothing for this item') }];
+    const last = state.lastFinishedScan();
+    if (!last) throw new InzageError('no-scan', `the scan state in ${stateDir(options.stateDir)} holds no finished scan; run inzage scan first`);
+    const stored = state.currentItems(last.roots);
+    const kept = (last.changes ?? { changes: { since: null, resolvedFindings: [] }, newFindings: [] }) as StoredChanges;
+    // Rebuild what the scan compared with: today's findings minus the new ones, plus the resolved ones.
+    const previous = snapshotOf(stored);
+    for (const n of kept.newFindings) {
+      const item = previous.find((p) => p.path === n.path && p.entry === n.entry);
+      const i = item?.findings.findIndex((f) => f.type === n.type && f.hash === n.hash) ?? -1;
+      if (item && i >= 0) item.findings.splice(i, 1);
+    }
+    for (const r of kept.changes.resolvedFindings) previous.push({ path: r.path, ...(r.entry !== undefined ? { entry: r.entry } : {}), findings: [r] });
+    return assembleReport(stored, {
+      scanId: last.id,
+      roots: last.roots,
+      startedAt: new Date(last.startedAt),
+      finishedAt: new Date(last.finishedAt ?? last.startedAt),
+      minConfidence: last.minConfidence,
+      suppressions: loadSuppressions(options.suppressionsFile),
+      ...(kept.changes.since ? { previous } : {}),
+      since: kept.changes.since,
+      settings: storedSettings(state, last.id),
+    });
+  } finally {
+    state.close();
+  }
+}
+
+/**
+ * Reads what the crawl left out because it costs a process per batch: the ACL of every file that
+ * holds findings (stored back into the state, so `inzage report` shows it too) and the access
+ * of every folder holding files, for the roll-up.
+ */
+async function readAccess(stored: StoredItem[], session: ScanSession): Promise<Map<string, Access>> {
+  const withFindings = new Set<string>();
+  for (const s of stored) if (s.findings.length > 0) withFindings.add(s.parentUri ?? s.uri);
+  const folders = new Set<string>();
+  await Promise.all(
+    stored.map(async (s) => {
+      for (const f of foldersOf(s) ?? []) folders.add(f.uri);
+      if (s.parentUri || !withFindings.has(s.uri)) return;
+      const location = locationOfFileUri(s.uri);
+      if (!location) return;
+      const mode = s.access?.mode ? Number.parseInt(s.access.mode, 8) : undefined;
+      const access = await session.collector.acl(location, mode);
+      if (!access) return;
+      s.access = access;
+      session.state.setAccess(s.uri, access);
+    }),
+  );
+  const folderAccess = new Map<string, Access>();
+  await Promise.all(
+    [...folders].map(async (uri) => {
+      const location = locationOfFileUri(uri);
+      const access = location ? await session.collector.folder(location) : undefined;
+      if (access) folderAccess.set(uri, access);
+    }),
+  );
+  return folderAccess;
+}
+
+const settingsKey = (scanId: string) => `report-settings:${scanId}`;
+
+/** The report settings a scan used, so a report rendered later from the state shows the same roll-up and risk. */
+function storedSettings(state: ScanState, scanId: string): ReportSettings {
+  const raw = state.getValue(settingsKey(scanId));
+  if (!raw) return {};
+  const parsed = JSON.parse(raw) as Omit<ReportSettings, 'folderAccess'> & { folderAccess?: [string, Access][] };
+  return { ...parsed, folderAccess: new Map(parsed.folderAccess ?? []) };
+}
+
+export function loadBaseline(file: string): { file: string; report: Report } {
+  try {
+    const report = JSON.parse(readFileSync(file, 'utf8')) as Report;
+    if (report.schema !== 'inzage.report/v1' || !Array.isArray(report.items)) throw new Error('not an inzage.report/v1 report');
+    return { file, report };
   } catch (err) {
-    return [{ kind: item.kind, findings: [], error: workerFailure(err, timeoutMs) }];
+    throw new InzageError('bad-baseline', `cannot use ${file} as a baseline: ${(err as Error).message}`);
   }
 }
 
@@ -155,63 +338,4 @@ function workerFailure(err: unknown, timeoutMs: number) {
     return itemError('too-large', 'reading it needed more memory than a worker may use (--worker-memory); not scanned');
   }
   return itemError('internal', `the worker failed on this item (${e?.name ?? 'error'}); the scan went on`);
-}
-
-function toReportItem(source: SourceItem, result: ExtractedItem, access: Access | undefined, riskOptions: RiskOptions): ReportItem {
-  const item: ReportItem = {
-    path: source.path,
-    ...(result.entry !== undefined ? { entry: result.entry } : {}),
-    uri: result.entry !== undefined ? `${source.uri}#${encodeURIComponent(result.entry)}` : source.uri,
-    kind: result.kind,
-    ...(result.mediaType ? { mediaType: result.mediaType } : {}),
-    size: result.entry !== undefined ? (result.size ?? 0) : source.size,
-    ...(source.modified ? { modified: source.modified } : {}),
-    ...(access ? { access } : {}),
-    findings: result.findings,
-    risk: scoreRisk(result.findings, access, result.error, { path: source.path, ...(source.modified ? { modified: source.modified } : {}) }, riskOptions),
-    error: result.error,
-  };
-  return item;
-}
-
-function compareItems(a: ReportItem, b: ReportItem): number {
-  return a.uri < b.uri ? -1 : a.uri > b.uri ? 1 : 0;
-}
-
-export function buildReport(items: ReportItem[], roots: string[], startedAt: Date, finishedAt: Date, minConfidence: number): Report {
-  const byType: Record<string, number> = {};
-  const byErrorCode: Record<string, number> = {};
-  let findings = 0;
-  let withFindings = 0;
-  let bytes = 0;
-  let errors = 0;
-  let skipped = 0;
-  for (const item of items) {
-    if (item.findings.length > 0) withFindings++;
-    findings += item.findings.length;
-    if (item.entry === undefined) bytes += item.size;
-    for (const f of item.findings) byType[f.type] = (byType[f.type] ?? 0) + 1;
-    if (item.error) {
-      byErrorCode[item.error.code] = (byErrorCode[item.error.code] ?? 0) + 1;
-      if (SKIP_CODES.has(item.error.code)) skipped++;
-      else errors++;
-    }
-  }
-  return {
-    schema: 'inzage.report/v1',
-    tool: { name: 'inzage', version: VERSION },
-    scan: { id: randomUUID(), startedAt: startedAt.toISOString(), finishedAt: finishedAt.toISOString(), roots, minConfidence },
-    stats: {
-      items: items.length,
-      itemsWithFindings: withFindings,
-      findings,
-      bytes,
-      errors,
-      skipped,
-      durationMs: finishedAt.getTime() - startedAt.getTime(),
-      byType,
-      byErrorCode,
-    },
-    items,
-  };
 }

@@ -3,27 +3,83 @@
  * under it, and an item whose readers are exactly its folder's refers to the folder
  * (`access.sameAsFolder`) instead of repeating the same list on every file. Folders also get a
  * risk score from their whole subtree, and the riskiest items and folders become `hotspots`.
+ *
+ * Folders are named by `file://` URIs, which carry a path's exact bytes (percent-encoded), so a
+ * folder's location can be recovered from its URI even when its name is not valid UTF-8.
  */
 import type { Category } from '../detectors/types.js';
-import type { AccessCollector } from './access/collector.js';
-import type { Access, Hotspot, ReportFolder, ReportItem, SourceItem } from './model.js';
+import type { Access, Hotspot, ReportFolder, ReportItem } from './model.js';
 import { combineRisk, type RiskOptions } from './risk.js';
 import { fileUri } from './sources/filesystem.js';
-
-export interface RollupOptions {
-  risk?: RiskOptions;
-  /** Length of the hot-spot list; default 25. */
-  hotspots?: number;
-}
 
 export const DEFAULT_HOTSPOTS = 25;
 const DAY_MS = 86_400_000;
 
-interface FolderAcc {
+/** What roll-up needs to know about an item besides the report item itself. */
+export interface RollupItem {
+  item: ReportItem;
+  /** The scan root the item was found under, absolute. */
   root: string;
-  rel: string;
-  abs: Buffer;
-  parent?: string;
+  /** For an entry inside a container: the container's uri. */
+  parentUri?: string | null;
+}
+
+/** A folder on the way from an item up to its root. */
+export interface FolderRef {
+  uri: string;
+  /** Relative to the root, `/`-separated; `''` for the root. */
+  path: string;
+}
+
+/** The bytes of a `file://` URI made by fileUri. */
+export function locationOfFileUri(uri: string): Buffer | undefined {
+  if (!uri.startsWith('file://')) return undefined;
+  const text = uri.slice('file://'.length);
+  const bytes: number[] = [];
+  for (let i = 0; i < text.length; i++) {
+    if (text[i] === '%' && /^[0-9A-Fa-f]{2}$/.test(text.slice(i + 1, i + 3))) {
+      bytes.push(Number.parseInt(text.slice(i + 1, i + 3), 16));
+      i += 2;
+    } else bytes.push(text.charCodeAt(i));
+  }
+  return Buffer.from(bytes);
+}
+
+/** An item as foldersOf sees it. */
+export interface FolderSubject {
+  uri: string;
+  path: string;
+  kind: string;
+  root: string;
+  parentUri?: string | null;
+}
+
+/**
+ * The folders holding a file item, nearest first, up to its root. Undefined for items that are
+ * not files under a folder root (a scanned single file, a mail message).
+ */
+export function foldersOf(item: FolderSubject): FolderRef[] | undefined {
+  const fileUriOfItem = item.parentUri ?? item.uri;
+  if (!fileUriOfItem.startsWith('file://') || item.kind === 'folder') return undefined;
+  const rootUri = fileUri(Buffer.from(item.root));
+  const chain: FolderRef[] = [];
+  let uri = fileUriOfItem;
+  let path = item.path;
+  for (;;) {
+    const cut = uri.lastIndexOf('/');
+    if (cut <= 'file://'.length) return undefined;
+    uri = uri.slice(0, cut);
+    const relCut = path.lastIndexOf('/');
+    path = relCut < 0 ? '' : path.slice(0, relCut);
+    if (uri.length < rootUri.length) return undefined;
+    chain.push({ uri, path });
+    if (uri === rootUri) return chain;
+    if (path === '' && relCut < 0) return undefined;
+  }
+}
+
+interface FolderAcc {
+  path: string;
   files: Set<string>;
   sameAccess: Set<string>;
   itemsWithFindings: number;
@@ -33,13 +89,6 @@ interface FolderAcc {
   broadItems: number;
   overdueItems: number;
   oldestDays?: number;
-  access?: Access;
-}
-
-function parentOf(abs: Buffer, rel: string): { abs: Buffer; rel: string } {
-  const cut = abs.lastIndexOf(0x2f);
-  const relCut = rel.lastIndexOf('/');
-  return { abs: abs.subarray(0, Math.max(cut, 1)), rel: relCut < 0 ? '' : rel.slice(0, relCut) };
 }
 
 /** Who can read, as a comparable key; undefined when unknown. */
@@ -48,118 +97,110 @@ function readersKey(access: Access | undefined): string | undefined {
   return `${access.source}|${[...access.readers].sort().join('\n')}`;
 }
 
-export async function rollUp(
-  pairs: readonly { item: ReportItem; source: SourceItem }[],
-  collector: AccessCollector,
-  options: RollupOptions = {},
-): Promise<{ folders: ReportFolder[]; hotspots: Hotspot[] }> {
+export interface RollupOptions {
+  /** Access of each folder, by uri, as the scan read it. */
+  folderAccess?: ReadonlyMap<string, Access>;
+  risk?: RiskOptions;
+  /** Length of the hot-spot list; default 25. */
+  hotspots?: number;
+  /** Which findings count (not suppressed or triaged away); default all. */
+  counts?: (finding: ReportItem['findings'][number]) => boolean;
+}
+
+/**
+ * Builds `folders` and `hotspots`, and replaces the access of items whose readers equal their
+ * folder's with a reference to the folder. Items are changed in place.
+ */
+export function rollUp(items: readonly RollupItem[], options: RollupOptions = {}): { folders: ReportFolder[]; hotspots: Hotspot[] } {
   const folders = new Map<string, FolderAcc>();
-  const folderOf = new Map<ReportItem, { folder: FolderAcc; file: string }>();
-
-  const ensure = (root: string, abs: Buffer, rel: string): FolderAcc => {
-    const uri = fileUri(abs);
-    let folder = folders.get(uri);
-    if (!folder) {
-      folder = {
-        root,
-        rel,
-        abs,
-        files: new Set(),
-        sameAccess: new Set(),
-        itemsWithFindings: 0,
-        findings: 0,
-        hashes: new Set(),
-        categories: new Set(),
-        broadItems: 0,
-        overdueItems: 0,
-      };
-      folders.set(uri, folder);
-      if (rel !== '') {
-        const up = parentOf(abs, rel);
-        folder.parent = fileUri(up.abs);
-        ensure(root, up.abs, up.rel);
-      }
-    }
-    return folder;
-  };
-
+  const counts = options.counts ?? (() => true);
   const now = (options.risk?.now ?? new Date()).getTime();
-  for (const { item, source } of pairs) {
-    if (!source.location || source.kind === 'folder') continue;
-    const rel = source.path.includes('/') ? source.path.slice(0, source.path.lastIndexOf('/')) : '';
-    const abs = parentOf(source.location, source.path).abs;
-    const folder = ensure(source.root, abs, rel);
-    folder.files.add(source.uri);
-    folderOf.set(item, { folder, file: source.uri });
-    if (item.findings.length === 0) continue;
-    // Counts go to the folder and every folder above it up to the root.
-    const modified = item.modified ? Date.parse(item.modified) : Number.NaN;
-    for (let f: FolderAcc | undefined = folder; f; f = f.parent ? folders.get(f.parent) : undefined) {
+
+  for (const r of items) {
+    const chain = foldersOf({ uri: r.item.uri, path: r.item.path, kind: r.item.kind, root: r.root, parentUri: r.parentUri ?? null });
+    if (!chain) continue;
+    const fileKey = r.parentUri ?? r.item.uri;
+    for (const [depth, ref] of chain.entries()) {
+      let f = folders.get(ref.uri);
+      if (!f) {
+        f = {
+          path: ref.path,
+          files: new Set(),
+          sameAccess: new Set(),
+          itemsWithFindings: 0,
+          findings: 0,
+          hashes: new Set(),
+          categories: new Set(),
+          broadItems: 0,
+          overdueItems: 0,
+        };
+        folders.set(ref.uri, f);
+      }
+      if (depth === 0) {
+        f.files.add(fileKey);
+        const folderAccess = options.folderAccess?.get(ref.uri);
+        const key = readersKey(r.item.access);
+        if (r.item.access && key !== undefined && key === readersKey(folderAccess)) {
+          const { owner, group, mode, broad, reasons, source } = r.item.access;
+          r.item.access = {
+            ...(owner !== undefined ? { owner } : {}),
+            ...(group !== undefined ? { group } : {}),
+            ...(mode !== undefined ? { mode } : {}),
+            entries: [],
+            broad,
+            reasons,
+            ...(source ? { source } : {}),
+            sameAsFolder: ref.uri,
+          };
+          f.sameAccess.add(fileKey);
+        }
+      }
+      const active = r.item.findings.filter(counts);
+      if (active.length === 0) continue;
+      // Counts go to the folder and every folder above it up to the root.
       f.itemsWithFindings++;
-      f.findings += item.findings.length;
-      for (const finding of item.findings) {
+      f.findings += active.length;
+      for (const finding of active) {
         f.hashes.add(finding.hash);
         f.categories.add(finding.category);
       }
-      if (item.access?.broad) f.broadItems++;
-      if (item.risk.retention) f.overdueItems++;
-      if (!Number.isNaN(modified)) {
-        const days = Math.max(0, Math.floor((now - modified) / DAY_MS));
-        f.oldestDays = Math.max(f.oldestDays ?? 0, days);
-      }
+      if (r.item.access?.broad) f.broadItems++;
+      if (r.item.risk.retention) f.overdueItems++;
+      const modified = r.item.modified ? Date.parse(r.item.modified) : Number.NaN;
+      if (!Number.isNaN(modified)) f.oldestDays = Math.max(f.oldestDays ?? 0, Math.max(0, Math.floor((now - modified) / DAY_MS)));
     }
-  }
-
-  await Promise.all(
-    [...folders.values()].map(async (f) => {
-      const access = await collector.folder(f.abs);
-      if (access) f.access = access;
-    }),
-  );
-
-  for (const [item, { folder, file }] of folderOf) {
-    const key = readersKey(item.access);
-    if (!item.access || key === undefined || key !== readersKey(folder.access)) continue;
-    const { owner, group, mode, broad, reasons, source } = item.access;
-    item.access = {
-      ...(owner !== undefined ? { owner } : {}),
-      ...(group !== undefined ? { group } : {}),
-      ...(mode !== undefined ? { mode } : {}),
-      entries: [],
-      broad,
-      reasons,
-      ...(source ? { source } : {}),
-      sameAsFolder: fileUri(folder.abs),
-    };
-    folder.sameAccess.add(file);
   }
 
   const report: ReportFolder[] = [...folders.entries()]
     .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-    .map(([uri, f]) => ({
-      path: f.rel,
-      uri,
-      ...(f.access ? { access: f.access } : {}),
-      items: f.files.size,
-      itemsSameAccess: f.sameAccess.size,
-      itemsWithFindings: f.itemsWithFindings,
-      findings: f.findings,
-      distinctValues: f.hashes.size,
-      broadItems: f.broadItems,
-      risk: combineRisk({
-        categories: f.categories,
-        distinct: f.hashes.size,
-        broad: f.broadItems > 0 ? [`${f.broadItems} item${f.broadItems === 1 ? '' : 's'} with personal data readable by broad groups`] : [],
-        ...(f.oldestDays !== undefined ? { ageDays: f.oldestDays } : {}),
-        overdueItems: f.overdueItems,
-      }),
-    }));
+    .map(([uri, f]) => {
+      const access = options.folderAccess?.get(uri);
+      return {
+        path: f.path,
+        uri,
+        ...(access ? { access } : {}),
+        items: f.files.size,
+        itemsSameAccess: f.sameAccess.size,
+        itemsWithFindings: f.itemsWithFindings,
+        findings: f.findings,
+        distinctValues: f.hashes.size,
+        broadItems: f.broadItems,
+        risk: combineRisk({
+          categories: f.categories,
+          distinct: f.hashes.size,
+          broad: f.broadItems > 0 ? [`${f.broadItems} item${f.broadItems === 1 ? '' : 's'} with personal data readable by broad groups`] : [],
+          ...(f.oldestDays !== undefined ? { ageDays: f.oldestDays } : {}),
+          overdueItems: f.overdueItems,
+        }),
+      };
+    });
   return {
     folders: report,
     hotspots: rankHotspots(
-      pairs.map((p) => p.item),
+      items.map((r) => r.item),
       report,
       options.hotspots ?? DEFAULT_HOTSPOTS,
+      counts,
     ),
   };
 }
@@ -168,10 +209,16 @@ export async function rollUp(
  * The riskiest items and folders, highest score first. A folder is listed only when it holds
  * more than one item with findings: with one, it would repeat that item.
  */
-export function rankHotspots(items: readonly ReportItem[], folders: readonly ReportFolder[], limit: number): Hotspot[] {
+export function rankHotspots(
+  items: readonly ReportItem[],
+  folders: readonly ReportFolder[],
+  limit: number,
+  counts: (finding: ReportItem['findings'][number]) => boolean = () => true,
+): Hotspot[] {
   const spots: Hotspot[] = [];
   for (const item of items) {
     if (item.risk.score <= 0) continue;
+    const active = item.findings.filter(counts);
     spots.push({
       kind: 'item',
       path: item.path,
@@ -180,8 +227,8 @@ export function rankHotspots(items: readonly ReportItem[], folders: readonly Rep
       score: item.risk.score,
       level: item.risk.level,
       reasons: item.risk.reasons,
-      findings: item.findings.length,
-      distinctValues: new Set(item.findings.map((f) => f.hash)).size,
+      findings: active.length,
+      distinctValues: new Set(active.map((f) => f.hash)).size,
       broad: item.access?.broad ?? false,
     });
   }

@@ -22,7 +22,7 @@ let share: string;
 let cleanup: () => Promise<void>;
 let report: Report;
 let code: number | null;
-const env = () => ({ INZAGE_KEY_FILE: join(dir, 'key') });
+const env = () => ({ INZAGE_STATE_DIR: join(dir, 'state') });
 const BROKEN = Buffer.concat([Buffer.from('caf'), Buffer.from([0xe9]), Buffer.from('.txt')]);
 
 function setfacl(...args: string[]): void {
@@ -193,6 +193,24 @@ describe('roll-up, risk and hot spots', () => {
     expect(run.code).toBe(0);
     const bad = await runCli(['scan', join(share, 'notes'), '--out', join(dir, 'out-notes'), '--fail-on', 'severe'], { env: env() });
     expect(bad.code).toBe(2);
+  });
+
+  it('renders the same access, folders and hot spots later from the scan state (inzage report)', async () => {
+    const stateDir = join(dir, 'state-rerender');
+    const scanned = await runCli(['scan', share, '--out', join(dir, 'out-a'), '--no-progress', '--hotspots', '5', '--retention', 'job-applicants=off'], {
+      env: { INZAGE_STATE_DIR: stateDir },
+    });
+    expect(scanned.code).toBe(0);
+    const rendered = await runCli(['report', '--out', join(dir, 'out-b')], { env: { INZAGE_STATE_DIR: stateDir } });
+    expect(rendered.code, rendered.stderr).toBe(0);
+    const [a, b] = [await readReport(join(dir, 'out-a')), await readReport(join(dir, 'out-b'))];
+    expect(b.folders).toEqual(a.folders);
+    expect(b.hotspots).toEqual(a.hotspots);
+    expect(b.hotspots).toHaveLength(5);
+    expect(b.items.map((i) => [i.path, i.access, i.risk])).toEqual(a.items.map((i) => [i.path, i.access, i.risk]));
+    // The ACL read at the end of the scan was kept in the state, and the retention override with it.
+    expect(b.items.find((i) => i.path === 'acl/users.txt')?.access?.source).toBe('posix-acl');
+    expect(b.items.find((i) => i.path === 'HR/Sollicitaties/brief.txt')?.risk.retention).toBeUndefined();
   });
 
   it('matches the shipped JSON Schema', async () => {

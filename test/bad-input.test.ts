@@ -47,7 +47,7 @@ beforeAll(async () => {
   await writeFile(join(share, 'one-long-line.log'), hostileLine());
   await writeFile(join(share, 'fine.txt'), 'IBAN NL91 ABNA 0417 1643 00\n');
   await mkdir(join(dir, 'out'), { mode: 0o777 });
-  run = await runCli(['scan', share, '--out', join(dir, 'out'), '--follow-symlinks'], { unprivileged: true, env: { INZAGE_KEY_FILE: join(dir, 'key') } });
+  run = await runCli(['scan', share, '--out', join(dir, 'out'), '--follow-symlinks'], { unprivileged: true, env: { INZAGE_STATE_DIR: join(dir, 'state') } });
   report = await readReport(join(dir, 'out'));
 }, 300_000);
 

@@ -6,7 +6,7 @@ import { readReport, runCli, tempDir } from './helpers.js';
 
 let dir: string;
 let cleanup: () => Promise<void>;
-const env = () => ({ INZAGE_KEY_FILE: join(dir, 'key') });
+const env = () => ({ INZAGE_STATE_DIR: join(dir, 'state') });
 
 beforeAll(async () => {
   ({ dir, cleanup } = await tempDir('cli'));

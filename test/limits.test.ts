@@ -21,7 +21,9 @@ beforeAll(async () => {
 afterAll(() => cleanup());
 
 async function scanWith(flags: string[], out: string) {
-  const run = await runCli(['scan', join(dir, 'share'), '--out', join(dir, out), '--workers', '1', ...flags], { env: { INZAGE_KEY_FILE: join(dir, 'key') } });
+  const run = await runCli(['scan', join(dir, 'share'), '--out', join(dir, out), '--workers', '1', ...flags], {
+    env: { INZAGE_STATE_DIR: join(dir, `state-${out}`) },
+  });
   expect(run.code, run.stderr).toBe(0);
   return readReport(join(dir, out));
 }

@@ -22,7 +22,7 @@ let run: RunResult;
 beforeAll(async () => {
   ({ dir, cleanup } = await tempDir('sample'));
   expected = await generateSampleShare(join(dir, 'share'));
-  run = await runCli(['scan', join(dir, 'share'), '--out', join(dir, 'out')], { env: { INZAGE_KEY_FILE: join(dir, 'key') } });
+  run = await runCli(['scan', join(dir, 'share'), '--out', join(dir, 'out')], { env: { INZAGE_STATE_DIR: join(dir, 'state') } });
   report = await readReport(join(dir, 'out'));
 });
 afterAll(() => cleanup());
@@ -82,17 +82,21 @@ describe('scanning the sample share', () => {
     }
   });
 
-  it('creates the key file with mode 0600', async () => {
-    expect((await stat(join(dir, 'key'))).mode & 0o777).toBe(0o600);
+  it('creates the key file and the state database with mode 0600', async () => {
+    expect((await stat(join(dir, 'state', 'secret.key'))).mode & 0o777).toBe(0o600);
+    expect((await stat(join(dir, 'state', 'state.db'))).mode & 0o777).toBe(0o600);
   });
 
   it('gives the same hashes on a second scan with the same key, and others with another key', async () => {
-    const again = await runCli(['scan', join(dir, 'share'), '--out', join(dir, 'out2')], { env: { INZAGE_KEY_FILE: join(dir, 'key') } });
+    // A fresh state, so the files are read again, with the same key.
+    const again = await runCli(['scan', join(dir, 'share'), '--out', join(dir, 'out2')], {
+      env: { INZAGE_STATE_DIR: join(dir, 'state2'), INZAGE_KEY_FILE: join(dir, 'state', 'secret.key') },
+    });
     expect(again.code).toBe(0);
     const second = await readReport(join(dir, 'out2'));
     const hashes = (r: Report) => r.items.flatMap((i) => i.findings.map((f) => f.hash)).sort();
     expect(hashes(second)).toEqual(hashes(report));
-    const other = await runCli(['scan', join(dir, 'share'), '--out', join(dir, 'out3')], { env: { INZAGE_KEY_FILE: join(dir, 'other-key') } });
+    const other = await runCli(['scan', join(dir, 'share'), '--out', join(dir, 'out3')], { env: { INZAGE_STATE_DIR: join(dir, 'state3') } });
     expect(other.code).toBe(0);
     const third = await readReport(join(dir, 'out3'));
     expect(hashes(third).some((h) => hashes(report).includes(h))).toBe(false);

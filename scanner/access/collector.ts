@@ -83,6 +83,12 @@ export class AccessCollector {
     return (await this.readAcl(item.location, item.mode)) ?? this.cheap(item);
   }
 
+  /** The ACL of a file at this location, or undefined when none can be read (or ACLs are off). */
+  async acl(location: Buffer, mode: number | undefined): Promise<Access | undefined> {
+    if (this.options.acl === false) return undefined;
+    return this.readAcl(location, mode);
+  }
+
   /** A folder's access, including its default (inherited) ACL entries. */
   async folder(location: Buffer): Promise<Access | undefined> {
     let mode: number | undefined;

@@ -139,6 +139,23 @@ export async function* crawlFilesystem(roots: readonly string[], options: Filesy
   }
 }
 
+/** The item for one file below a root, as the crawl would give it; for watch mode. */
+export async function sourceItemFor(root: string, rel: string, options: FilesystemOptions): Promise<SourceItem> {
+  const abs = Buffer.from(resolve(root, rel));
+  const base = { root };
+  try {
+    const s = await lstat(abs);
+    if (s.isSymbolicLink()) {
+      const error = options.followSymlinks ? undefined : itemError('symlink', 'symbolic link, not followed; use --follow-symlinks to scan what it points to');
+      if (error) return { ...base, path: rel, uri: fileUri(abs), kind: 'file', size: 0, location: abs, error };
+      return itemFromStat(base, abs, rel, await stat(abs), options);
+    }
+    return itemFromStat(base, abs, rel, s, options);
+  } catch (err) {
+    return { ...base, path: rel, uri: fileUri(abs), kind: 'file', size: 0, location: abs, error: fsItemError(err, 'reading file details') };
+  }
+}
+
 async function markVisited(folders: Folder[], visited: Set<string>): Promise<void> {
   await Promise.all(
     folders.map(async (f) => {
@@ -168,6 +185,7 @@ function itemFromStat(base: { root: string }, abs: Buffer, rel: string, s: Stats
     uid: s.uid,
     gid: s.gid,
     mode: s.mode,
+    fingerprint: { size: s.size, mtimeMs: s.mtimeMs, ino: String(s.ino), dev: String(s.dev) },
   };
   const special = specialKind(s);
   if (special) item.error = itemError('not-regular-file', `is a ${special}; not read`);
