@@ -285,6 +285,7 @@ async function readAccess(stored: StoredItem[], session: ScanSession): Promise<M
   const withFindings = new Set<string>();
   for (const s of stored) if (s.findings.length > 0) withFindings.add(s.parentUri ?? s.uri);
   const folders = new Set<string>();
+  const updates: { uri: string; access: Access }[] = [];
   await Promise.all(
     stored.map(async (s) => {
       for (const f of foldersOf(s) ?? []) folders.add(f.uri);
@@ -295,9 +296,10 @@ async function readAccess(stored: StoredItem[], session: ScanSession): Promise<M
       const access = await session.collector.acl(location, mode);
       if (!access) return;
       s.access = access;
-      session.state.setAccess(s.uri, access);
+      updates.push({ uri: s.uri, access });
     }),
   );
+  session.state.setAccess(updates);
   const folderAccess = new Map<string, Access>();
   await Promise.all(
     [...folders].map(async (uri) => {

@@ -361,9 +361,12 @@ export class ScanState {
     return count;
   }
 
-  /** Replaces an item's access, once its ACL has been read. */
-  setAccess(uri: string, access: Access): void {
-    this.db.prepare('UPDATE items SET access = ? WHERE uri = ?').run(JSON.stringify(access), uri);
+  /** Replaces items' access once their ACLs have been read; one transaction, as one commit per item is slow. */
+  setAccess(updates: readonly { uri: string; access: Access }[]): void {
+    const stmt = this.db.prepare('UPDATE items SET access = ? WHERE uri = ?');
+    this.db.transaction(() => {
+      for (const u of updates) stmt.run(JSON.stringify(u.access), u.uri);
+    })();
   }
 
   getValue(key: string): string | undefined {
