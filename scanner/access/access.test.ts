@@ -180,7 +180,17 @@ describe('CIFS mounts', () => {
 describe('broad principals', () => {
   it('matches configured groups under domains, SIDs and Dutch names', () => {
     const m = new BroadMatcher();
-    for (const p of ['Everyone', 'Iedereen', 'NT AUTHORITY\\Authenticated Users', 'CONTOSO\\Domeingebruikers', 'group:users', 'S-1-5-11', 'users@contoso.nl']) {
+    for (const p of [
+      'Everyone',
+      'Iedereen',
+      'NT AUTHORITY\\ANONYMOUS LOGON',
+      'S-1-5-7',
+      'NT AUTHORITY\\Authenticated Users',
+      'CONTOSO\\Domeingebruikers',
+      'group:users',
+      'S-1-5-11',
+      'users@contoso.nl',
+    ]) {
       expect(m.isBroad(p), p).toBe(true);
     }
     for (const p of ['CONTOSO\\HR', 'user:alice', 'S-1-5-21-1-2-3-1013', 'power users']) expect(m.isBroad(p), p).toBe(false);

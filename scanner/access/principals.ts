@@ -6,7 +6,7 @@
  */
 
 /** Group names that mean "everybody in the organisation" on typical Linux and Samba/AD setups. */
-export const DEFAULT_BROAD_GROUPS: readonly string[] = ['users', 'domain users', 'everyone', 'authenticated users', 'staff'];
+export const DEFAULT_BROAD_GROUPS: readonly string[] = ['users', 'domain users', 'everyone', 'authenticated users', 'staff', 'anonymous'];
 
 export interface BroadOptions {
   /** Group names (case-insensitive) whose members are "everyone"; defaults to DEFAULT_BROAD_GROUPS. */
