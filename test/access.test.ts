@@ -137,6 +137,15 @@ describe('access on real permissions', () => {
     expect(again?.access).toMatchObject({ broad: true, reasons: [`readable by broad group ${GROUP}`] });
   });
 
+  it('warns once and reports mode bits when getfacl is missing', async () => {
+    const out = join(dir, 'out-nogetfacl');
+    const run = await runCli(['scan', join(share, 'acl'), '--out', out, '--no-progress'], { env: { ...env(), PATH: join(dir, 'empty-path') } });
+    expect(run.code).toBe(0);
+    expect(run.stderr.match(/INZAGE_NO_GETFACL/g)).toHaveLength(1);
+    const users = (await readReport(out)).items.find((i) => i.path === 'users.txt');
+    expect(users?.access).toMatchObject({ source: 'posix-mode', broad: false });
+  });
+
   it('reads mode bits only with --no-acl', async () => {
     const out = join(dir, 'out-noacl');
     const run = await runCli(['scan', join(share, 'acl'), '--out', out, '--no-acl', '--no-progress'], { env: env() });

@@ -15,8 +15,8 @@
  * are names when the idmap plugin (winbind, sssd) resolves them, SIDs otherwise. ACL lines after
  * `SACL:` are audit entries, not access.
  */
-import { spawn } from 'node:child_process';
 import { cleanPrincipal, type NtAce, type NtAcl, orderRights } from './ntfs.js';
+import { runTool } from './run-tool.js';
 
 const MASK_WORDS: Record<string, string[]> = {
   FULL: ['full'],
@@ -111,16 +111,8 @@ export function parseGetcifsacl(output: string): Map<string, NtAcl> {
 }
 
 /** Runs `getcifsacl PATH` for one file. Resolves undefined when the tool is missing or fails. */
-export function runGetcifsacl(path: string, timeoutMs = 30_000): Promise<NtAcl | undefined> {
-  return new Promise((resolve) => {
-    const child = spawn('getcifsacl', [path], { stdio: ['ignore', 'pipe', 'ignore'], timeout: timeoutMs });
-    const chunks: Buffer[] = [];
-    child.stdout.on('data', (d: Buffer) => chunks.push(d));
-    child.on('error', () => resolve(undefined));
-    child.on('close', (code) => {
-      if (code !== 0) return resolve(undefined);
-      const acls = [...parseGetcifsacl(Buffer.concat(chunks).toString('utf8')).values()];
-      resolve(acls[0]);
-    });
-  });
+export async function runGetcifsacl(path: string, timeoutMs = 30_000): Promise<NtAcl | undefined> {
+  const { stdout, code } = await runTool('getcifsacl', [path], { timeoutMs });
+  if (code !== 0) return undefined;
+  return [...parseGetcifsacl(stdout.toString('utf8')).values()][0];
 }

@@ -5,8 +5,8 @@
  * one process serves hundreds of files. getfacl escapes `\` and control bytes as `\ooo` in the
  * names it prints; we undo that to match each block to the bytes we asked for.
  */
-import { spawn } from 'node:child_process';
 import type { PosixAcl, PosixAclEntry } from './posix.js';
+import { runTool } from './run-tool.js';
 
 /** `\\` → `\`, `\ooo` → that byte. Input and output are latin1 strings, one char per byte. */
 function unescapeBytes(text: string): string {
@@ -71,23 +71,13 @@ export interface GetfaclResult {
 }
 
 /** Runs `getfacl -p -` once for these paths. Paths with a newline cannot be passed this way and are left out. */
-export function runGetfacl(paths: readonly Buffer[], timeoutMs = 60_000): Promise<GetfaclResult> {
+export async function runGetfacl(paths: readonly Buffer[], timeoutMs = 60_000): Promise<GetfaclResult> {
   const usable = paths.filter((p) => !p.includes(0x0a));
-  if (usable.length === 0) return Promise.resolve({ acls: new Map(), available: true });
-  return new Promise((resolve) => {
-    const child = spawn('getfacl', ['-p', '-'], { stdio: ['pipe', 'pipe', 'ignore'], env: { ...process.env, LC_ALL: 'C' }, timeout: timeoutMs });
-    const chunks: Buffer[] = [];
-    child.stdout.on('data', (d: Buffer) => chunks.push(d));
-    child.on('error', (err: NodeJS.ErrnoException) => {
-      resolve({ acls: new Map(), available: err.code !== 'ENOENT' });
-    });
-    // Exit status 1 means some paths failed (deleted meanwhile, no permission): the rest still count.
-    child.on('close', () => resolve({ acls: parseGetfacl(Buffer.concat(chunks)), available: true }));
-    child.stdin.on('error', () => {
-      // getfacl gone before reading all input: its output so far is still parsed.
-    });
-    child.stdin.end(Buffer.concat(usable.flatMap((p) => [p, Buffer.from('\n')])));
-  });
+  if (usable.length === 0) return { acls: new Map(), available: true };
+  const input = Buffer.concat(usable.flatMap((p) => [p, Buffer.from('\n')]));
+  // Exit status 1 means some paths failed (deleted meanwhile, no permission): the rest still count.
+  const { stdout, missing } = await runTool('getfacl', ['-p', '-'], { input, timeoutMs, env: { ...process.env, LC_ALL: 'C' } });
+  return { acls: parseGetfacl(stdout), available: !missing };
 }
 
 /**
@@ -135,7 +125,13 @@ export class GetfaclBatcher {
       const batch = this.queue.splice(0, this.batchSize);
       this.running++;
       void runGetfacl(batch.map((b) => b.path)).then(({ acls, available }) => {
-        if (!available) this.available = false;
+        if (!available && this.available) {
+          this.available = false;
+          // Said once, not per file: the report then shows mode bits only, which can understate access.
+          process.emitWarning('getfacl was not found, so POSIX ACLs are not read and access shows mode bits only; install the acl package', {
+            code: 'INZAGE_NO_GETFACL',
+          });
+        }
         for (const b of batch) b.resolve(acls.get(pathKey(b.path)));
         this.running--;
         if (!this.available) for (const b of this.queue.splice(0)) b.resolve(undefined);

@@ -12,8 +12,8 @@
  * icacls does not print the owner; the summary line is translated on non-English Windows and is
  * not relied on.
  */
-import { spawn } from 'node:child_process';
 import { cleanPrincipal, type NtAce, type NtAcl, orderRights } from './ntfs.js';
+import { runTool } from './run-tool.js';
 
 const SIMPLE: Record<string, string[]> = {
   F: ['full'],
@@ -98,12 +98,7 @@ export function parseIcacls(output: string, path?: string): NtAcl {
 }
 
 /** Runs `icacls PATH` (Windows only). Resolves undefined when it fails. */
-export function runIcacls(path: string, timeoutMs = 30_000): Promise<NtAcl | undefined> {
-  return new Promise((resolve) => {
-    const child = spawn('icacls', [path], { stdio: ['ignore', 'pipe', 'ignore'], windowsHide: true, timeout: timeoutMs });
-    const chunks: Buffer[] = [];
-    child.stdout.on('data', (d: Buffer) => chunks.push(d));
-    child.on('error', () => resolve(undefined));
-    child.on('close', (code) => resolve(code === 0 ? parseIcacls(Buffer.concat(chunks).toString('utf8'), path) : undefined));
-  });
+export async function runIcacls(path: string, timeoutMs = 30_000): Promise<NtAcl | undefined> {
+  const { stdout, code } = await runTool('icacls', [path], { timeoutMs });
+  return code === 0 ? parseIcacls(stdout.toString('utf8'), path) : undefined;
 }
