@@ -8,7 +8,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { lstat } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import pLimit from 'p-limit';
 import type { Access, SourceItem } from '../model.js';
 import { runGetcifsacl } from './cifsacl.js';
@@ -77,12 +77,6 @@ export class AccessCollector {
     return this.platform === 'win32' ? undefined : posixAccess(item, this.options);
   }
 
-  /** The full access of an item: its ACL where one can be read, else mode bits. */
-  async full(item: SourceItem): Promise<Access | undefined> {
-    if (this.options.acl === false || !item.location) return this.cheap(item);
-    return (await this.readAcl(item.location, item.mode)) ?? this.cheap(item);
-  }
-
   /** The ACL of a file at this location, or undefined when none can be read (or ACLs are off). */
   async acl(location: Buffer, mode: number | undefined): Promise<Access | undefined> {
     if (this.options.acl === false) return undefined;
@@ -95,7 +89,8 @@ export class AccessCollector {
     let uid: number | undefined;
     let gid: number | undefined;
     try {
-      const s = await lstat(location);
+      // stat, not lstat: a folder reached through a followed link is read as the folder it is.
+      const s = await stat(location);
       ({ mode, uid, gid } = s);
     } catch {
       return undefined;

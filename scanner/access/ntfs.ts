@@ -8,7 +8,7 @@
  * principal. That can overstate access (a deny on a subgroup), never understate it.
  */
 import type { Access, AccessEntry, AccessSource } from '../model.js';
-import { BroadMatcher, type BroadOptions } from './principals.js';
+import { type BroadOptions, broadMatcher } from './principals.js';
 
 export interface NtAce {
   principal: string;
@@ -46,7 +46,7 @@ export function cleanPrincipal(principal: string): string {
 }
 
 export function evaluateNtAcl(acl: NtAcl, source: AccessSource, options: BroadOptions = {}): Access {
-  const broad = new BroadMatcher(options);
+  const broad = broadMatcher(options);
   const entries: AccessEntry[] = acl.aces.map((ace) => ({
     principal: ace.principal,
     rights: ace.rights.join(',') || 'none',

@@ -9,7 +9,7 @@
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import type { Access, AccessEntry, SourceItem } from '../model.js';
-import { BroadMatcher, type BroadOptions } from './principals.js';
+import { type BroadOptions, broadMatcher } from './principals.js';
 
 export { DEFAULT_BROAD_GROUPS } from './principals.js';
 
@@ -131,7 +131,7 @@ function principalOf(e: PosixAclEntry, acl: PosixAcl): string {
  * group and named groups, not the owner or other), and whether that is broad.
  */
 export function evaluatePosixAcl(acl: PosixAcl, mode: number | undefined, options: BroadOptions = {}): Access {
-  const broad = new BroadMatcher(options);
+  const broad = broadMatcher(options);
   const accessEntries = acl.entries.filter((e) => !e.default);
   const mask = accessEntries.find((e) => e.tag === 'mask')?.perms;
   const hasAcl = acl.entries.some((e) => e.default || e.tag === 'mask' || e.qualifier !== undefined);

@@ -57,3 +57,17 @@ export class BroadMatcher {
     return this.domainUsers && DOMAIN_USERS_SID.test(bare);
   }
 }
+
+const matchers = new WeakMap<BroadOptions, BroadMatcher>();
+const defaultMatcher = new BroadMatcher();
+
+/** One matcher per options object: evaluating thousands of ACLs should not rebuild the name set each time. */
+export function broadMatcher(options: BroadOptions = {}): BroadMatcher {
+  if (!options.broadGroups) return defaultMatcher;
+  let m = matchers.get(options);
+  if (!m) {
+    m = new BroadMatcher(options);
+    matchers.set(options, m);
+  }
+  return m;
+}
