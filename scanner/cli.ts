@@ -7,7 +7,7 @@ import { chmod, mkdir, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import picomatch from 'picomatch';
-import { reporterFor, reporters } from '../reporters/index.js';
+import { type ReporterOptions, reporterFor, reporters, reportFiles } from '../reporters/index.js';
 import { DEFAULT_BROAD_GROUPS } from './access/principals.js';
 import { InzageError } from './errors.js';
 import { findSubject, formatHits, type SubjectQuery } from './find.js';
@@ -48,6 +48,12 @@ const size = (value: string) => {
     throw new InvalidArgumentError((err as Error).message);
   }
 };
+const csvDelimiter = (value: string): ',' | ';' => {
+  const named: Record<string, ',' | ';'> = { ';': ';', ',': ',', semicolon: ';', comma: ',' };
+  const d = named[value.trim().toLowerCase()];
+  if (!d) throw new InvalidArgumentError('must be ";" or "," (or semicolon, comma)');
+  return d;
+};
 const failOn = (value: string) => {
   try {
     return parseFailOn(value);
@@ -77,11 +83,14 @@ interface ScanFlags extends CommonFlags {
   suppressions?: string;
   failOn?: FailRule[];
   summary?: 'json';
+  csvDelimiter: ',' | ';';
   broadGroup: string[];
   acl: boolean;
   retention: string[];
   hotspots?: number;
 }
+
+const CSV_DELIMITER_HELP = 'field separator of the csv and register formats: ";" (Excel in Dutch and most EU locales) or ","';
 
 /** Options shared by scan and watch. */
 function addScanOptions(cmd: Command): Command {
@@ -156,7 +165,8 @@ export function buildProgram(setExit: (code: number) => void): Command {
       .description('scan folders or files, keep the results in the scan state, and write reports')
       .argument('<path...>', 'folders or files to scan (local, or a mounted SMB/NFS share)')
       .option('-o, --out <dir>', 'folder for the reports', 'inzage-report')
-      .option('-f, --format <list>', `report formats, comma-separated (${reporters.map((r) => r.format).join(', ')})`, 'json'),
+      .option('-f, --format <list>', `report formats, comma-separated (${reporters.map((r) => r.format).join(', ')})`, 'json')
+      .option('--csv-delimiter <char>', CSV_DELIMITER_HELP, csvDelimiter, ';'),
   )
     .option('--baseline <report.json>', 'list changes against this earlier report instead of the previous scan')
     .option('--suppressions <file>', 'YAML or JSON file of accepted findings (by hash, path glob, type), each with a reason')
@@ -173,15 +183,16 @@ export function buildProgram(setExit: (code: number) => void): Command {
     .description('write reports of the last scan from the scan state, without scanning')
     .option('-o, --out <dir>', 'folder for the reports', 'inzage-report')
     .option('-f, --format <list>', 'report formats, comma-separated', 'json')
+    .option('--csv-delimiter <char>', CSV_DELIMITER_HELP, csvDelimiter, ';')
     .option('--suppressions <file>', 'suppression file to apply')
     .option('--state-dir <dir>', 'folder of the scan state')
-    .action(async (flags: { out: string; format: string; suppressions?: string; stateDir?: string }) => {
+    .action(async (flags: { out: string; format: string; suppressions?: string; stateDir?: string; csvDelimiter: ',' | ';' }) => {
       const formats = checkFormats(flags.format);
       const report = reportFromState({
         ...(flags.stateDir ? { stateDir: flags.stateDir } : {}),
         ...(flags.suppressions ? { suppressionsFile: flags.suppressions } : {}),
       });
-      for (const file of await writeReports(report, resolve(flags.out), formats)) process.stdout.write(`${file}\n`);
+      for (const file of await writeReports(report, resolve(flags.out), formats, { csvDelimiter: flags.csvDelimiter })) process.stdout.write(`${file}\n`);
     });
 
   program
@@ -286,16 +297,18 @@ function checkFormats(list: string): string[] {
   return formats;
 }
 
-async function writeReports(report: Report, out: string, formats: string[]): Promise<string[]> {
+async function writeReports(report: Report, out: string, formats: string[], options: ReporterOptions): Promise<string[]> {
   await mkdir(out, { recursive: true, mode: 0o750 });
   const written: string[] = [];
   for (const format of formats) {
     const reporter = reporterFor(format);
     if (!reporter) continue;
-    const file = join(out, reporter.fileName);
-    await writeFile(file, reporter.render(report), { mode: 0o640 });
-    await chmod(file, 0o640);
-    written.push(file);
+    for (const { fileName, content } of reportFiles(reporter, report, options)) {
+      const file = join(out, fileName);
+      await writeFile(file, content, { mode: 0o640 });
+      await chmod(file, 0o640);
+      written.push(file);
+    }
   }
   return written;
 }
@@ -309,7 +322,7 @@ async function runScan(paths: string[], flags: ScanFlags): Promise<number> {
   const progress = flags.progress && process.stderr.isTTY ? new ProgressLine() : undefined;
   const report = await scan(scanOptions(paths, flags, [out]), { onItem: (event) => progress?.update(event) });
   progress?.done();
-  const written = await writeReports(report, out, formats);
+  const written = await writeReports(report, out, formats, { csvDelimiter: flags.csvDelimiter });
   const gate = flags.failOn ? evaluateGate(report, flags.failOn) : { failed: false, items: [] };
   const s = report.stats;
   const c = report.changes;
