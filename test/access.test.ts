@@ -146,6 +146,23 @@ describe('access on real permissions', () => {
     expect(users?.access).toMatchObject({ source: 'posix-mode', broad: false });
   });
 
+  it('sees an ACL change on a rescan, although the file itself was not read again', async () => {
+    const folder = join(dir, 'rescan');
+    await mkdir(folder);
+    await writeFile(join(folder, 'lijst.txt'), 'mail rescan.persoon@example.nl\n');
+    await chmod(join(folder, 'lijst.txt'), 0o600);
+    const state = { INZAGE_STATE_DIR: join(dir, 'state-rescan') };
+    const first = await runCli(['scan', folder, '--out', join(dir, 'out-r1'), '--no-progress'], { env: state });
+    expect(first.code).toBe(0);
+    expect((await readReport(join(dir, 'out-r1'))).items[0]?.access?.broad).toBe(false);
+    setfacl('-m', 'g:users:r', join(folder, 'lijst.txt'));
+    const second = await runCli(['scan', folder, '--out', join(dir, 'out-r2'), '--no-progress'], { env: state });
+    expect(second.code).toBe(0);
+    const again = await readReport(join(dir, 'out-r2'));
+    expect(again.stats.reused).toBe(1);
+    expect(again.items[0]?.access).toMatchObject({ broad: true, reasons: ['ACL grants read to broad group users'] });
+  });
+
   it('reads mode bits only with --no-acl', async () => {
     const out = join(dir, 'out-noacl');
     const run = await runCli(['scan', join(share, 'acl'), '--out', out, '--no-acl', '--no-progress'], { env: env() });
