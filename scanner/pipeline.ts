@@ -193,7 +193,7 @@ export async function scan(options: ScanOptions, events: ScanEvents = {}): Promi
       ...(options.risk?.retention ? { retention: [...options.risk.retention] } : {}),
       ...(options.hotspots !== undefined ? { hotspots: options.hotspots } : {}),
     };
-    session.state.setValue(settingsKey(scanId), JSON.stringify({ ...settings, folderAccess: [...folderAccess] }));
+    session.state.setValue(SETTINGS_KEY, JSON.stringify({ scanId, ...settings, folderAccess: [...folderAccess] }));
     const finishedAt = new Date();
     const report = assembleReport(stored, {
       scanId,
@@ -311,14 +311,24 @@ async function readAccess(stored: StoredItem[], session: ScanSession): Promise<M
   return folderAccess;
 }
 
-const settingsKey = (scanId: string) => `report-settings:${scanId}`;
+/** One value, overwritten by each scan: folder access for a whole share is too large to keep per scan. */
+const SETTINGS_KEY = 'report-settings';
 
 /** The report settings a scan used, so a report rendered later from the state shows the same roll-up and risk. */
 function storedSettings(state: ScanState, scanId: string): ReportSettings {
-  const raw = state.getValue(settingsKey(scanId));
+  const raw = state.getValue(SETTINGS_KEY);
   if (!raw) return {};
-  const parsed = JSON.parse(raw) as Omit<ReportSettings, 'folderAccess'> & { folderAccess?: [string, Access][] };
-  return { ...parsed, folderAccess: new Map(parsed.folderAccess ?? []) };
+  const {
+    scanId: savedBy,
+    folderAccess,
+    ...rest
+  } = JSON.parse(raw) as Omit<ReportSettings, 'folderAccess'> & {
+    scanId?: string;
+    folderAccess?: [string, Access][];
+  };
+  // Written by a scan that did not finish (or watch mode finished last): not this scan's settings.
+  if (savedBy !== scanId) return {};
+  return { ...rest, folderAccess: new Map(folderAccess ?? []) };
 }
 
 export function loadBaseline(file: string): { file: string; report: Report } {
