@@ -110,14 +110,28 @@ describe('rollUp', () => {
     const root = folders.find((f) => f.path === '');
     expect(root).toMatchObject({ itemsWithFindings: 2, findings: 2, distinctValues: 1 });
     expect(root?.risk.reasons).toContain('broad access: 2 items with personal data readable by broad groups');
-    // Folders with one item with findings are left out of the hot spots: they would repeat the item.
+    // Folders with one item with findings are left out of the hot spots: they would repeat the item;
+    // so is the root here, as everything that counts sits in HR.
     expect(hotspots.map((h) => [h.kind, h.path])).toEqual([
-      ['folder', ''],
       ['folder', 'HR'],
       ['item', 'HR/a.csv'],
       ['item', 'HR/b.csv'],
       ['item', 'notes/n.txt'],
     ]);
     expect(rollUp(items, { folderAccess, risk: { now: NOW }, hotspots: 2 }).hotspots).toHaveLength(2);
+  });
+
+  it('leaves out a folder whose findings all sit in one subfolder', () => {
+    const items = [
+      item('Archief/2019/a.csv', { access: open, findings: [['nl-bsn', 'national-id', '1']] }),
+      item('Archief/2019/b.csv', { access: open, findings: [['nl-bsn', 'national-id', '2']] }),
+    ];
+    const { folders, hotspots } = rollUp(items, { folderAccess, risk: { now: NOW } });
+    expect(folders.map((f) => [f.path, f.itemsWithFindings])).toEqual([
+      ['', 2],
+      ['Archief', 2],
+      ['Archief/2019', 2],
+    ]);
+    expect(hotspots.filter((h) => h.kind === 'folder').map((h) => h.path)).toEqual(['Archief/2019']);
   });
 });

@@ -207,7 +207,8 @@ export function rollUp(items: readonly RollupItem[], options: RollupOptions = {}
 
 /**
  * The riskiest items and folders, highest score first. A folder is listed only when it holds
- * more than one item with findings: with one, it would repeat that item.
+ * more than one item with findings (with one, it would repeat that item) and when they are not
+ * all in one of its subfolders (it would repeat that subfolder: `Archief` over `Archief/2019`).
  */
 export function rankHotspots(
   items: readonly ReportItem[],
@@ -232,8 +233,15 @@ export function rankHotspots(
       broad: item.access?.broad ?? false,
     });
   }
+  const byUri = new Map(folders.map((f) => [f.uri, f]));
+  const repeats = new Set<string>();
+  for (const f of folders) {
+    if (f.path === '') continue;
+    const parent = byUri.get(f.uri.slice(0, f.uri.lastIndexOf('/')));
+    if (parent && parent.itemsWithFindings === f.itemsWithFindings) repeats.add(parent.uri);
+  }
   for (const folder of folders) {
-    if (folder.risk.score <= 0 || folder.itemsWithFindings < 2) continue;
+    if (folder.risk.score <= 0 || folder.itemsWithFindings < 2 || repeats.has(folder.uri)) continue;
     spots.push({
       kind: 'folder',
       path: folder.path,
