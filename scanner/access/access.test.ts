@@ -53,6 +53,17 @@ describe('getfacl output (recorded)', () => {
     expect(fromGetfacl).toMatchObject({ source: 'posix-mode', broad: false, readers: ['user:root', 'group:root'] });
   });
 
+  it('decodes names that getfacl escapes (winbind names with spaces and backslashes)', () => {
+    const text =
+      '# file: /srv/share/x.txt\n# owner: CONTOSO\\134jan\n# group: CONTOSO\\134domain\\040users\nuser::rw-\ngroup::r--\ngroup:CONTOSO\\134hr\\040team:rw-\nmask::r--\nother::---\n';
+    const acl = parseGetfacl(text).get(pathKey(Buffer.from('/srv/share/x.txt')));
+    expect(acl).toMatchObject({ owner: 'CONTOSO\\jan', group: 'CONTOSO\\domain users' });
+    const access = evaluatePosixAcl(acl!, 0o100640);
+    expect(access.readers).toEqual(['user:CONTOSO\\jan', 'group:CONTOSO\\domain users', 'group:CONTOSO\\hr team']);
+    expect(access.reasons).toEqual(['readable by broad group CONTOSO\\domain users']);
+    expect(access.entries.find((e) => e.principal === 'group:CONTOSO\\hr team')).toMatchObject({ rights: 'read,write', effective: 'read' });
+  });
+
   it('calls the owning group broad only when it is a broad group and can read', () => {
     expect(evaluatePosixAcl(aclFromMode('alice', 'Domain Users', 0o640), 0o640).reasons).toEqual(['readable by broad group Domain Users']);
     expect(evaluatePosixAcl(aclFromMode('alice', 'Domain Users', 0o600), 0o600).broad).toBe(false);
