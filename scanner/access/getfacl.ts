@@ -128,7 +128,7 @@ export class GetfaclBatcher {
         if (!available && this.available) {
           this.available = false;
           // Said once, not per file: the report then shows mode bits only, which can understate access.
-          process.emitWarning('getfacl was not found, so POSIX ACLs are not read and access shows mode bits only; install the acl package', {
+          process.emitWarning('getfacl was not found, so POSIX ACLs are not read and access shows mode bits only (Debian, Ubuntu: apt-get install acl)', {
             code: 'INZAGE_NO_GETFACL',
           });
         }
