@@ -79,10 +79,17 @@ export function pageData(report: Report): PageData {
     }
     return i;
   };
+  // An item whose access rolled up into its folder's (`sameAsFolder`) shows the folder's entries,
+  // so the page lists who can read it without a lookup; the shared table keeps that free.
+  const folderEntries = new Map((report.folders ?? []).flatMap((f) => (f.access ? [[f.uri, f.access.entries.filter((e) => !e.default)] as const] : [])));
   const items = report.items.map((item): PageItem => {
     const { access: itemAccess, uri, ...rest } = item;
     const out: PageItem = { ...rest, findings: item.findings.map((f) => ({ ...f, hash: f.hash.slice(0, 16) })) };
-    if (itemAccess) out.a = intern(access, accessIndex, JSON.stringify(itemAccess), itemAccess);
+    if (itemAccess) {
+      const folder = itemAccess.sameAsFolder ? folderEntries.get(itemAccess.sameAsFolder) : undefined;
+      const shown = folder && itemAccess.entries.length === 0 ? { ...itemAccess, entries: folder } : itemAccess;
+      out.a = intern(access, accessIndex, JSON.stringify(shown), shown);
+    }
     if (item.path && uri.endsWith(item.path)) {
       const prefix = uri.slice(0, uri.length - item.path.length);
       out.u = intern(uriPrefix, prefixIndex, prefix, prefix);

@@ -218,6 +218,41 @@ describe('html', () => {
     expect(data.items[0]?.findings[0]?.hash).toBe('a'.repeat(16));
   });
 
+  it("shows the folder's entries on items whose access rolled up into it", () => {
+    const folderAccess = {
+      owner: 'jan',
+      group: 'hr',
+      mode: '0750',
+      entries: [
+        { principal: 'user:jan', rights: 'read,write,execute' },
+        { principal: 'group:hr', rights: 'read,execute' },
+        { principal: 'group:users', rights: 'read,execute', default: true },
+      ],
+      broad: false,
+      reasons: [],
+    };
+    const rolled = { owner: 'jan', group: 'hr', mode: '0640', entries: [], broad: false, reasons: [], sameAsFolder: 'file:///share/HR' };
+    const r = report([item('HR/a.txt', { access: rolled }), item('HR/b.txt', { access: rolled }), item('HR/c.txt')]);
+    r.folders = [
+      {
+        path: 'HR',
+        uri: 'file:///share/HR',
+        access: folderAccess,
+        items: 3,
+        itemsSameAccess: 2,
+        itemsWithFindings: 0,
+        findings: 0,
+        distinctValues: 0,
+        broadItems: 0,
+        risk: { score: 0, level: 'none', reasons: [] },
+      },
+    ];
+    const data = pageData(r);
+    expect(data.items.map((i) => i.a)).toEqual([0, 0, 1]);
+    expect(data.tables.access[0]).toEqual({ ...rolled, entries: folderAccess.entries.slice(0, 2) });
+    expect(data.tables.access[1]).toEqual(r.items[2]?.access);
+  });
+
   it('allows exactly its own inline script and style by hash, and nothing remote', () => {
     const html = renderHtml(report([item('</script><b>x</b>.txt', { findings: [iban] })]));
     const csp = /<meta http-equiv="Content-Security-Policy" content="([^"]+)">/.exec(html)?.[1] ?? '';

@@ -8,6 +8,7 @@ import { join, resolve } from 'node:path';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import picomatch from 'picomatch';
 import { type ReporterOptions, reporterFor, reporters, reportFiles } from '../reporters/index.js';
+import { DEFAULT_BROAD_GROUPS } from './access/principals.js';
 import { type InzageConfig, loadConfig } from './config.js';
 import { InzageError } from './errors.js';
 import { findSubject, formatHits, type SubjectQuery } from './find.js';
@@ -23,6 +24,7 @@ import {
   type ScanOptions,
   scan,
 } from './pipeline.js';
+import { DEFAULT_RETENTION_RULES, overrideRetention } from './risk.js';
 import { keyFilePath, loadOrCreateKey } from './secret-key.js';
 import { formatSize, parseSize } from './size.js';
 import { ScanState, stateDir, TRIAGE_STATUSES, type TriageStatus } from './state.js';
@@ -84,6 +86,10 @@ interface ScanFlags extends CommonFlags {
   failOn?: FailRule[];
   summary?: 'json';
   csvDelimiter: ',' | ';';
+  broadGroup: string[];
+  acl: boolean;
+  retention: string[];
+  hotspots?: number;
 }
 
 const CSV_DELIMITER_HELP = 'field separator of the csv and register formats: ";" (Excel in Dutch and most EU locales) or ","';
@@ -108,7 +114,15 @@ function addScanOptions(cmd: Command): Command {
       new Option('--worker-memory <mb>', 'heap limit per worker thread in MB').argParser(positiveInt('--worker-memory')).default(DEFAULT_WORKER_MEMORY_MB),
     )
     .option('--state-dir <dir>', 'folder of the scan state and key (default $INZAGE_STATE_DIR or .inzage)')
-    .option('--config <file>', 'config file with custom and plugin detectors (default: ./inzage.config.yaml if present)');
+    .option('--config <file>', 'config file with custom and plugin detectors (default: ./inzage.config.yaml if present)')
+    .option('--broad-group <name>', `a group that stands for everyone (repeatable; replaces the defaults: ${DEFAULT_BROAD_GROUPS.join(', ')})`, collect, [])
+    .option('--no-acl', 'do not read ACLs (getfacl, icacls, getcifsacl); owner, group and mode only')
+    .option(
+      '--retention <rule=duration>',
+      `change a retention rule: RULE=7y, RULE=4w or RULE=off (repeatable; rules: ${DEFAULT_RETENTION_RULES.map((r) => r.id).join(', ')})`,
+      collect,
+      [],
+    );
 }
 
 function scanOptions(paths: string[], flags: ScanFlags, extraSkip: string[], config: InzageConfig): ScanOptions {
@@ -129,7 +143,18 @@ function scanOptions(paths: string[], flags: ScanFlags, extraSkip: string[], con
     ...(config.path ? { configPath: config.path } : {}),
     ...(flags.baseline ? { baseline: loadBaseline(flags.baseline) } : {}),
     ...(flags.suppressions ? { suppressionsFile: flags.suppressions } : {}),
+    access: { acl: flags.acl, ...(flags.broadGroup.length > 0 ? { broadGroups: flags.broadGroup } : {}) },
+    ...(flags.retention.length > 0 ? { risk: { retention: retentionRules(flags.retention) } } : {}),
+    ...(flags.hotspots !== undefined ? { hotspots: flags.hotspots } : {}),
   };
+}
+
+function retentionRules(overrides: string[]) {
+  try {
+    return overrideRetention(DEFAULT_RETENTION_RULES, overrides);
+  } catch (err) {
+    throw new InzageError('usage', `--retention: ${(err as Error).message}`);
+  }
 }
 
 export function buildProgram(setExit: (code: number) => void): Command {
@@ -152,6 +177,7 @@ export function buildProgram(setExit: (code: number) => void): Command {
     .option('--suppressions <file>', 'YAML or JSON file of accepted findings (by hash, path glob, type), each with a reason')
     .option('--fail-on <rules>', 'exit 1 when an item reaches this risk level: low, medium, high, critical, or new:LEVEL for new findings only', failOn)
     .addOption(new Option('--summary <format>', 'print a machine-readable summary on stdout').choices(['json']))
+    .option('--hotspots <n>', 'length of the hot-spot list in the report (default 25)', positiveInt('--hotspots'))
     .option('--no-progress', 'no progress line on stderr')
     .action(async (paths: string[], flags: ScanFlags) => {
       setExit(await runScan(paths, flags));

@@ -34,9 +34,24 @@ export interface ItemError {
 }
 
 export interface AccessEntry {
+  /** `user:NAME`, `group:NAME`, `everyone` (POSIX other), or a Windows account (`CONTOSO\\HR`, `Everyone`, a SID). */
   principal: string;
+  /** Normalised, comma-separated: `read`, `write`, `execute`, `delete`, `change-permissions`, `take-ownership`; `full`; `none`. */
   rights: string;
+  /** Additions to the contract. `deny` entries (NTFS) take rights away; absent means allow. */
+  type?: 'allow' | 'deny';
+  /** Rights after the POSIX ACL mask, when the mask takes something away. */
+  effective?: string;
+  /** Taken over from the parent folder (NTFS `(I)`). */
+  inherited?: boolean;
+  /** A folder's default ACL entry (POSIX) or an entry that only new children inherit (NTFS `(IO)`). */
+  default?: boolean;
+  /** The platform's own notation (`r-x`, `(OI)(CI)(M)`, `ALLOWED/OI|CI/CHANGE`). */
+  native?: string;
 }
+
+/** Where the access data came from: mode bits only, a POSIX ACL, NTFS (icacls), or a CIFS mount (getcifsacl). */
+export type AccessSource = 'posix-mode' | 'posix-acl' | 'ntfs' | 'cifs';
 
 export interface Access {
   owner?: string;
@@ -45,6 +60,15 @@ export interface Access {
   entries: AccessEntry[];
   broad: boolean;
   reasons: string[];
+  /** Additions to the contract. */
+  source?: AccessSource;
+  /** Principals who can effectively read it (after masks and deny entries). */
+  readers?: string[];
+  /**
+   * Roll-up: the `uri` of the folder in the report's `folders` whose readers are exactly this
+   * item's; `entries` is then left empty and the folder's access applies.
+   */
+  sameAsFolder?: string;
 }
 
 export type RiskLevel = 'none' | 'low' | 'medium' | 'high' | 'critical';
@@ -53,6 +77,8 @@ export interface Risk {
   score: number;
   level: RiskLevel;
   reasons: string[];
+  /** Addition to the contract: set when a retention rule says the item is kept too long. */
+  retention?: { rule: string; maxAgeDays: number; ageDays: number };
 }
 
 /** What a source hands the pipeline: one item and how to reach its bytes. */
@@ -147,6 +173,38 @@ export interface ReportStats {
   reused: number;
 }
 
+/** Addition to the contract: a folder's access once, with counts for what lies under it. */
+export interface ReportFolder {
+  /** Relative to its root, `/`-separated; `''` is the root itself. */
+  path: string;
+  uri: string;
+  access?: Access;
+  /** Files directly in this folder. */
+  items: number;
+  /** Items directly in this folder whose access is this folder's (their `access.sameAsFolder`). */
+  itemsSameAccess: number;
+  /** Counts for the whole subtree. */
+  itemsWithFindings: number;
+  findings: number;
+  distinctValues: number;
+  broadItems: number;
+  risk: Risk;
+}
+
+/** Addition to the contract: the riskiest items and folders, highest score first. */
+export interface Hotspot {
+  kind: 'item' | 'folder';
+  path: string;
+  entry?: string;
+  uri: string;
+  score: number;
+  level: RiskLevel;
+  reasons: string[];
+  findings: number;
+  distinctValues: number;
+  broad: boolean;
+}
+
 export interface Report {
   schema: 'inzage.report/v1';
   tool: { name: 'inzage'; version: string };
@@ -154,4 +212,6 @@ export interface Report {
   stats: ReportStats;
   items: ReportItem[];
   changes: ReportChanges;
+  folders?: ReportFolder[];
+  hotspots?: Hotspot[];
 }

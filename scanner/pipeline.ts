@@ -12,15 +12,17 @@ import { basename, join, resolve } from 'node:path';
 import pLimit, { type LimitFunction } from 'p-limit';
 import { Piscina } from 'piscina';
 import { DEFAULT_MIN_CONFIDENCE } from '../detectors/engine.js';
-import { posixAccess } from './access/posix.js';
+import { AccessCollector, type AccessOptions } from './access/collector.js';
 import type { SnapshotItem } from './changes.js';
 import { InzageError, itemError } from './errors.js';
 import type { ArchiveLimits } from './extractors/limits.js';
-import type { ExtractedItem, ItemError, Report, ReportChanges, SourceItem } from './model.js';
-import { assembleReport, snapshotOf } from './report.js';
+import type { Access, ExtractedItem, ItemError, Report, ReportChanges, SourceItem } from './model.js';
+import { assembleReport, type ReportSettings, snapshotOf } from './report.js';
+import type { RiskOptions } from './risk.js';
+import { foldersOf, locationOfFileUri } from './rollup.js';
 import { keyFilePath, loadOrCreateKey } from './secret-key.js';
 import { crawlFilesystem } from './sources/filesystem.js';
-import { ScanState, stateDir } from './state.js';
+import { ScanState, type StoredItem, stateDir } from './state.js';
 import { loadSuppressions, readIgnoreFiles } from './suppressions.js';
 import { VERSION } from './version.js';
 import type { WorkerInit, WorkerTask } from './worker.js';
@@ -55,6 +57,12 @@ export interface ScanOptions {
   suppressionsFile?: string;
   /** Folders never entered, such as the report folder. */
   skipFolders?: string[];
+  /** Broad groups and whether to read ACLs (scanner/access/collector.ts). */
+  access?: AccessOptions;
+  /** Retention rules (scanner/risk.ts); ages are measured at the end of the scan. */
+  risk?: Pick<RiskOptions, 'retention'>;
+  /** Length of the report's hot-spot list; default 25. */
+  hotspots?: number;
 }
 
 export interface ProgressEvent {
@@ -83,6 +91,7 @@ export class ScanSession {
   private readonly slots: LimitFunction;
   private readonly timeoutMs: number;
   readonly workers: number;
+  readonly collector: AccessCollector;
   /** What results depend on besides the file: stored with each item, compared before reusing it. */
   readonly settings: string;
 
@@ -92,6 +101,7 @@ export class ScanSession {
     const dir = stateDir(options.stateDir);
     const key = loadOrCreateKey(keyFilePath(options.keyFile ?? (process.env.INZAGE_KEY_FILE ? undefined : join(dir, 'secret.key'))));
     this.state = ScanState.open(dir);
+    this.collector = new AccessCollector(options.access);
     this.settings = JSON.stringify({
       version: VERSION,
       minConfidence: this.minConfidence,
@@ -124,7 +134,8 @@ export class ScanSession {
 
   /** Reads (or reuses) one item and stores its result; resolves when it is in the state. */
   async handle(scanId: string, item: SourceItem): Promise<ProgressEvent> {
-    const access = posixAccess(item);
+    // Mode bits now; the ACL of files with findings is read in one batch when the crawl is done.
+    const access = this.collector.cheap(item);
     const base = { path: item.path, size: item.size };
     if (item.error || !item.location) {
       const error = item.error ?? itemError('internal', 'the source gave no way to read this item');
@@ -184,8 +195,16 @@ export async function scan(options: ScanOptions, events: ScanEvents = {}): Promi
     }
     await Promise.all(inFlight);
     session.state.markGone(scanId, options.roots);
+    const stored = session.state.currentItems(options.roots);
+    const folderAccess = await readAccess(stored, session);
+    const settings: ReportSettings = {
+      folderAccess,
+      ...(options.risk?.retention ? { retention: [...options.risk.retention] } : {}),
+      ...(options.hotspots !== undefined ? { hotspots: options.hotspots } : {}),
+    };
+    session.state.setValue(SETTINGS_KEY, JSON.stringify({ scanId, ...settings, folderAccess: [...folderAccess] }));
     const finishedAt = new Date();
-    const report = assembleReport(session.state.currentItems(options.roots), {
+    const report = assembleReport(stored, {
       scanId,
       roots: options.roots,
       startedAt,
@@ -196,6 +215,7 @@ export async function scan(options: ScanOptions, events: ScanEvents = {}): Promi
       since,
       read,
       reused,
+      settings,
     });
     session.state.finishScan(scanId, finishedAt, storedChanges(report));
     return report;
@@ -258,10 +278,66 @@ export function reportFromState(options: { stateDir?: string; suppressionsFile?:
       suppressions: loadSuppressions(options.suppressionsFile),
       ...(kept.changes.since ? { previous } : {}),
       since: kept.changes.since,
+      settings: storedSettings(state, last.id),
     });
   } finally {
     state.close();
   }
+}
+
+/**
+ * Reads what the crawl left out because it costs a process per batch: the ACL of every file that
+ * holds findings (stored back into the state, so `inzage report` shows it too) and the access
+ * of every folder holding files, for the roll-up.
+ */
+async function readAccess(stored: StoredItem[], session: ScanSession): Promise<Map<string, Access>> {
+  const withFindings = new Set<string>();
+  for (const s of stored) if (s.findings.length > 0) withFindings.add(s.parentUri ?? s.uri);
+  const folders = new Set<string>();
+  const updates: { uri: string; access: Access }[] = [];
+  await Promise.all(
+    stored.map(async (s) => {
+      for (const f of foldersOf(s) ?? []) folders.add(f.uri);
+      if (s.parentUri || !withFindings.has(s.uri)) return;
+      const location = locationOfFileUri(s.uri);
+      if (!location) return;
+      const mode = s.access?.mode ? Number.parseInt(s.access.mode, 8) : undefined;
+      const access = await session.collector.acl(location, mode);
+      if (!access) return;
+      s.access = access;
+      updates.push({ uri: s.uri, access });
+    }),
+  );
+  session.state.setAccess(updates);
+  const folderAccess = new Map<string, Access>();
+  await Promise.all(
+    [...folders].map(async (uri) => {
+      const location = locationOfFileUri(uri);
+      const access = location ? await session.collector.folder(location) : undefined;
+      if (access) folderAccess.set(uri, access);
+    }),
+  );
+  return folderAccess;
+}
+
+/** One value, overwritten by each scan: folder access for a whole share is too large to keep per scan. */
+const SETTINGS_KEY = 'report-settings';
+
+/** The report settings a scan used, so a report rendered later from the state shows the same roll-up and risk. */
+function storedSettings(state: ScanState, scanId: string): ReportSettings {
+  const raw = state.getValue(SETTINGS_KEY);
+  if (!raw) return {};
+  const {
+    scanId: savedBy,
+    folderAccess,
+    ...rest
+  } = JSON.parse(raw) as Omit<ReportSettings, 'folderAccess'> & {
+    scanId?: string;
+    folderAccess?: [string, Access][];
+  };
+  // Written by a scan that did not finish (or watch mode finished last): not this scan's settings.
+  if (savedBy !== scanId) return {};
+  return { ...rest, folderAccess: new Map(folderAccess ?? []) };
 }
 
 export function loadBaseline(file: string): { file: string; report: Report } {

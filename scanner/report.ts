@@ -6,8 +6,9 @@
 import { randomUUID } from 'node:crypto';
 import { changeItemKey, diffFindings, type SnapshotItem } from './changes.js';
 import { isActive } from './gate.js';
-import { type Report, type ReportChanges, type ReportFinding, type ReportItem, SKIP_CODES } from './model.js';
-import { scoreRisk } from './risk.js';
+import { type Access, type Report, type ReportChanges, type ReportFinding, type ReportItem, SKIP_CODES } from './model.js';
+import { type RetentionRule, scoreRisk } from './risk.js';
+import { type RollupItem, rollUp } from './rollup.js';
 import type { StoredItem } from './state.js';
 import type { Suppressions } from './suppressions.js';
 import { VERSION } from './version.js';
@@ -24,6 +25,17 @@ export interface AssembleContext {
   since: ReportChanges['since'];
   read?: number;
   reused?: number;
+  settings?: ReportSettings;
+}
+
+/** What access roll-up and risk depend on besides the items; kept with each scan in the state. */
+export interface ReportSettings {
+  /** Access of each folder, by uri. */
+  folderAccess?: ReadonlyMap<string, Access>;
+  /** Retention rules; default DEFAULT_RETENTION_RULES. */
+  retention?: RetentionRule[];
+  /** Length of the hot-spot list. */
+  hotspots?: number;
 }
 
 export function snapshotOf(
@@ -38,13 +50,21 @@ export function snapshotOf(
 
 export function assembleReport(stored: readonly StoredItem[], ctx: AssembleContext): Report {
   const { marks, changes } = diffFindings(ctx.previous, snapshotOf(stored), ctx.since);
+  const settings = ctx.settings ?? {};
+  // Ages are measured at the end of the scan, so a report rendered later from the state is the same.
+  const riskOptions = { now: ctx.finishedAt, ...(settings.retention ? { retention: settings.retention } : {}) };
+  // Entries inside a container are as readable as the container; the state keeps access on the container only.
+  const accessByUri = new Map<string, Access>();
+  for (const s of stored) if (s.access && !s.parentUri) accessByUri.set(s.uri, s.access);
+  const rollupItems: RollupItem[] = [];
   const items: ReportItem[] = stored.map((s) => {
     const itemMarks = marks.get(changeItemKey(s)) ?? [];
     const findings: ReportFinding[] = s.findings.map((f, i) => {
       const reason = ctx.suppressions?.match(s, f);
       return { ...f, change: itemMarks[i] ?? 'new', ...(reason ? { suppressed: reason } : {}) };
     });
-    return {
+    const access = s.access ?? (s.parentUri ? accessByUri.get(s.parentUri) : undefined);
+    const item: ReportItem = {
       path: s.path,
       ...(s.entry !== undefined ? { entry: s.entry } : {}),
       uri: s.uri,
@@ -52,11 +72,19 @@ export function assembleReport(stored: readonly StoredItem[], ctx: AssembleConte
       ...(s.mediaType ? { mediaType: s.mediaType } : {}),
       size: s.size,
       ...(s.modified ? { modified: s.modified } : {}),
-      ...(s.access ? { access: s.access } : {}),
+      ...(access ? { access } : {}),
       findings,
-      risk: scoreRisk(findings.filter(isActive), s.access, s.error),
+      risk: scoreRisk(findings.filter(isActive), access, s.error, { path: s.path, ...(s.modified ? { modified: s.modified } : {}) }, riskOptions),
       error: s.error,
     };
+    rollupItems.push({ item, root: s.root, parentUri: s.parentUri });
+    return item;
+  });
+  const { folders, hotspots } = rollUp(rollupItems, {
+    ...(settings.folderAccess ? { folderAccess: settings.folderAccess } : {}),
+    risk: riskOptions,
+    ...(settings.hotspots !== undefined ? { hotspots: settings.hotspots } : {}),
+    counts: isActive,
   });
   return {
     schema: 'inzage.report/v1',
@@ -71,6 +99,8 @@ export function assembleReport(stored: readonly StoredItem[], ctx: AssembleConte
     stats: statsOf(items, ctx),
     items,
     changes,
+    folders,
+    hotspots,
   };
 }
 

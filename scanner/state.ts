@@ -361,6 +361,14 @@ export class ScanState {
     return count;
   }
 
+  /** Replaces items' access once their ACLs have been read; one transaction, as one commit per item is slow. */
+  setAccess(updates: readonly { uri: string; access: Access }[]): void {
+    const stmt = this.db.prepare('UPDATE items SET access = ? WHERE uri = ?');
+    this.db.transaction(() => {
+      for (const u of updates) stmt.run(JSON.stringify(u.access), u.uri);
+    })();
+  }
+
   getValue(key: string): string | undefined {
     return (this.db.prepare('SELECT value FROM kv WHERE key = ?').get(key) as { value: string } | undefined)?.value;
   }
