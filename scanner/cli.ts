@@ -16,6 +16,7 @@ import { evaluateGate, type FailRule, parseFailOn } from './gate.js';
 import type { Report } from './model.js';
 import {
   DEFAULT_ITEM_TIMEOUT_MS,
+  DEFAULT_MAX_DEPTH,
   DEFAULT_MAX_FILE_SIZE,
   DEFAULT_WORKER_MEMORY_MB,
   loadBaseline,
@@ -90,6 +91,7 @@ interface ScanFlags extends CommonFlags {
   acl: boolean;
   retention: string[];
   hotspots?: number;
+  maxDepth?: number;
 }
 
 const CSV_DELIMITER_HELP = 'field separator of the csv and register formats: ";" (Excel in Dutch and most EU locales) or ","';
@@ -113,6 +115,7 @@ function addScanOptions(cmd: Command): Command {
     .addOption(
       new Option('--worker-memory <mb>', 'heap limit per worker thread in MB').argParser(positiveInt('--worker-memory')).default(DEFAULT_WORKER_MEMORY_MB),
     )
+    .option('--max-depth <n>', `how deep containers may nest (zip in mail in zip; default ${DEFAULT_MAX_DEPTH})`, positiveInt('--max-depth'))
     .option('--state-dir <dir>', 'folder of the scan state and key (default $INZAGE_STATE_DIR or .inzage)')
     .option('--config <file>', 'config file with custom and plugin detectors (default: ./inzage.config.yaml if present)')
     .option('--broad-group <name>', `a group that stands for everyone (repeatable; replaces the defaults: ${DEFAULT_BROAD_GROUPS.join(', ')})`, collect, [])
@@ -138,6 +141,7 @@ function scanOptions(paths: string[], flags: ScanFlags, extraSkip: string[], con
     skipFolders: extraSkip,
     ...(flags.stateDir ? { stateDir: flags.stateDir } : {}),
     ...(flags.workers !== undefined ? { workers: flags.workers } : {}),
+    ...(flags.maxDepth !== undefined ? { maxDepth: flags.maxDepth } : {}),
     ...(flags.concurrency !== undefined ? { concurrency: flags.concurrency } : {}),
     ...(minConfidence !== undefined ? { minConfidence } : {}),
     ...(config.path ? { configPath: config.path } : {}),
@@ -393,6 +397,11 @@ class ProgressLine {
 }
 
 export async function main(argv: string[]): Promise<number> {
+  // `inzage find … | head -1` closes stdout early: that is the reader's choice, not an error.
+  process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+    throw err;
+  });
   let code = 0;
   try {
     await buildProgram((c) => {

@@ -151,7 +151,10 @@ export class ScanSession {
   private async extract(item: SourceItem): Promise<ExtractedItem[]> {
     const task: WorkerTask = { location: item.location as Buffer, name: basename(item.path) || 'file', size: item.size };
     try {
-      const results = await this.slots(() => this.pool.run(task, { signal: AbortSignal.timeout(this.timeoutMs) }));
+      // The worker stops itself at the deadline and keeps what it found; the abort is for a parser stuck in one part.
+      const results = await this.slots(() =>
+        this.pool.run({ ...task, deadline: Date.now() + this.timeoutMs }, { signal: AbortSignal.timeout(this.timeoutMs + hardTimeoutGrace(this.timeoutMs)) }),
+      );
       return results.length > 0 ? results : [{ kind: item.kind, findings: [], error: itemError('internal', 'the worker returned nothing for this item') }];
     } catch (err) {
       return [{ kind: item.kind, findings: [], error: workerFailure(err, this.timeoutMs) }];
@@ -348,6 +351,11 @@ export function loadBaseline(file: string): { file: string; report: Report } {
   } catch (err) {
     throw new InzageError('bad-baseline', `cannot use ${file} as a baseline: ${(err as Error).message}`);
   }
+}
+
+/** Time a worker gets past the deadline to stop between parts before it is terminated. */
+function hardTimeoutGrace(timeoutMs: number): number {
+  return Math.max(2_000, Math.round(timeoutMs * 0.2));
 }
 
 function workerFailure(err: unknown, timeoutMs: number) {

@@ -101,3 +101,13 @@ describe('levels and retention settings', () => {
     expect(retentionOverdue(new Set(['financial']), old, { now: NOW, retention: rules })).toBeUndefined();
   });
 });
+
+describe('special-category terms', () => {
+  it('do not make an item sensitive when nobody in it is identified', () => {
+    const term = { type: 'special-health', category: 'special' as const, confidence: 0.55, masked: 'z***', hash: 'a'.repeat(64), where: { line: 1 } };
+    expect(scoreRisk([term], undefined, null).level).toBe('none');
+    const identified = { ...term, confidence: 0.9 };
+    const email = { type: 'email', category: 'contact' as const, confidence: 0.9, masked: 'j***@example.nl', hash: 'b'.repeat(64), where: { line: 2 } };
+    expect(scoreRisk([identified, email], undefined, null).reasons[0]).toBe('holds special data');
+  });
+});

@@ -9,6 +9,7 @@
  * The settings are plain objects with defaults, so the config file can feed them.
  */
 import picomatch from 'picomatch';
+import { HIGH_CONFIDENCE } from '../detectors/engine.js';
 import type { Category, Finding } from '../detectors/types.js';
 import { type Access, type ItemError, type Risk, type RiskLevel, SKIP_CODES } from './model.js';
 
@@ -197,6 +198,16 @@ export function combineRisk(parts: RiskParts): Risk {
   return risk;
 }
 
+/**
+ * The category a finding adds to an item's sensitivity. A special-category term (health, religion…)
+ * in a text that identifies nobody, such as a sick-leave policy, is below high confidence (the
+ * engine raises it only when the same item identifies people) and is not personal data: it is
+ * reported but does not make the item sensitive.
+ */
+export function riskCategory(f: Pick<Finding, 'category' | 'confidence'>): Category | undefined {
+  return f.category === 'special' && f.confidence < HIGH_CONFIDENCE ? undefined : f.category;
+}
+
 export function scoreRisk(
   findings: readonly Finding[],
   access: Access | undefined,
@@ -209,7 +220,7 @@ export function scoreRisk(
     if (error && !SKIP_CODES.has(error.code)) reasons.push(`not scanned (${error.code}); may hold personal data`);
     return { score: 0, level: 'none', reasons };
   }
-  const categories = new Set(findings.map((f) => f.category));
+  const categories = new Set(findings.flatMap((f) => riskCategory(f) ?? []));
   const retention = retentionOverdue(categories, facts, options);
   const ageDays = ageInDays(facts.modified, options.now);
   return combineRisk({

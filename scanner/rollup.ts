@@ -9,7 +9,7 @@
  */
 import type { Category } from '../detectors/types.js';
 import type { Access, Hotspot, ReportFolder, ReportItem } from './model.js';
-import { combineRisk, type RiskOptions } from './risk.js';
+import { combineRisk, type RiskOptions, riskCategory } from './risk.js';
 import { fileUri } from './sources/filesystem.js';
 
 export const DEFAULT_HOTSPOTS = 25;
@@ -162,7 +162,8 @@ export function rollUp(items: readonly RollupItem[], options: RollupOptions = {}
       f.findings += active.length;
       for (const finding of active) {
         f.hashes.add(finding.hash);
-        f.categories.add(finding.category);
+        const category = riskCategory(finding);
+        if (category) f.categories.add(category);
       }
       if (r.item.access?.broad) f.broadItems++;
       if (r.item.risk.retention) f.overdueItems++;

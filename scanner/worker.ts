@@ -37,6 +37,19 @@ export interface WorkerTask {
   bytes?: Uint8Array;
   name: string;
   size: number;
+  /**
+   * Epoch milliseconds after which the worker stops between parts and returns what it found so
+   * far, with `timeout` on the item; the pool's hard abort a little later is only for a parser
+   * that hangs inside one part. A big archive past its time keeps the findings of what was read.
+   */
+  deadline?: number;
+}
+
+/** Shared by an item and everything nested in it. */
+interface Run {
+  budget: ExtractBudget;
+  deadline: number;
+  stopped: boolean;
 }
 
 const init = workerData as WorkerInit;
@@ -56,18 +69,11 @@ export default async function scanItem(task: WorkerTask): Promise<ExtractedItem[
     return [{ kind: 'file', findings: [], error: fsItemError(err, 'opening the file') }];
   }
   const results: ExtractedItem[] = [];
-  await extractItem(content, 'file', undefined, 0, newBudget(), results);
+  await extractItem(content, 'file', undefined, 0, { budget: newBudget(), deadline: task.deadline ?? Number.POSITIVE_INFINITY, stopped: false }, results);
   return results;
 }
 
-async function extractItem(
-  content: ItemContent,
-  kind: ItemKind,
-  entry: string | undefined,
-  depth: number,
-  budget: ExtractBudget,
-  out: ExtractedItem[],
-): Promise<void> {
+async function extractItem(content: ItemContent, kind: ItemKind, entry: string | undefined, depth: number, run: Run, out: ExtractedItem[]): Promise<void> {
   const findings: Finding[] = [];
   const item: ExtractedItem = { kind, findings, error: null, size: content.size, ...(entry !== undefined ? { entry } : {}) };
   out.push(item);
@@ -87,7 +93,15 @@ async function extractItem(
           : itemError('unsupported-format', `no extractor reads ${mediaType} yet; not scanned`);
       return;
     }
-    for await (const part of extractor.extract(content, { mediaType, depth, budget })) {
+    for await (const part of extractor.extract(content, { mediaType, depth, budget: run.budget })) {
+      if (run.stopped || Date.now() > run.deadline) {
+        run.stopped = true;
+        item.error ??= itemError(
+          'timeout',
+          'reading took longer than the time limit (--timeout); the findings of what was read are kept, the rest was not scanned',
+        );
+        break;
+      }
       if ('segment' in part) {
         for (const f of await engine.detectAsync(part.segment)) findings.push(f);
         continue;
@@ -100,7 +114,7 @@ async function extractItem(
         // Every further child is as deep: stop expanding them (a container yields its own text before its children).
         break;
       } else {
-        await extractItem(part.child.content, part.child.kind, childEntry, depth + 1, budget, out);
+        await extractItem(part.child.content, part.child.kind, childEntry, depth + 1, run, out);
       }
     }
   } catch (err) {
