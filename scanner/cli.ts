@@ -27,6 +27,7 @@ import { formatSize, parseSize } from './size.js';
 import { ScanState, stateDir, TRIAGE_STATUSES, type TriageStatus } from './state.js';
 import { VERSION } from './version.js';
 import { startWatch } from './watch.js';
+import { type CloudName, NATIONAL_CLOUDS, resolveM365Settings } from './sources/m365/settings.js';
 
 const collect = (value: string, previous: string[]) => [...previous, value];
 const positiveInt = (name: string) => (value: string) => {
@@ -75,6 +76,13 @@ interface ScanFlags extends CommonFlags {
   suppressions?: string;
   failOn?: FailRule[];
   summary?: 'json';
+  m365?: boolean;
+  mailbox?: string[];
+  group?: string;
+  includeFolder?: string[];
+  excludeFolder?: string[];
+  graphEndpoint?: string;
+  cloud?: CloudName;
 }
 
 /** Options shared by scan and watch. */
@@ -129,7 +137,7 @@ export function buildProgram(setExit: (code: number) => void): Command {
     program
       .command('scan')
       .description('scan folders or files, keep the results in the scan state, and write reports')
-      .argument('<path...>', 'folders or files to scan (local, or a mounted SMB/NFS share)')
+      .argument('[path...]', 'folders or files to scan (local, or a mounted SMB/NFS share)')
       .option('-o, --out <dir>', 'folder for the reports', 'inzage-report')
       .option('-f, --format <list>', `report formats, comma-separated (${reporters.map((r) => r.format).join(', ')})`, 'json'),
   )
@@ -138,6 +146,13 @@ export function buildProgram(setExit: (code: number) => void): Command {
     .option('--fail-on <rules>', 'exit 1 when an item reaches this risk level: low, medium, high, critical, or new:LEVEL for new findings only', failOn)
     .addOption(new Option('--summary <format>', 'print a machine-readable summary on stdout').choices(['json']))
     .option('--no-progress', 'no progress line on stderr')
+    .option('--m365', 'scan Microsoft 365 mailboxes through Microsoft Graph (credentials from AZURE_* variables; docs/m365.md)')
+    .option('--mailbox <upn>', 'with --m365: scan this mailbox (repeatable; default: every user)', collect, [])
+    .option('--group <id>', "with --m365: scan the mailboxes of this group's members (group object id)")
+    .option('--include-folder <glob>', 'with --m365: scan only mail folders whose path matches (e.g. "Inbox/**"; repeatable)', collect, [])
+    .option('--exclude-folder <glob>', 'with --m365: skip mail folders whose path matches (repeatable)', collect, [])
+    .option('--graph-endpoint <url>', 'with --m365: the Microsoft Graph endpoint (default https://graph.microsoft.com, or the --cloud one)')
+    .addOption(new Option('--cloud <name>', 'with --m365: the Microsoft cloud, for its Graph and login endpoints').choices(Object.keys(NATIONAL_CLOUDS)))
     .action(async (paths: string[], flags: ScanFlags) => {
       setExit(await runScan(paths, flags));
     });
@@ -276,12 +291,23 @@ async function writeReports(report: Report, out: string, formats: string[]): Pro
 
 async function runScan(paths: string[], flags: ScanFlags): Promise<number> {
   const formats = checkFormats(flags.format);
+  if (paths.length === 0 && !flags.m365) throw new InzageError('usage', 'say what to scan: one or more folders, or --m365');
   for (const p of paths) {
     if (!existsSync(p)) throw new InzageError('usage', `cannot scan ${p}: no such file or folder`);
   }
+  const m365 = flags.m365
+    ? resolveM365Settings({
+        mailboxes: flags.mailbox ?? [],
+        ...(flags.group ? { group: flags.group } : {}),
+        includeFolders: flags.includeFolder ?? [],
+        excludeFolders: flags.excludeFolder ?? [],
+        ...(flags.graphEndpoint ? { graphEndpoint: flags.graphEndpoint } : {}),
+        ...(flags.cloud ? { cloud: flags.cloud } : {}),
+      })
+    : undefined;
   const out = resolve(flags.out);
   const progress = flags.progress && process.stderr.isTTY ? new ProgressLine() : undefined;
-  const report = await scan(scanOptions(paths, flags, [out]), { onItem: (event) => progress?.update(event) });
+  const report = await scan({ ...scanOptions(paths, flags, [out]), ...(m365 ? { m365 } : {}) }, { onItem: (event) => progress?.update(event) });
   progress?.done();
   const written = await writeReports(report, out, formats);
   const gate = flags.failOn ? evaluateGate(report, flags.failOn) : { failed: false, items: [] };

@@ -19,6 +19,8 @@ import type { ExtractedItem, ItemError, Report, ReportChanges, SourceItem } from
 import { assembleReport, snapshotOf } from './report.js';
 import { keyFilePath, loadOrCreateKey } from './secret-key.js';
 import { crawlFilesystem } from './sources/filesystem.js';
+import { m365Root, scanM365 } from './sources/m365/scan.js';
+import type { M365Settings } from './sources/m365/settings.js';
 import { ScanState, stateDir } from './state.js';
 import { loadSuppressions, readIgnoreFiles } from './suppressions.js';
 import { VERSION } from './version.js';
@@ -50,6 +52,8 @@ export interface ScanOptions {
   suppressionsFile?: string;
   /** Folders never entered, such as the report folder. */
   skipFolders?: string[];
+  /** Also scan Microsoft 365 (mailboxes) with these settings; see scanner/sources/m365. */
+  m365?: M365Settings;
 }
 
 export interface ProgressEvent {
@@ -115,9 +119,9 @@ export class ScanSession {
 
   /** Reads (or reuses) one item and stores its result; resolves when it is in the state. */
   async handle(scanId: string, item: SourceItem): Promise<ProgressEvent> {
-    const access = posixAccess(item);
+    const access = item.access ?? posixAccess(item);
     const base = { path: item.path, size: item.size };
-    if (item.error || !item.location) {
+    if (item.error || (!item.location && !item.bytes)) {
       const error = item.error ?? itemError('internal', 'the source gave no way to read this item');
       this.state.saveItem(scanId, item, access, [{ kind: item.kind, findings: [], error }], this.settings);
       return { ...base, findings: 0, error, reused: false };
@@ -129,7 +133,8 @@ export class ScanSession {
   }
 
   private async extract(item: SourceItem): Promise<ExtractedItem[]> {
-    const task: WorkerTask = { location: item.location as Buffer, name: basename(item.path) || 'file', size: item.size };
+    const name = item.name ?? (basename(item.path) || 'file');
+    const task: WorkerTask = item.bytes ? { bytes: item.bytes, name, size: item.size } : { location: item.location as Buffer, name, size: item.size };
     try {
       const results = await this.slots(() => this.pool.run(task, { signal: AbortSignal.timeout(this.timeoutMs) }));
       return results.length > 0 ? results : [{ kind: item.kind, findings: [], error: itemError('internal', 'the worker returned nothing for this item') }];
@@ -151,9 +156,11 @@ export async function scan(options: ScanOptions, events: ScanEvents = {}): Promi
   const scanId = randomUUID();
   let read = 0;
   let reused = 0;
+  // File-system roots, then the Microsoft 365 root when it is scanned too.
+  const roots = [...options.roots, ...(options.m365 ? [m365Root(options.m365)] : [])];
   try {
-    const { previous, since } = comparisonBase(session.state, options);
-    session.state.beginScan(scanId, options.roots, session.minConfidence, startedAt);
+    const { previous, since } = comparisonBase(session.state, { ...options, roots });
+    session.state.beginScan(scanId, roots, session.minConfidence, startedAt);
     const source = crawlFilesystem(options.roots, {
       include: options.include ?? [],
       exclude: [...(options.exclude ?? []), ...readIgnoreFiles(options.roots)],
@@ -175,10 +182,21 @@ export async function scan(options: ScanOptions, events: ScanEvents = {}): Promi
     }
     await Promise.all(inFlight);
     session.state.markGone(scanId, options.roots);
+    if (options.m365) {
+      await scanM365(session, scanId, options.m365, {
+        disabledDetectors: options.disabledDetectors ?? [],
+        maxAttachmentSize: options.maxFileSize ?? DEFAULT_MAX_FILE_SIZE,
+        onItem: (event) => {
+          if (event.reused) reused++;
+          else if (!event.error) read++;
+          events.onItem?.(event);
+        },
+      });
+    }
     const finishedAt = new Date();
-    const report = assembleReport(session.state.currentItems(options.roots), {
+    const report = assembleReport(session.state.currentItems(roots), {
       scanId,
-      roots: options.roots,
+      roots,
       startedAt,
       finishedAt,
       minConfidence: session.minConfidence,

@@ -1,10 +1,11 @@
 /** The extractor registry: a new format is one extractor file, listed here. */
 import { csvExtractor } from './csv.js';
+import { graphMessageExtractor } from './graph-message.js';
 import { htmlExtractor } from './html.js';
 import { textExtractor } from './text.js';
 import type { Extractor } from './types.js';
 
-export const extractors: readonly Extractor[] = [csvExtractor, htmlExtractor, textExtractor];
+export const extractors: readonly Extractor[] = [csvExtractor, htmlExtractor, graphMessageExtractor, textExtractor];
 
 export function extractorFor(mediaType: string): Extractor | undefined {
   return extractors.find((e) => e.mediaTypes.includes(mediaType));

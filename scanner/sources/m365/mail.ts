@@ -1,0 +1,305 @@
+/**
+ * Exchange Online mailboxes through Microsoft Graph. Per mailbox: every mail folder (nested ones
+ * too), and per folder a message delta round (`nextLink` pages until a `deltaLink`). Each message
+ * is repacked with its attachments as one JSON document and handed to the worker like a file, so
+ * the same extractors and detectors read it.
+ *
+ * The state's kv table keeps, per folder, either the nextLink of the page to fetch next (a scan that
+ * was killed resumes there; the pages before it are in the state) or the deltaLink of the last
+ * finished round (a rescan fetches only what changed since, and drops messages reported removed).
+ * An expired delta (410 Gone) restarts that folder from scratch and, when the round is through,
+ * drops the folder's messages it no longer returned.
+ */
+import picomatch from 'picomatch';
+import pLimit from 'p-limit';
+import { type GraphAttachmentDoc, GRAPH_MESSAGE_EXTENSION, type GraphMessageDoc } from '../../extractors/graph-message.js';
+import type { Access, ErrorCode, ItemError, SourceItem } from '../../model.js';
+import type { ProgressEvent, ScanSession } from '../../pipeline.js';
+import { type GraphApi, GraphCallError, type Page } from './graph.js';
+import type { M365Settings } from './settings.js';
+
+/** What Graph returns per message: only the fields the scan needs. */
+export const MESSAGE_SELECT = 'subject,body,from,toRecipients,ccRecipients,replyTo,receivedDateTime,lastModifiedDateTime,changeKey,hasAttachments';
+/** Messages per delta page that we ask for (Graph's maximum for messages is larger; smaller pages checkpoint more often). */
+const PAGE_SIZE = 50;
+/** Mailboxes scanned at once; each stays within its own limit of 4 requests. */
+const MAILBOXES_AT_ONCE = 6;
+/** Messages of one page read at once (their attachment calls share the mailbox's 4 slots). */
+const MESSAGES_AT_ONCE = 8;
+
+export const MAILBOX_ACCESS_NOTE =
+  'mailbox owner known; delegates (FullAccess, SendAs, folder permissions) are not collected: Microsoft Graph cannot list them. Use Exchange Online PowerShell Get-MailboxPermission and Get-MailboxFolderPermission.';
+
+export interface MailScanContext {
+  session: ScanSession;
+  scanId: string;
+  api: GraphApi;
+  settings: M365Settings;
+  /** The report root of Microsoft 365 items, `m365://<tenant>`. */
+  root: string;
+  /** Masks any value a detector finds, so subjects can become paths. */
+  redact: (text: string) => string;
+  maxAttachmentSize: number;
+  onItem?: (event: ProgressEvent) => void;
+}
+
+export interface MailboxRef {
+  id: string;
+  upn: string;
+}
+
+interface GraphUser {
+  '@odata.type'?: string;
+  id: string;
+  userPrincipalName?: string;
+  mail?: string | null;
+}
+
+interface GraphFolder {
+  id: string;
+  displayName: string;
+  childFolderCount?: number;
+}
+
+interface GraphMessage extends GraphMessageDoc {
+  id: string;
+  '@removed'?: { reason: string };
+  receivedDateTime?: string;
+  lastModifiedDateTime?: string;
+  changeKey?: string;
+  hasAttachments?: boolean;
+}
+
+interface GraphAttachment {
+  '@odata.type': string;
+  id: string;
+  name?: string;
+  contentType?: string | null;
+  size?: number;
+  contentBytes?: string;
+  sourceUrl?: string;
+  item?: GraphMessage & { attachments?: GraphAttachment[] };
+}
+
+/** What the kv table holds per folder. */
+interface FolderCheckpoint {
+  /** The page to fetch next in an unfinished round. */
+  next?: string;
+  /** Where the next round starts: only changes since the last finished one. */
+  delta?: string;
+  /** Set during a full round: when the scan that began it started (to drop what it did not return). */
+  fullSince?: string;
+}
+
+export async function scanMailboxes(ctx: MailScanContext): Promise<void> {
+  const mailboxes = await listMailboxes(ctx.api, ctx.settings);
+  const limit = pLimit(MAILBOXES_AT_ONCE);
+  await Promise.all(mailboxes.map((m) => limit(() => scanMailbox(ctx, m))));
+}
+
+/** The mailboxes in scope: the given UPNs, the members of a group (users only), or every user. */
+export async function listMailboxes(api: GraphApi, settings: M365Settings): Promise<MailboxRef[]> {
+  if (settings.mailboxes.length > 0) return settings.mailboxes.map((upn) => ({ id: upn, upn: upn.toLowerCase() }));
+  const source = settings.group
+    ? api.all<GraphUser>(undefined, `/groups/${encodeURIComponent(settings.group)}/members?$select=id,userPrincipalName,mail&$top=100`)
+    : api.all<GraphUser>(undefined, '/users?$select=id,userPrincipalName,mail&$top=100');
+  const out: MailboxRef[] = [];
+  for await (const u of source) {
+    if (u['@odata.type'] && u['@odata.type'] !== '#microsoft.graph.user') continue;
+    if (u.userPrincipalName) out.push({ id: u.id, upn: u.userPrincipalName.toLowerCase() });
+  }
+  return out;
+}
+
+async function scanMailbox(ctx: MailScanContext, mailbox: MailboxRef): Promise<void> {
+  let folders: { id: string; path: string }[];
+  try {
+    folders = await listFolders(ctx.api, mailbox);
+  } catch (err) {
+    // Without a token nothing can be read: that ends the scan instead of failing every mailbox.
+    if (err instanceof GraphCallError && err.code === 'auth-failed') throw err;
+    await recordFailure(ctx, mailbox, `mailbox/${mailbox.upn}`, `m365://${mailbox.upn}/mailbox`, err);
+    return;
+  }
+  const include = ctx.settings.includeFolders.length > 0 ? picomatch(ctx.settings.includeFolders, { nocase: true }) : () => true;
+  const exclude = ctx.settings.excludeFolders.length > 0 ? picomatch(ctx.settings.excludeFolders, { nocase: true }) : () => false;
+  for (const folder of folders) {
+    if (!include(folder.path) || exclude(folder.path)) continue;
+    try {
+      await syncFolder(ctx, mailbox, folder);
+    } catch (err) {
+      await recordFailure(ctx, mailbox, `mailbox/${mailbox.upn}/${folder.path}`, `m365://${mailbox.upn}/mailFolders/${encodeURIComponent(folder.id)}`, err);
+    }
+  }
+}
+
+/** Every mail folder, depth first, with its path of display names (`Inbox/Clients/2023`). */
+export async function listFolders(api: GraphApi, mailbox: MailboxRef): Promise<{ id: string; path: string }[]> {
+  const out: { id: string; path: string }[] = [];
+  const user = `/users/${encodeURIComponent(mailbox.id)}`;
+  const walk = async (url: string, prefix: string): Promise<void> => {
+    for await (const f of api.all<GraphFolder>(mailbox.upn, url)) {
+      const path = `${prefix}${safeName(f.displayName)}`;
+      out.push({ id: f.id, path });
+      if (f.childFolderCount !== 0) await walk(`${user}/mailFolders/${encodeURIComponent(f.id)}/childFolders?$top=100&includeHiddenFolders=true`, `${path}/`);
+    }
+  };
+  await walk(`${user}/mailFolders?$top=100&includeHiddenFolders=true`, '');
+  return out;
+}
+
+async function syncFolder(ctx: MailScanContext, mailbox: MailboxRef, folder: { id: string; path: string }): Promise<void> {
+  const { state } = ctx.session;
+  const key = `m365:mail:${mailbox.upn}:${folder.id}`;
+  const initial = `/users/${encodeURIComponent(mailbox.id)}/mailFolders/${encodeURIComponent(folder.id)}/messages/delta?$select=${MESSAGE_SELECT}`;
+  const saved = JSON.parse(state.getValue(key) ?? '{}') as FolderCheckpoint;
+  const startedAt = state.scanStartedAt(ctx.scanId) ?? new Date().toISOString();
+  let checkpoint: FolderCheckpoint = saved.next || saved.delta ? saved : { fullSince: startedAt };
+  let url = checkpoint.next ?? checkpoint.delta ?? initial;
+  const folderPath = `mailbox/${mailbox.upn}/${folder.path}`;
+  const limit = pLimit(MESSAGES_AT_ONCE);
+  for (;;) {
+    let page: Page<GraphMessage>;
+    try {
+      page = await ctx.api.get<Page<GraphMessage>>(mailbox.upn, url, { Prefer: `odata.maxpagesize=${PAGE_SIZE}` });
+    } catch (err) {
+      if (err instanceof GraphCallError && err.code === 'gone' && url !== initial) {
+        // The delta token expired: read the folder whole again, then drop what that round did not return.
+        checkpoint = { fullSince: startedAt };
+        state.setValue(key, JSON.stringify(checkpoint));
+        url = initial;
+        continue;
+      }
+      throw err;
+    }
+    await Promise.all(
+      page.value.map((m) =>
+        limit(async () => {
+          const uri = messageUri(mailbox, m.id);
+          if (m['@removed']) state.markUriGone(ctx.scanId, uri);
+          else await handleMessage(ctx, mailbox, folderPath, m);
+        }),
+      ),
+    );
+    const next = page['@odata.nextLink'];
+    if (next) {
+      checkpoint = { ...checkpoint, next };
+      state.setValue(key, JSON.stringify(checkpoint));
+      url = next;
+      continue;
+    }
+    if (checkpoint.fullSince) state.markFolderGoneBefore(ctx.scanId, ctx.root, folderPath, checkpoint.fullSince);
+    state.setValue(key, JSON.stringify({ delta: page['@odata.deltaLink'] ?? initial } satisfies FolderCheckpoint));
+    return;
+  }
+}
+
+export function messageUri(mailbox: MailboxRef, id: string): string {
+  return `m365://${mailbox.upn}/messages/${encodeURIComponent(id)}`;
+}
+
+async function handleMessage(ctx: MailScanContext, mailbox: MailboxRef, folderPath: string, m: GraphMessage): Promise<void> {
+  const uri = messageUri(mailbox, m.id);
+  const received = m.receivedDateTime ?? '';
+  const subject = safeName(ctx.redact(m.subject ?? '')).slice(0, 120) || '(no subject)';
+  const doc: GraphMessageDoc = {
+    subject: m.subject ?? null,
+    body: m.body ?? null,
+    from: m.from ?? null,
+    toRecipients: m.toRecipients ?? [],
+    ccRecipients: m.ccRecipients ?? [],
+    replyTo: m.replyTo ?? [],
+  };
+  const base = { root: ctx.root, path: `${folderPath}/${received} ${subject}`.trimEnd(), uri, kind: 'message' as const, access: mailboxAccess(mailbox) };
+  let item: SourceItem;
+  try {
+    if (m.hasAttachments) doc.attachments = await fetchAttachments(ctx, mailbox, m.id);
+    const bytes = Buffer.from(JSON.stringify(doc));
+    item = {
+      ...base,
+      size: bytes.length,
+      ...(m.lastModifiedDateTime ? { modified: m.lastModifiedDateTime } : {}),
+      bytes,
+      name: `message.${GRAPH_MESSAGE_EXTENSION}`,
+      // Graph's changeKey changes with every change of the message; equal means the stored result still holds.
+      fingerprint: { size: bytes.length, mtimeMs: Date.parse(m.lastModifiedDateTime ?? '') || 0, ino: m.changeKey ?? '', dev: 'm365' },
+    };
+  } catch (err) {
+    item = { ...base, size: 0, error: errorOf(err, 'reading its attachments') };
+  }
+  const event = await ctx.session.handle(ctx.scanId, item);
+  ctx.onItem?.(event);
+}
+
+async function fetchAttachments(ctx: MailScanContext, mailbox: MailboxRef, messageId: string): Promise<GraphAttachmentDoc[]> {
+  const base = `/users/${encodeURIComponent(mailbox.id)}/messages/${encodeURIComponent(messageId)}/attachments`;
+  const out: GraphAttachmentDoc[] = [];
+  for await (const a of ctx.api.all<GraphAttachment>(mailbox.upn, base)) {
+    const name = a.name || 'attachment';
+    const at = `${base}/${encodeURIComponent(a.id)}`;
+    switch (a['@odata.type']) {
+      case '#microsoft.graph.fileAttachment': {
+        if ((a.size ?? 0) > ctx.maxAttachmentSize) {
+          out.push({ type: 'missing', name, reason: 'too-large' });
+        } else if (a.contentBytes !== undefined) {
+          out.push({ type: 'file', name, ...(a.contentType ? { contentType: a.contentType } : {}), contentBase64: a.contentBytes });
+        } else {
+          // Large attachments come without contentBytes; their bytes are at /$value.
+          const bytes = await ctx.api.getBytes(mailbox.upn, `${at}/$value`);
+          out.push({ type: 'file', name, contentBase64: bytes.toString('base64') });
+        }
+        break;
+      }
+      case '#microsoft.graph.itemAttachment': {
+        const full = await ctx.api.get<GraphAttachment>(mailbox.upn, `${at}?$expand=microsoft.graph.itemattachment/item`);
+        out.push({ type: 'item', name, message: itemDoc(full.item) });
+        break;
+      }
+      case '#microsoft.graph.referenceAttachment':
+        out.push({ type: 'reference', name, ...(a.sourceUrl ? { sourceUrl: a.sourceUrl } : {}) });
+        break;
+      default:
+        out.push({ type: 'missing', name, reason: `unknown attachment type ${a['@odata.type']}` });
+    }
+  }
+  return out;
+}
+
+/** An attached message as Graph expands it; its own file attachments come inline when Graph includes them. */
+function itemDoc(item: GraphAttachment['item']): GraphMessageDoc {
+  if (!item) return {};
+  const nested: GraphAttachmentDoc[] = [];
+  for (const a of item.attachments ?? []) {
+    if (a['@odata.type'] === '#microsoft.graph.fileAttachment' && a.contentBytes) nested.push({ type: 'file', name: a.name || 'attachment', contentBase64: a.contentBytes });
+    else if (a['@odata.type'] === '#microsoft.graph.itemAttachment') nested.push({ type: 'item', name: a.name || 'message', message: itemDoc(a.item) });
+  }
+  return {
+    subject: item.subject ?? null,
+    body: item.body ?? null,
+    from: item.from ?? null,
+    toRecipients: item.toRecipients ?? [],
+    ccRecipients: item.ccRecipients ?? [],
+    replyTo: item.replyTo ?? [],
+    ...(nested.length > 0 ? { attachments: nested } : {}),
+  };
+}
+
+export function mailboxAccess(mailbox: MailboxRef): Access {
+  return { owner: mailbox.upn, entries: [{ principal: mailbox.upn, rights: 'owner' }], broad: false, reasons: [], notes: [MAILBOX_ACCESS_NOTE] };
+}
+
+async function recordFailure(ctx: MailScanContext, mailbox: MailboxRef, path: string, uri: string, err: unknown): Promise<void> {
+  const item: SourceItem = { root: ctx.root, path, uri, kind: 'folder', size: 0, access: mailboxAccess(mailbox), error: errorOf(err, 'listing it') };
+  ctx.onItem?.(await ctx.session.handle(ctx.scanId, item));
+}
+
+function errorOf(err: unknown, action: string): ItemError {
+  if (!(err instanceof GraphCallError)) return { code: 'internal', message: `failed while ${action} (${(err as Error)?.name ?? 'error'}); the scan went on` };
+  const codes: Record<string, ErrorCode> = { forbidden: 'permission-denied', 'auth-failed': 'permission-denied', 'not-found': 'not-found' };
+  return { code: codes[err.code] ?? 'io-error', message: err.message };
+}
+
+/** A display name made safe as one path part: no slashes or control characters. */
+function safeName(name: string): string {
+  return name.replace(/[/\\\u0000-\u001f\u007f]+/g, ' ').replace(/\s+/g, ' ').trim();
+}

@@ -1,0 +1,428 @@
+/**
+ * A local Microsoft Graph look-alike for tests, served over HTTPS with a certificate made at start
+ * (the Graph client sends the Authorization header only to https hosts it knows, and resolves
+ * @odata.nextLink only for https URLs). It answers the documented v1.0 endpoints with the
+ * documented shapes, plus the Entra ID token endpoint and OpenID metadata that @azure/identity
+ * asks for, and it checks what a good client must do: a bearer token it issued on every call,
+ * $select on message queries, at most 4 concurrent requests per mailbox.
+ */
+import { createServer, type Server } from 'node:https';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { generate } from 'selfsigned';
+import type { Attachment, Folder, Mailbox, Message, Tenant } from './tenant.js';
+
+/** Attachments above this size come without contentBytes; the client must read /$value. */
+export const INLINE_LIMIT = 64 * 1024;
+export const PER_MAILBOX_LIMIT = 4;
+
+export interface ServerOptions {
+  tenantId: string;
+  clientId: string;
+  clientSecret: string;
+  /** Every Nth Graph request is answered 429 with Retry-After: 1 (0: never). */
+  throttleEvery?: number;
+  /** Every Nth Graph request is answered 503 with Retry-After: 1 (0: never). */
+  unavailableEvery?: number;
+  /** Milliseconds each Graph answer waits, so concurrent requests overlap as on the real service. */
+  latencyMs?: number;
+  usersPageSize?: number;
+  messagesPageSize?: number;
+}
+
+export interface ServerStats {
+  requests: number;
+  tokens: number;
+  unauthorized: number;
+  /** Highest number of requests in flight for one mailbox at once. */
+  maxPerMailbox: number;
+  /** Requests a mailbox got while it already had PER_MAILBOX_LIMIT in flight. */
+  overLimit: number;
+  throttled: number;
+  unavailable: number;
+  /** Retries of a throttled URL that came sooner than its Retry-After. */
+  earlyRetries: number;
+  nextLinksFollowed: number;
+  /** Message objects sent (delta pages and listings), and removal markers. */
+  messagesServed: number;
+  removedServed: number;
+  /** Message queries without $select. */
+  unselected: number;
+  /** Initial (token-less) delta requests per folder id. */
+  initialDeltas: Map<string, number>;
+  valueReads: number;
+  gone: number;
+}
+
+export class GraphTestServer {
+  readonly stats: ServerStats = freshStats();
+  /** Folder ids whose next delta token request is answered 410 Gone. */
+  readonly expireDeltaOf = new Set<string>();
+  /** Called after each message object is served; tests use it to kill a scan at a known point. */
+  onMessageServed?: (count: number) => void;
+  private server?: Server;
+  private readonly inFlight = new Map<string, number>();
+  private readonly throttledAt = new Map<string, number>();
+  private readonly issued = new Set<string>();
+  private cert = '';
+  baseUrl = '';
+
+  constructor(
+    readonly tenant: Tenant,
+    readonly options: ServerOptions,
+  ) {}
+
+  /** The PEM certificate clients must trust (NODE_EXTRA_CA_CERTS). */
+  get certificate(): string {
+    return this.cert;
+  }
+
+  async start(): Promise<void> {
+    const pems = await generate([{ name: 'commonName', value: 'localhost' }], {
+      keyType: 'ec',
+      algorithm: 'sha256',
+      extensions: [
+        { name: 'basicConstraints', cA: true },
+        {
+          name: 'subjectAltName',
+          altNames: [
+            { type: 2, value: 'localhost' },
+            { type: 7, ip: '127.0.0.1' },
+          ],
+        },
+      ],
+    });
+    this.cert = pems.cert;
+    this.server = createServer({ key: pems.private, cert: pems.cert }, (req, res) => {
+      this.route(req, res).catch((err: Error) => send(res, 500, { error: { code: 'serverError', message: err.message } }));
+    });
+    await new Promise<void>((resolve) => this.server?.listen(0, '127.0.0.1', resolve));
+    this.baseUrl = `https://localhost:${(this.server.address() as AddressInfo).port}`;
+  }
+
+  async stop(): Promise<void> {
+    this.server?.closeAllConnections();
+    await new Promise<void>((resolve) => this.server?.close(() => resolve()));
+  }
+
+  resetStats(): void {
+    Object.assign(this.stats, freshStats());
+  }
+
+  private async route(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? '/', this.baseUrl);
+    const path = url.pathname;
+    if (!path.startsWith('/v1.0/')) return this.identity(req, res, url);
+
+    this.stats.requests++;
+    const token = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1];
+    if (!token || !this.issued.has(token)) {
+      this.stats.unauthorized++;
+      return send(res, 401, { error: { code: 'InvalidAuthenticationToken', message: 'Access token is empty or not valid.' } });
+    }
+    const mailboxKey = /^\/v1\.0\/users\/([^/]+)\//.exec(path)?.[1];
+    const mailbox = mailboxKey ? this.tenant.mailbox(mailboxKey) : undefined;
+    const key = mailbox?.id;
+    if (key) {
+      const now = (this.inFlight.get(key) ?? 0) + 1;
+      if (now > PER_MAILBOX_LIMIT) this.stats.overLimit++;
+      this.inFlight.set(key, now);
+      this.stats.maxPerMailbox = Math.max(this.stats.maxPerMailbox, now);
+    }
+    try {
+      await delay(this.options.latencyMs ?? 2);
+      const retryOf = this.throttledAt.get(req.url ?? '');
+      if (retryOf !== undefined) {
+        if (Date.now() - retryOf < 950) this.stats.earlyRetries++;
+        this.throttledAt.delete(req.url ?? '');
+      } else if (this.options.throttleEvery && this.stats.requests % this.options.throttleEvery === 0) {
+        this.stats.throttled++;
+        this.throttledAt.set(req.url ?? '', Date.now());
+        res.setHeader('Retry-After', '1');
+        return send(res, 429, { error: { code: 'ApplicationThrottled', message: 'Application is over its MailboxConcurrency limit.' } });
+      } else if (this.options.unavailableEvery && this.stats.requests % this.options.unavailableEvery === 0) {
+        this.stats.unavailable++;
+        this.throttledAt.set(req.url ?? '', Date.now());
+        res.setHeader('Retry-After', '1');
+        return send(res, 503, { error: { code: 'serviceNotAvailable', message: 'Service unavailable.' } });
+      }
+      this.graph(req, res, url, mailbox);
+    } finally {
+      if (key) this.inFlight.set(key, (this.inFlight.get(key) ?? 1) - 1);
+    }
+  }
+
+  /** Entra ID: the OpenID metadata MSAL reads for the authority, and the client-credentials token endpoint. */
+  private async identity(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
+    const tenant = this.options.tenantId;
+    const authority = `${this.baseUrl}/${tenant}`;
+    if (url.pathname.endsWith('/.well-known/openid-configuration')) {
+      return send(res, 200, {
+        issuer: `${authority}/v2.0`,
+        authorization_endpoint: `${authority}/oauth2/v2.0/authorize`,
+        token_endpoint: `${authority}/oauth2/v2.0/token`,
+        end_session_endpoint: `${authority}/oauth2/v2.0/logout`,
+        jwks_uri: `${authority}/discovery/v2.0/keys`,
+        response_types_supported: ['code', 'id_token', 'token'],
+        subject_types_supported: ['pairwise'],
+        id_token_signing_alg_values_supported: ['RS256'],
+      });
+    }
+    if (url.pathname === `/${tenant}/oauth2/v2.0/token` && req.method === 'POST') {
+      const form = new URLSearchParams(await readBody(req));
+      if (form.get('client_id') !== this.options.clientId || form.get('client_secret') !== this.options.clientSecret) {
+        return send(res, 401, { error: 'invalid_client', error_description: 'AADSTS7000215: Invalid client secret provided.' });
+      }
+      this.stats.tokens++;
+      const token = `test-token-${this.issued.size + 1}-${Math.random().toString(36).slice(2)}`;
+      this.issued.add(token);
+      return send(res, 200, { token_type: 'Bearer', expires_in: 3599, ext_expires_in: 3599, access_token: token });
+    }
+    return send(res, 404, { error: 'not_found' });
+  }
+
+  private graph(req: IncomingMessage, res: ServerResponse, url: URL, mailbox: Mailbox | undefined): void {
+    const path = url.pathname.slice('/v1.0'.length);
+    const q = url.searchParams;
+    if (q.has('$skiptoken') || q.has('$deltatoken')) this.stats.nextLinksFollowed += q.has('$skiptoken') ? 1 : 0;
+    if (req.method !== 'GET') return send(res, 405, { error: { code: 'methodNotAllowed', message: 'GET only here' } });
+
+    if (path === '/users') return this.page(res, url, this.tenant.mailboxes.map(userJson), this.options.usersPageSize ?? 5);
+    const group = /^\/groups\/([^/]+)\/members$/.exec(path);
+    if (group) {
+      const ids = this.tenant.groups.get(decodeURIComponent(group[1] as string));
+      if (!ids) return notFound(res, 'Request_ResourceNotFound');
+      const members = ids.map((id) => this.tenant.mailbox(id) as Mailbox).map((m) => ({ '@odata.type': '#microsoft.graph.user', ...userJson(m) }));
+      members.push({ '@odata.type': '#microsoft.graph.device', id: 'd-1', displayName: 'Printer' } as never);
+      return this.page(res, url, members, 3);
+    }
+    if (!mailbox) return notFound(res, 'ErrorInvalidUser');
+    const rest = path.replace(/^\/users\/[^/]+/, '');
+
+    if (rest === '/mailFolders') return this.page(res, url, this.childrenOf(mailbox, `${mailbox.id}-root`), 2);
+    const children = /^\/mailFolders\/([^/]+)\/childFolders$/.exec(rest);
+    if (children) return this.page(res, url, this.childrenOf(mailbox, children[1] as string), 2);
+
+    const delta = /^\/mailFolders\/([^/]+)\/messages\/delta$/.exec(rest);
+    if (delta) return this.delta(res, url, mailbox, delta[1] as string);
+    const listing = /^\/mailFolders\/([^/]+)\/messages$/.exec(rest);
+    if (listing) {
+      if (!q.has('$select')) this.stats.unselected++;
+      const messages = [...mailbox.messages.values()].filter((m) => m.folderId === listing[1]).sort(bySeq);
+      this.stats.messagesServed += messages.length;
+      return this.page(res, url, messages.map((m) => messageJson(m, q.get('$select'))), this.options.messagesPageSize ?? 50);
+    }
+
+    const att = /^\/messages\/([^/]+)\/attachments(?:\/([^/]+))?(\/\$value)?$/.exec(rest);
+    if (att) {
+      const message = mailbox.messages.get(decodeURIComponent(att[1] as string));
+      if (!message) return notFound(res, 'ErrorItemNotFound');
+      if (!att[2]) return send(res, 200, { value: message.attachments.map((a) => attachmentJson(a, false)) });
+      const attachment = message.attachments.find((a) => a.id === decodeURIComponent(att[2] as string));
+      if (!attachment) return notFound(res, 'ErrorItemNotFound');
+      if (att[3]) {
+        if (attachment.kind !== 'file') return send(res, 400, { error: { code: 'ErrorInvalidRequest', message: '$value is for file attachments' } });
+        this.stats.valueReads++;
+        res.writeHead(200, { 'Content-Type': attachment.contentType, 'Content-Length': attachment.bytes.length });
+        res.end(attachment.bytes);
+        return;
+      }
+      return send(res, 200, attachmentJson(attachment, q.get('$expand')?.includes('item') === true));
+    }
+    return notFound(res, 'ResourceNotFound');
+  }
+
+  private childrenOf(mailbox: Mailbox, parentId: string) {
+    return mailbox.folders
+      .filter((f) => f.parentFolderId === parentId)
+      .map((f) => ({
+        id: f.id,
+        displayName: f.displayName,
+        parentFolderId: f.parentFolderId,
+        childFolderCount: mailbox.folders.filter((c) => c.parentFolderId === f.id).length,
+        totalItemCount: [...mailbox.messages.values()].filter((m) => m.folderId === f.id).length,
+        unreadItemCount: 0,
+        isHidden: false,
+      }));
+  }
+
+  /**
+   * messages/delta: the first round returns every message of the folder, page by page, then a
+   * deltaLink whose token is the change sequence number at the start; a round with that token returns
+   * messages changed and removed since. $skiptoken pages carry the round's start and end numbers.
+   */
+  private delta(res: ServerResponse, url: URL, mailbox: Mailbox, folderId: string): void {
+    const q = url.searchParams;
+    const folder = mailbox.folders.find((f) => f.id === folderId) as Folder | undefined;
+    if (!folder) return notFound(res, 'ErrorInvalidIdMalformed');
+    if (!q.has('$select') && !q.has('$skiptoken') && !q.has('$deltatoken')) this.stats.unselected++;
+    let since = 0;
+    let until = this.tenant.seq;
+    let offset = 0;
+    let select = q.get('$select');
+    const skip = q.get('$skiptoken');
+    const dtoken = q.get('$deltatoken');
+    if (skip) {
+      const [s, u, o, sel] = skip.split('.');
+      since = Number(s);
+      until = Number(u);
+      offset = Number(o);
+      select = sel ? Buffer.from(sel, 'base64url').toString() : null;
+    } else if (dtoken) {
+      if (this.expireDeltaOf.delete(folderId)) {
+        this.stats.gone++;
+        return send(res, 410, { error: { code: 'SyncStateNotFound', message: 'The sync state generation is not found. Resync.' } });
+      }
+      since = Number(dtoken.split('.')[0]);
+      select = dtoken.split('.')[1] ? Buffer.from(dtoken.split('.')[1] as string, 'base64url').toString() : select;
+    } else {
+      this.stats.initialDeltas.set(folderId, (this.stats.initialDeltas.get(folderId) ?? 0) + 1);
+    }
+    const changed = [...mailbox.messages.values()].filter((m) => m.folderId === folderId && m.seq > since && m.seq <= until).sort(bySeq);
+    const removed = since === 0 ? [] : [...folder.removed].filter(([, seq]) => seq > since && seq <= until).map(([id]) => id);
+    const entries: object[] = [...changed.map((m) => messageJson(m, select)), ...removed.map((id) => ({ '@odata.type': '#microsoft.graph.message', id, '@removed': { reason: 'deleted' } }))];
+    const size = this.options.messagesPageSize ?? 50;
+    const page = entries.slice(offset, offset + size);
+    for (const e of page) {
+      if ('@removed' in e) this.stats.removedServed++;
+      else {
+        this.stats.messagesServed++;
+        this.onMessageServed?.(this.stats.messagesServed);
+      }
+    }
+    const sel = select ? Buffer.from(select).toString('base64url') : '';
+    const base = `${this.baseUrl}/v1.0/users/${mailbox.id}/mailFolders/${folderId}/messages/delta`;
+    const body: Record<string, unknown> = { '@odata.context': `${this.baseUrl}/v1.0/$metadata#Collection(message)`, value: page };
+    if (offset + size < entries.length) body['@odata.nextLink'] = `${base}?$skiptoken=${since}.${until}.${offset + size}.${sel}`;
+    else body['@odata.deltaLink'] = `${base}?$deltatoken=${until}.${sel}`;
+    send(res, 200, body);
+  }
+
+  /** A collection page; the nextLink carries the offset as $skiptoken and keeps the query. */
+  private page(res: ServerResponse, url: URL, all: object[], defaultSize: number): void {
+    const q = url.searchParams;
+    const size = Math.min(Number(q.get('$top') ?? defaultSize), defaultSize);
+    const offset = Number(q.get('$skiptoken') ?? 0);
+    const body: Record<string, unknown> = { value: all.slice(offset, offset + size) };
+    if (offset + size < all.length) {
+      const next = new URL(url.href);
+      next.searchParams.set('$skiptoken', String(offset + size));
+      body['@odata.nextLink'] = decodeURIComponent(next.href);
+    }
+    send(res, 200, body);
+  }
+}
+
+function freshStats(): ServerStats {
+  return {
+    requests: 0,
+    tokens: 0,
+    unauthorized: 0,
+    maxPerMailbox: 0,
+    overLimit: 0,
+    throttled: 0,
+    unavailable: 0,
+    earlyRetries: 0,
+    nextLinksFollowed: 0,
+    messagesServed: 0,
+    removedServed: 0,
+    unselected: 0,
+    initialDeltas: new Map(),
+    valueReads: 0,
+    gone: 0,
+  };
+}
+
+const bySeq = (a: Message, b: Message) => a.seq - b.seq;
+
+function userJson(m: Mailbox) {
+  return { id: m.id, userPrincipalName: m.upn, mail: m.upn, displayName: m.displayName };
+}
+
+const address = (a: string) => ({ emailAddress: { name: a.split('@')[0], address: a } });
+
+function messageJson(m: Message, select: string | null): Record<string, unknown> {
+  const full: Record<string, unknown> = {
+    '@odata.etag': `W/"${m.seq}"`,
+    id: m.id,
+    subject: m.subject,
+    receivedDateTime: m.received,
+    lastModifiedDateTime: new Date(Date.UTC(2024, 6, 1) + m.seq * 1000).toISOString(),
+    changeKey: `ck${m.seq}`,
+    hasAttachments: m.attachments.length > 0,
+    body: { contentType: 'html', content: m.bodyHtml },
+    bodyPreview: m.bodyHtml.replace(/<[^>]+>/g, '').slice(0, 255),
+    from: address(m.from),
+    sender: address(m.from),
+    toRecipients: m.to.map(address),
+    ccRecipients: m.cc.map(address),
+    bccRecipients: [],
+    replyTo: [],
+    parentFolderId: m.folderId,
+    internetMessageId: `<${m.id}@contoso.example>`,
+  };
+  if (!select) return full;
+  const keep = new Set(['@odata.etag', 'id', ...select.split(',')]);
+  return Object.fromEntries(Object.entries(full).filter(([k]) => keep.has(k)));
+}
+
+function attachmentJson(a: Attachment, expand: boolean): Record<string, unknown> {
+  const base = { id: a.id, name: a.name, lastModifiedDateTime: '2024-01-01T00:00:00Z', isInline: false };
+  switch (a.kind) {
+    case 'file':
+      return {
+        '@odata.type': '#microsoft.graph.fileAttachment',
+        ...base,
+        contentType: a.contentType,
+        size: a.bytes.length,
+        ...(a.bytes.length <= INLINE_LIMIT ? { contentBytes: a.bytes.toString('base64') } : {}),
+      };
+    case 'item':
+      return {
+        '@odata.type': '#microsoft.graph.itemAttachment',
+        ...base,
+        contentType: null,
+        size: 2048,
+        ...(expand
+          ? {
+              item: {
+                '@odata.type': '#microsoft.graph.message',
+                id: `${a.id}-item`,
+                subject: a.message.subject,
+                body: { contentType: 'html', content: a.message.bodyHtml },
+                from: address(a.message.from),
+                toRecipients: [],
+                ccRecipients: [],
+                replyTo: [],
+              },
+            }
+          : {}),
+      };
+    case 'reference':
+      return { '@odata.type': '#microsoft.graph.referenceAttachment', ...base, contentType: null, size: 312, sourceUrl: a.sourceUrl };
+  }
+}
+
+function send(res: ServerResponse, status: number, body: unknown): void {
+  const text = JSON.stringify(body);
+  res.writeHead(status, { 'Content-Type': 'application/json; odata.metadata=minimal', 'Content-Length': Buffer.byteLength(text) });
+  res.end(text);
+}
+
+function notFound(res: ServerResponse, code: string): void {
+  send(res, 404, { error: { code, message: 'The specified object was not found in the store.' } });
+}
+
+function readBody(req: IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    let body = '';
+    req.setEncoding('utf8');
+    req.on('data', (d: string) => {
+      body += d;
+    });
+    req.on('end', () => resolve(body));
+    req.on('error', reject);
+  });
+}
+
+const delay = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
