@@ -24,10 +24,10 @@ import {
 } from './pipeline.js';
 import { keyFilePath, loadOrCreateKey } from './secret-key.js';
 import { formatSize, parseSize } from './size.js';
+import { type CloudName, NATIONAL_CLOUDS, resolveM365Settings } from './sources/m365/settings.js';
 import { ScanState, stateDir, TRIAGE_STATUSES, type TriageStatus } from './state.js';
 import { VERSION } from './version.js';
 import { startWatch } from './watch.js';
-import { type CloudName, NATIONAL_CLOUDS, resolveM365Settings } from './sources/m365/settings.js';
 
 const collect = (value: string, previous: string[]) => [...previous, value];
 const positiveInt = (name: string) => (value: string) => {

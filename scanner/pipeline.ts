@@ -137,7 +137,9 @@ export class ScanSession {
     const task: WorkerTask = item.bytes ? { bytes: item.bytes, name, size: item.size } : { location: item.location as Buffer, name, size: item.size };
     try {
       const results = await this.slots(() => this.pool.run(task, { signal: AbortSignal.timeout(this.timeoutMs) }));
-      return results.length > 0 ? results : [{ kind: item.kind, findings: [], error: itemError('internal', 'the worker returned nothing for this item') }];
+      if (results.length === 0) return [{ kind: item.kind, findings: [], error: itemError('internal', 'the worker returned nothing for this item') }];
+      // The worker calls every top item a file; the source knows better (a mail message).
+      return results.map((r) => (r.entry === undefined ? { ...r, kind: item.kind } : r));
     } catch (err) {
       return [{ kind: item.kind, findings: [], error: workerFailure(err, this.timeoutMs) }];
     }

@@ -6,8 +6,9 @@
  * asks for, and it checks what a good client must do: a bearer token it issued on every call,
  * $select on message queries, at most 4 concurrent requests per mailbox.
  */
-import { createServer, type Server } from 'node:https';
+
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { createServer, type Server } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { generate } from 'selfsigned';
 import type { Attachment, Folder, Mailbox, Message, Tenant } from './tenant.js';
@@ -50,6 +51,10 @@ export interface ServerStats {
   unselected: number;
   /** Initial (token-less) delta requests per folder id. */
   initialDeltas: Map<string, number>;
+  /** Folders whose delta round ended with a deltaLink. */
+  roundsFinished: Set<string>;
+  /** Delta requests that asked for a page size with Prefer: odata.maxpagesize. */
+  preferredPageSize: number;
   valueReads: number;
   gone: number;
 }
@@ -204,13 +209,23 @@ export class GraphTestServer {
     if (children) return this.page(res, url, this.childrenOf(mailbox, children[1] as string), 2);
 
     const delta = /^\/mailFolders\/([^/]+)\/messages\/delta$/.exec(rest);
-    if (delta) return this.delta(res, url, mailbox, delta[1] as string);
+    if (delta) {
+      // Graph honours Prefer: odata.maxpagesize up to its own page size.
+      const preferred = Number(/odata\.maxpagesize=(\d+)/.exec(String(req.headers.prefer ?? ''))?.[1] ?? 0);
+      if (preferred > 0) this.stats.preferredPageSize++;
+      return this.delta(res, url, mailbox, delta[1] as string, preferred);
+    }
     const listing = /^\/mailFolders\/([^/]+)\/messages$/.exec(rest);
     if (listing) {
       if (!q.has('$select')) this.stats.unselected++;
       const messages = [...mailbox.messages.values()].filter((m) => m.folderId === listing[1]).sort(bySeq);
       this.stats.messagesServed += messages.length;
-      return this.page(res, url, messages.map((m) => messageJson(m, q.get('$select'))), this.options.messagesPageSize ?? 50);
+      return this.page(
+        res,
+        url,
+        messages.map((m) => messageJson(m, q.get('$select'))),
+        this.options.messagesPageSize ?? 50,
+      );
     }
 
     const att = /^\/messages\/([^/]+)\/attachments(?:\/([^/]+))?(\/\$value)?$/.exec(rest);
@@ -251,7 +266,7 @@ export class GraphTestServer {
    * deltaLink whose token is the change sequence number at the start; a round with that token returns
    * messages changed and removed since. $skiptoken pages carry the round's start and end numbers.
    */
-  private delta(res: ServerResponse, url: URL, mailbox: Mailbox, folderId: string): void {
+  private delta(res: ServerResponse, url: URL, mailbox: Mailbox, folderId: string, preferred: number): void {
     const q = url.searchParams;
     const folder = mailbox.folders.find((f) => f.id === folderId) as Folder | undefined;
     if (!folder) return notFound(res, 'ErrorInvalidIdMalformed');
@@ -280,8 +295,11 @@ export class GraphTestServer {
     }
     const changed = [...mailbox.messages.values()].filter((m) => m.folderId === folderId && m.seq > since && m.seq <= until).sort(bySeq);
     const removed = since === 0 ? [] : [...folder.removed].filter(([, seq]) => seq > since && seq <= until).map(([id]) => id);
-    const entries: object[] = [...changed.map((m) => messageJson(m, select)), ...removed.map((id) => ({ '@odata.type': '#microsoft.graph.message', id, '@removed': { reason: 'deleted' } }))];
-    const size = this.options.messagesPageSize ?? 50;
+    const entries: object[] = [
+      ...changed.map((m) => messageJson(m, select)),
+      ...removed.map((id) => ({ '@odata.type': '#microsoft.graph.message', id, '@removed': { reason: 'deleted' } })),
+    ];
+    const size = Math.min(this.options.messagesPageSize ?? 50, preferred || Number.POSITIVE_INFINITY);
     const page = entries.slice(offset, offset + size);
     for (const e of page) {
       if ('@removed' in e) this.stats.removedServed++;
@@ -294,7 +312,10 @@ export class GraphTestServer {
     const base = `${this.baseUrl}/v1.0/users/${mailbox.id}/mailFolders/${folderId}/messages/delta`;
     const body: Record<string, unknown> = { '@odata.context': `${this.baseUrl}/v1.0/$metadata#Collection(message)`, value: page };
     if (offset + size < entries.length) body['@odata.nextLink'] = `${base}?$skiptoken=${since}.${until}.${offset + size}.${sel}`;
-    else body['@odata.deltaLink'] = `${base}?$deltatoken=${until}.${sel}`;
+    else {
+      body['@odata.deltaLink'] = `${base}?$deltatoken=${until}.${sel}`;
+      this.stats.roundsFinished.add(folderId);
+    }
     send(res, 200, body);
   }
 
@@ -328,6 +349,8 @@ function freshStats(): ServerStats {
     removedServed: 0,
     unselected: 0,
     initialDeltas: new Map(),
+    roundsFinished: new Set(),
+    preferredPageSize: 0,
     valueReads: 0,
     gone: 0,
   };

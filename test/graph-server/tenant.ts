@@ -70,7 +70,12 @@ export class Tenant {
       const upn = `user${String(u).padStart(2, '0')}@contoso.example`;
       const id = `u-${u}`;
       const root = `${id}-root`;
-      const folder = (fid: string, displayName: string, parentFolderId: string): Folder => ({ id: `${id}-${fid}`, displayName, parentFolderId, removed: new Map() });
+      const folder = (fid: string, displayName: string, parentFolderId: string): Folder => ({
+        id: `${id}-${fid}`,
+        displayName,
+        parentFolderId,
+        removed: new Map(),
+      });
       const folders = [
         folder('inbox', 'Inbox', root),
         folder('clients', 'Clients', `${id}-inbox`),
@@ -82,7 +87,10 @@ export class Tenant {
       this.mailboxes.push(mailbox);
       for (let m = 0; m < messagesPerMailbox; m++) this.addMessage(mailbox, folders[m % folders.length]?.id as string, m);
     }
-    this.groups.set('g-finance', this.mailboxes.filter((_, i) => i % 5 === 0).map((m) => m.id));
+    this.groups.set(
+      'g-finance',
+      this.mailboxes.filter((_, i) => i % 5 === 0).map((m) => m.id),
+    );
   }
 
   mailbox(idOrUpn: string): Mailbox | undefined {
@@ -93,7 +101,14 @@ export class Tenant {
   addMessage(mailbox: Mailbox, folderId: string, n: number): Message {
     const id = `${mailbox.id}-m${n}`;
     const attachments: Attachment[] = [];
-    if (n % 25 === 3) attachments.push({ kind: 'file', id: `${id}-a1`, name: 'klanten.csv', contentType: 'text/csv', bytes: Buffer.from(`naam;iban\nK. de Vries;${SAMPLE_IBAN}\n`) });
+    if (n % 25 === 3)
+      attachments.push({
+        kind: 'file',
+        id: `${id}-a1`,
+        name: 'klanten.csv',
+        contentType: 'text/csv',
+        bytes: Buffer.from(`naam;iban\nK. de Vries;${SAMPLE_IBAN}\n`),
+      });
     if (n % 50 === 7) {
       // Larger than the server's inline limit: the client must fetch it from /$value.
       const filler = 'Regel zonder persoonsgegevens.\n'.repeat(4000);
@@ -107,7 +122,8 @@ export class Tenant {
         message: { subject: 'Gegevens nieuwe medewerker', bodyHtml: `<p>Burgerservicenummer: ${SAMPLE_BSN}</p>`, from: 'hr@contoso.example' },
       });
     }
-    if (n % 75 === 5) attachments.push({ kind: 'reference', id: `${id}-a4`, name: 'Dossier.docx', sourceUrl: 'https://contoso.sharepoint.example/sites/hr/Dossier.docx' });
+    if (n % 75 === 5)
+      attachments.push({ kind: 'reference', id: `${id}-a4`, name: 'Dossier.docx', sourceUrl: 'https://contoso.sharepoint.example/sites/hr/Dossier.docx' });
     const subject = n % 10 === 0 ? `Vraag van jan.jansen${n}@example.nl` : `Overleg ${n}`;
     const bodyHtml =
       n % 4 === 0

@@ -60,7 +60,12 @@ export class GraphApi {
     credential: TokenCredential = credentialFor(settings),
   ) {
     const auth = new TokenCredentialAuthenticationProvider(credential, { scopes: [`${settings.graphEndpoint}/.default`] });
-    const chain = [new AuthenticationHandler(auth), new RetryHandler(new RetryHandlerOptions(RETRY_DELAY_S, MAX_RETRIES)), new RedirectHandler(), new HTTPMessageHandler()];
+    const chain = [
+      new AuthenticationHandler(auth),
+      new RetryHandler(new RetryHandlerOptions(RETRY_DELAY_S, MAX_RETRIES)),
+      new RedirectHandler(),
+      new HTTPMessageHandler(),
+    ];
     const host = new URL(settings.graphEndpoint).hostname;
     this.client = Client.initWithMiddleware({
       middleware: chain,
@@ -128,14 +133,22 @@ export function toCallError(err: unknown, path: string, secrets: (string | undef
     return text.replace(/Bearer\s+\S+/g, 'Bearer ***');
   };
   if (e?.name === 'AuthenticationError' || e?.name === 'CredentialUnavailableError' || e?.name === 'AggregateAuthenticationError') {
-    return new GraphCallError('auth-failed', status, scrub(`signing in to Entra ID failed (${firstLine(e.message ?? '')}); check AZURE_TENANT_ID, AZURE_CLIENT_ID and the secret or certificate`));
+    return new GraphCallError(
+      'auth-failed',
+      status,
+      scrub(`signing in to Entra ID failed (${firstLine(e.message ?? '')}); check AZURE_TENANT_ID, AZURE_CLIENT_ID and the secret or certificate`),
+    );
   }
   const code = e?.code ? ` ${e.code}` : '';
   switch (status) {
     case 401:
       return new GraphCallError('auth-failed', status, `Graph refused the token (401${code}) for ${where}; check the app registration and admin consent`);
     case 403:
-      return new GraphCallError('forbidden', status, `Graph denied access (403${code}) to ${where}; grant the application permission (docs/m365.md) or check the application access policy`);
+      return new GraphCallError(
+        'forbidden',
+        status,
+        `Graph denied access (403${code}) to ${where}; grant the application permission (docs/m365.md) or check the application access policy`,
+      );
     case 404:
       return new GraphCallError('not-found', status, `Graph found no ${where} (404${code}); the mailbox may not exist or have no Exchange Online licence`);
     case 410:
@@ -143,7 +156,11 @@ export function toCallError(err: unknown, path: string, secrets: (string | undef
     case 429:
     case 503:
     case 504:
-      return new GraphCallError('throttled', status, `Graph kept throttling ${where} (${status}${code}) after ${MAX_RETRIES} retries; run the scan again later, it resumes`);
+      return new GraphCallError(
+        'throttled',
+        status,
+        `Graph kept throttling ${where} (${status}${code}) after ${MAX_RETRIES} retries; run the scan again later, it resumes`,
+      );
     case undefined:
       return new GraphCallError('network', undefined, scrub(`cannot reach Graph for ${where} (${e?.name ?? 'error'}: ${firstLine(e?.message ?? '')})`));
     default:

@@ -10,9 +10,10 @@
  * An expired delta (410 Gone) restarts that folder from scratch and, when the round is through,
  * drops the folder's messages it no longer returned.
  */
-import picomatch from 'picomatch';
+
 import pLimit from 'p-limit';
-import { type GraphAttachmentDoc, GRAPH_MESSAGE_EXTENSION, type GraphMessageDoc } from '../../extractors/graph-message.js';
+import picomatch from 'picomatch';
+import { GRAPH_MESSAGE_EXTENSION, type GraphAttachmentDoc, type GraphMessageDoc } from '../../extractors/graph-message.js';
 import type { Access, ErrorCode, ItemError, SourceItem } from '../../model.js';
 import type { ProgressEvent, ScanSession } from '../../pipeline.js';
 import { type GraphApi, GraphCallError, type Page } from './graph.js';
@@ -24,7 +25,8 @@ export const MESSAGE_SELECT = 'subject,body,from,toRecipients,ccRecipients,reply
 const PAGE_SIZE = 50;
 /** Mailboxes scanned at once; each stays within its own limit of 4 requests. */
 const MAILBOXES_AT_ONCE = 6;
-/** Messages of one page read at once (their attachment calls share the mailbox's 4 slots). */
+/** Folders of one mailbox synced at once, and messages of one page read at once; all their calls share the mailbox's 4 slots. */
+const FOLDERS_AT_ONCE = 3;
 const MESSAGES_AT_ONCE = 8;
 
 export const MAILBOX_ACCESS_NOTE =
@@ -115,6 +117,8 @@ async function scanMailbox(ctx: MailScanContext, mailbox: MailboxRef): Promise<v
   let folders: { id: string; path: string }[];
   try {
     folders = await listFolders(ctx.api, mailbox);
+    // A failure recorded by an earlier scan is over.
+    ctx.session.state.markUriGone(ctx.scanId, `m365://${mailbox.upn}/mailbox`);
   } catch (err) {
     // Without a token nothing can be read: that ends the scan instead of failing every mailbox.
     if (err instanceof GraphCallError && err.code === 'auth-failed') throw err;
@@ -123,14 +127,22 @@ async function scanMailbox(ctx: MailScanContext, mailbox: MailboxRef): Promise<v
   }
   const include = ctx.settings.includeFolders.length > 0 ? picomatch(ctx.settings.includeFolders, { nocase: true }) : () => true;
   const exclude = ctx.settings.excludeFolders.length > 0 ? picomatch(ctx.settings.excludeFolders, { nocase: true }) : () => false;
-  for (const folder of folders) {
-    if (!include(folder.path) || exclude(folder.path)) continue;
-    try {
-      await syncFolder(ctx, mailbox, folder);
-    } catch (err) {
-      await recordFailure(ctx, mailbox, `mailbox/${mailbox.upn}/${folder.path}`, `m365://${mailbox.upn}/mailFolders/${encodeURIComponent(folder.id)}`, err);
-    }
-  }
+  const limit = pLimit(FOLDERS_AT_ONCE);
+  await Promise.all(
+    folders
+      .filter((folder) => include(folder.path) && !exclude(folder.path))
+      .map((folder) =>
+        limit(async () => {
+          try {
+            await syncFolder(ctx, mailbox, folder);
+            ctx.session.state.markUriGone(ctx.scanId, folderUri(mailbox, folder.id));
+          } catch (err) {
+            if (err instanceof GraphCallError && err.code === 'auth-failed') throw err;
+            await recordFailure(ctx, mailbox, `mailbox/${mailbox.upn}/${folder.path}`, folderUri(mailbox, folder.id), err);
+          }
+        }),
+      ),
+  );
 }
 
 /** Every mail folder, depth first, with its path of display names (`Inbox/Clients/2023`). */
@@ -193,6 +205,8 @@ async function syncFolder(ctx: MailScanContext, mailbox: MailboxRef, folder: { i
     return;
   }
 }
+
+const folderUri = (mailbox: MailboxRef, id: string) => `m365://${mailbox.upn}/mailFolders/${encodeURIComponent(id)}`;
 
 export function messageUri(mailbox: MailboxRef, id: string): string {
   return `m365://${mailbox.upn}/messages/${encodeURIComponent(id)}`;
@@ -270,7 +284,8 @@ function itemDoc(item: GraphAttachment['item']): GraphMessageDoc {
   if (!item) return {};
   const nested: GraphAttachmentDoc[] = [];
   for (const a of item.attachments ?? []) {
-    if (a['@odata.type'] === '#microsoft.graph.fileAttachment' && a.contentBytes) nested.push({ type: 'file', name: a.name || 'attachment', contentBase64: a.contentBytes });
+    if (a['@odata.type'] === '#microsoft.graph.fileAttachment' && a.contentBytes)
+      nested.push({ type: 'file', name: a.name || 'attachment', contentBase64: a.contentBytes });
     else if (a['@odata.type'] === '#microsoft.graph.itemAttachment') nested.push({ type: 'item', name: a.name || 'message', message: itemDoc(a.item) });
   }
   return {
@@ -301,5 +316,8 @@ function errorOf(err: unknown, action: string): ItemError {
 
 /** A display name made safe as one path part: no slashes or control characters. */
 function safeName(name: string): string {
-  return name.replace(/[/\\\u0000-\u001f\u007f]+/g, ' ').replace(/\s+/g, ' ').trim();
+  return name
+    .replace(/[/\\\u0000-\u001f\u007f]+/g, ' ')
+    .replace(/\s+/g, ' ')
+    .trim();
 }

@@ -65,7 +65,11 @@ export function resolveM365Settings(input: M365Input = {}, env: NodeJS.ProcessEn
   const clientId = input.clientId ?? env.AZURE_CLIENT_ID;
   const clientSecret = input.clientSecret ?? env.AZURE_CLIENT_SECRET;
   const certificatePath = input.certificatePath ?? env.AZURE_CLIENT_CERTIFICATE_PATH;
-  const missing = [!tenantId && 'AZURE_TENANT_ID', !clientId && 'AZURE_CLIENT_ID', !clientSecret && !certificatePath && 'AZURE_CLIENT_SECRET or AZURE_CLIENT_CERTIFICATE_PATH'].filter(Boolean);
+  const missing = [
+    !tenantId && 'AZURE_TENANT_ID',
+    !clientId && 'AZURE_CLIENT_ID',
+    !clientSecret && !certificatePath && 'AZURE_CLIENT_SECRET or AZURE_CLIENT_CERTIFICATE_PATH',
+  ].filter(Boolean);
   if (missing.length > 0) {
     throw new InzageError('m365-credentials', `--m365 needs an app registration: set ${missing.join(', ')} (or m365.* in the config file); see docs/m365.md`);
   }
