@@ -186,7 +186,7 @@ export class GraphTestServer {
     return send(res, 404, { error: 'not_found' });
   }
 
-  private graph(req: IncomingMessage, res: ServerResponse, url: URL, mailbox: Mailbox | undefined): void {
+  private graph(req: IncomingMessage, res: ServerResponse, url: URL, mailbox: Mailbox | undefined) {
     const path = url.pathname.slice('/v1.0'.length);
     const q = url.searchParams;
     if (q.has('$skiptoken') || q.has('$deltatoken')) this.stats.nextLinksFollowed += q.has('$skiptoken') ? 1 : 0;
@@ -266,7 +266,7 @@ export class GraphTestServer {
    * deltaLink whose token is the change sequence number at the start; a round with that token returns
    * messages changed and removed since. $skiptoken pages carry the round's start and end numbers.
    */
-  private delta(res: ServerResponse, url: URL, mailbox: Mailbox, folderId: string, preferred: number): void {
+  private delta(res: ServerResponse, url: URL, mailbox: Mailbox, folderId: string, preferred: number) {
     const q = url.searchParams;
     const folder = mailbox.folders.find((f) => f.id === folderId) as Folder | undefined;
     if (!folder) return notFound(res, 'ErrorInvalidIdMalformed');
