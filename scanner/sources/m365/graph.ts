@@ -132,11 +132,14 @@ export function toCallError(err: unknown, path: string, secrets: (string | undef
     for (const secret of secrets) if (secret) text = text.split(secret).join('***');
     return text.replace(/Bearer\s+\S+/g, 'Bearer ***');
   };
-  if (e?.name === 'AuthenticationError' || e?.name === 'CredentialUnavailableError' || e?.name === 'AggregateAuthenticationError') {
+  // The Graph client passes credential errors on as plain errors; Entra ID's AADSTS code says what went wrong.
+  const aadsts = /AADSTS\d+:[^.\n]*\.?/.exec(e?.message ?? '')?.[0];
+  if (AUTH_ERRORS.has(e?.name ?? '') || aadsts || /\b(invalid_client|unauthorized_client|invalid_tenant|invalid_request)\b/.test(e?.message ?? '')) {
+    const why = aadsts ?? firstLine(e?.message ?? '');
     return new GraphCallError(
       'auth-failed',
       status,
-      scrub(`signing in to Entra ID failed (${firstLine(e.message ?? '')}); check AZURE_TENANT_ID, AZURE_CLIENT_ID and the secret or certificate`),
+      scrub(`signing in to Entra ID failed (${why}); check AZURE_TENANT_ID, AZURE_CLIENT_ID and the secret or certificate`),
     );
   }
   const code = e?.code ? ` ${e.code}` : '';
@@ -174,4 +177,5 @@ export function describePath(path: string): string {
   return noQuery.replace(/^https:\/\/[^/]+\/(v1\.0|beta)\//, '/').replace(/^\/?/, '/');
 }
 
+const AUTH_ERRORS = new Set(['AuthenticationError', 'CredentialUnavailableError', 'AggregateAuthenticationError']);
 const firstLine = (s: string) => (s.split('\n')[0] as string).slice(0, 200);
