@@ -83,6 +83,9 @@ interface ScanFlags extends CommonFlags {
   excludeFolder?: string[];
   graphEndpoint?: string;
   cloud?: CloudName;
+  mail: boolean;
+  onedrive?: boolean;
+  site?: string[];
 }
 
 /** Options shared by scan and watch. */
@@ -151,6 +154,9 @@ export function buildProgram(setExit: (code: number) => void): Command {
     .option('--group <id>', "with --m365: scan the mailboxes of this group's members (group object id)")
     .option('--include-folder <glob>', 'with --m365: scan only mail folders whose path matches (e.g. "Inbox/**"; repeatable)', collect, [])
     .option('--exclude-folder <glob>', 'with --m365: skip mail folders whose path matches (repeatable)', collect, [])
+    .option('--onedrive', "with --m365: also scan each user's OneDrive")
+    .option('--site <id>', 'with --m365: also scan the document libraries of this SharePoint site (site id; repeatable)', collect, [])
+    .option('--no-mail', 'with --m365: skip mailboxes (scan only --onedrive and --site)')
     .option('--graph-endpoint <url>', 'with --m365: the Microsoft Graph endpoint (default https://graph.microsoft.com, or the --cloud one)')
     .addOption(new Option('--cloud <name>', 'with --m365: the Microsoft cloud, for its Graph and login endpoints').choices(Object.keys(NATIONAL_CLOUDS)))
     .action(async (paths: string[], flags: ScanFlags) => {
@@ -300,6 +306,9 @@ async function runScan(paths: string[], flags: ScanFlags): Promise<number> {
         mailboxes: flags.mailbox ?? [],
         ...(flags.group ? { group: flags.group } : {}),
         includeFolders: flags.includeFolder ?? [],
+        mail: flags.mail,
+        oneDrive: flags.onedrive ?? false,
+        sites: flags.site ?? [],
         excludeFolders: flags.excludeFolder ?? [],
         ...(flags.graphEndpoint ? { graphEndpoint: flags.graphEndpoint } : {}),
         ...(flags.cloud ? { cloud: flags.cloud } : {}),

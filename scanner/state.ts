@@ -373,16 +373,21 @@ export class ScanState {
 
   /**
    * After a full resync of one folder of a source: marks gone the items directly in `folder` (path
-   * `folder/<name>`, no deeper) last seen by a scan that started before `syncStartedAt`.
+   * `folder/<name>`; with `deep`, at any depth below it) last seen by a scan that started before `syncStartedAt`.
    */
-  markFolderGoneBefore(scanId: string, root: string, folder: string, syncStartedAt: string): number {
+  markFolderGoneBefore(scanId: string, root: string, folder: string, syncStartedAt: string, deep = false): number {
     const prefix = `${folder.replace(/[\\%_]/g, (c) => `\\${c}`)}/%`;
     return this.db
       .prepare(
-        `UPDATE items SET gone_scan = ? WHERE root = ? AND gone_scan IS NULL AND path LIKE ? ESCAPE '\\' AND instr(substr(path, ?), '/') = 0
+        `UPDATE items SET gone_scan = ? WHERE root = ? AND gone_scan IS NULL AND path LIKE ? ESCAPE '\\' AND (? OR instr(substr(path, ?), '/') = 0)
            AND last_seen_scan IN (SELECT id FROM scans WHERE started_at < ?)`,
       )
-      .run(scanId, rootKey(root), prefix, folder.length + 2, syncStartedAt).changes;
+      .run(scanId, rootKey(root), prefix, deep ? 1 : 0, folder.length + 2, syncStartedAt).changes;
+  }
+
+  /** Replaces the access of one item (sharing permissions read after its findings were known). */
+  setAccess(uri: string, access: Access): void {
+    this.db.prepare('UPDATE items SET access = ? WHERE uri = ?').run(JSON.stringify(access), uri);
   }
 
   /** When a scan started (ISO-8601). */

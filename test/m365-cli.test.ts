@@ -89,3 +89,63 @@ describe('inzage scan --m365 errors', () => {
     expect(run.stderr).toMatch(/--m365/);
   });
 });
+
+describe('inzage scan --m365 --onedrive --site', () => {
+  const args = ['--no-mail', '--onedrive', '--site', 'site-hr', '--mailbox', 'user01@contoso.example', '--mailbox', 'user02@contoso.example'];
+  const driveFiles = () =>
+    h.tenant.drives.filter((d) => d.siteId === 'site-hr' || d.ownerUpn === 'user01@contoso.example' || d.ownerUpn === 'user02@contoso.example');
+
+  it('reads OneDrive and SharePoint files through driveItem delta, and the sharing of files with findings', async () => {
+    h.server.resetStats();
+    const out = join(dir, 'drives');
+    const run = await runM365(h, out, join(dir, 's-drives'), args);
+    expect(run.code, run.stderr).toBe(0);
+    const report = await readReport(out);
+    const files = driveFiles().flatMap((d) => [...d.items.values()].filter((i) => !i.folder));
+    expect(report.items.filter((i) => i.kind === 'drive-item')).toHaveLength(files.length);
+    expect(report.items.some((i) => i.kind === 'message')).toBe(false);
+    expect(h.server.stats.downloads).toBe(files.length);
+
+    const item = (path: string) => report.items.find((i) => i.path === path);
+    const anonymous = item('onedrive/user01@contoso.example/Projecten/Personeel/notitie-0.txt');
+    expect(anonymous?.findings.map((f) => f.type).sort()).toEqual(['iban', 'nl-bsn']);
+    expect(anonymous?.access?.broad).toBe(true);
+    expect(anonymous?.access?.reasons).toEqual(['anonymous sharing link']);
+    expect(anonymous?.risk.reasons.join(' ')).toMatch(/broad access/);
+    expect(item('sharepoint/HR/Documents/Projecten/Personeel/notitie-6.txt')?.findings.length).toBeGreaterThan(0);
+    const organization = item('sharepoint/HR/Documents/notitie-3.txt');
+    expect(organization?.access?.reasons).toEqual(['organization-wide sharing link']);
+    const specific = item('sharepoint/HR/Documents/notitie-9.txt');
+    expect(specific?.findings.length).toBeGreaterThan(0);
+    expect(specific?.access?.broad).toBe(false);
+    expect(specific?.access?.entries.map((e) => e.principal)).toContain('partner@example.org');
+    // Permissions were read only for files holding personal data.
+    const withFindings = report.items.filter((i) => i.kind === 'drive-item' && i.findings.length > 0).length;
+    expect(withFindings).toBeGreaterThan(0);
+    expect(h.server.stats.permissionReads).toBe(withFindings);
+  });
+
+  it('rescans only changed files and drops deleted ones', async () => {
+    const hr = h.tenant.drives.find((d) => d.siteId === 'site-hr');
+    if (!hr) throw new Error('fixture changed');
+    const files = [...hr.items.values()].filter((i) => !i.folder);
+    const gone = files.find((i) => i.name === 'notitie-6.txt');
+    const changed = files.find((i) => i.name === 'notitie-1.txt');
+    if (!gone || !changed) throw new Error('fixture changed');
+    h.tenant.deleteDriveItem(hr, gone.id);
+    h.tenant.updateDriveItem(changed, Buffer.from('Nieuw: BSN 123456782\n'));
+    h.server.resetStats();
+
+    const out = join(dir, 'drives2');
+    const run = await runM365(h, out, join(dir, 's-drives'), args);
+    expect(run.code, run.stderr).toBe(0);
+    const report = await readReport(out);
+    expect(h.server.stats.downloads).toBe(1);
+    expect(report.items.some((i) => i.path === 'sharepoint/HR/Documents/Projecten/Personeel/notitie-6.txt')).toBe(false);
+    expect(report.items.find((i) => i.path === 'sharepoint/HR/Documents/notitie-1.txt')?.findings.map((f) => f.type)).toEqual(['nl-bsn']);
+    expect(report.items.filter((i) => i.kind === 'drive-item')).toHaveLength(
+      driveFiles().flatMap((d) => [...d.items.values()].filter((i) => !i.folder)).length,
+    );
+    expect(report.changes.resolved).toBeGreaterThan(0);
+  });
+});

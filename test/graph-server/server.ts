@@ -11,7 +11,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createServer, type Server } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { generate } from 'selfsigned';
-import type { Attachment, Folder, Mailbox, Message, Tenant } from './tenant.js';
+import type { Attachment, Drive, DriveItem, Folder, Mailbox, Message, Tenant } from './tenant.js';
 
 /** Attachments above this size come without contentBytes; the client must read /$value. */
 export const INLINE_LIMIT = 64 * 1024;
@@ -57,6 +57,10 @@ export interface ServerStats {
   preferredPageSize: number;
   valueReads: number;
   gone: number;
+  /** Drive items sent by driveItem delta, file downloads, permission reads. */
+  driveItemsServed: number;
+  downloads: number;
+  permissionReads: number;
 }
 
 export class GraphTestServer {
@@ -161,6 +165,16 @@ export class GraphTestServer {
   private async identity(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
     const tenant = this.options.tenantId;
     const authority = `${this.baseUrl}/${tenant}`;
+    // Pre-authenticated download URLs, where /content redirects to (as SharePoint's are).
+    const download = /^\/download\/([^/]+)\/([^/]+)$/.exec(url.pathname);
+    if (download) {
+      const item = this.tenant.drives.find((d) => d.id === download[1])?.items.get(download[2] as string);
+      if (!item || url.searchParams.get('sig') !== 'ok') return send(res, 404, { error: 'not_found' });
+      this.stats.downloads++;
+      res.writeHead(200, { 'Content-Type': 'application/octet-stream', 'Content-Length': item.bytes.length });
+      res.end(item.bytes);
+      return;
+    }
     if (url.pathname.endsWith('/.well-known/openid-configuration')) {
       return send(res, 200, {
         issuer: `${authority}/v2.0`,
@@ -193,6 +207,8 @@ export class GraphTestServer {
     if (req.method !== 'GET') return send(res, 405, { error: { code: 'methodNotAllowed', message: 'GET only here' } });
 
     if (path === '/users') return this.page(res, url, this.tenant.mailboxes.map(userJson), this.options.usersPageSize ?? 5);
+    const drives = this.drives(res, url, path);
+    if (drives !== false) return drives;
     const group = /^\/groups\/([^/]+)\/members$/.exec(path);
     if (group) {
       const ids = this.tenant.groups.get(decodeURIComponent(group[1] as string));
@@ -245,6 +261,75 @@ export class GraphTestServer {
       return send(res, 200, attachmentJson(attachment, q.get('$expand')?.includes('item') === true));
     }
     return notFound(res, 'ResourceNotFound');
+  }
+
+  /** OneDrive and SharePoint: drives, driveItem delta, content (a 302 to a download URL), permissions. */
+  private drives(res: ServerResponse, url: URL, path: string): undefined | false {
+    const userDrive = /^\/users\/([^/]+)\/drive$/.exec(path);
+    if (userDrive) {
+      const upn = this.tenant.mailbox(userDrive[1] as string)?.upn;
+      const drive = this.tenant.drives.find((d) => d.ownerUpn === upn);
+      if (!drive) return notFound(res, 'itemNotFound');
+      return send(res, 200, driveJson(drive));
+    }
+    const site = /^\/sites\/([^/]+)(\/drives)?$/.exec(path);
+    if (site) {
+      const s = this.tenant.sites.get(decodeURIComponent(site[1] as string));
+      if (!s) return notFound(res, 'itemNotFound');
+      if (!site[2])
+        return send(res, 200, {
+          id: s.id,
+          displayName: s.displayName,
+          name: s.displayName.toLowerCase(),
+          webUrl: `https://contoso.sharepoint.example/sites/${s.id}`,
+        });
+      return send(res, 200, { value: s.driveIds.map((id) => driveJson(this.tenant.drives.find((d) => d.id === id) as Drive)) });
+    }
+    const m = /^\/drives\/([^/]+)\/(root\/delta|items\/([^/]+)\/(content|permissions))$/.exec(path);
+    if (!m) return false;
+    const drive = this.tenant.drives.find((d) => d.id === m[1]);
+    if (!drive) return notFound(res, 'itemNotFound');
+    if (m[2] === 'root/delta') {
+      const token = url.searchParams.get('token');
+      const since = token ? Number(token) : 0;
+      const until = this.tenant.seq;
+      const root = { id: `${drive.id}-root`, name: 'root', root: {}, folder: { childCount: 0 }, parentReference: { driveId: drive.id } };
+      const changed = [...drive.items.values()].filter((i) => i.seq > since && i.seq <= until);
+      const removed = since === 0 ? [] : [...drive.removed].filter(([, seq]) => seq > since && seq <= until).map(([id]) => id);
+      const entries = [
+        ...(since === 0 ? [root] : []),
+        ...changed.map((i) => driveItemJson(drive, i)),
+        ...removed.map((id) => ({ id, deleted: { state: 'deleted' }, parentReference: { driveId: drive.id } })),
+      ];
+      const offset = Number(url.searchParams.get('$skiptoken') ?? 0);
+      const size = 10;
+      const body: Record<string, unknown> = { value: entries.slice(offset, offset + size) };
+      this.stats.driveItemsServed += (body.value as object[]).length;
+      const base = `${this.baseUrl}/v1.0/drives/${drive.id}/root/delta`;
+      if (offset + size < entries.length) body['@odata.nextLink'] = `${base}?$skiptoken=${offset + size}${token ? `&token=${token}` : ''}`;
+      else body['@odata.deltaLink'] = `${base}?token=${until}`;
+      return send(res, 200, body);
+    }
+    const item = drive.items.get(decodeURIComponent(m[3] as string));
+    if (!item) return notFound(res, 'itemNotFound');
+    if (m[4] === 'content') {
+      res.writeHead(302, { Location: `${this.baseUrl}/download/${drive.id}/${item.id}?sig=ok` });
+      res.end();
+      return undefined;
+    }
+    this.stats.permissionReads++;
+    const owner = drive.ownerUpn ?? 'hr-owners@contoso.example';
+    const value: object[] = [{ id: 'owner', roles: ['owner'], grantedToV2: { user: { displayName: owner, email: owner } } }];
+    item.links.forEach((scope, n) =>
+      value.push({
+        id: `link-${n}`,
+        roles: ['read'],
+        link: { scope, type: 'view', webUrl: `https://contoso.sharepoint.example/:t:/s/${n}` },
+        ...(scope === 'users' ? { grantedToIdentitiesV2: [{ user: { displayName: 'Extern', email: 'partner@example.org' } }] } : {}),
+        ...(n === 0 && scope === 'organization' ? { inheritedFrom: { driveId: drive.id, id: `${drive.id}-root`, path: '/drive/root:' } } : {}),
+      }),
+    );
+    return send(res, 200, { value });
   }
 
   private childrenOf(mailbox: Mailbox, parentId: string) {
@@ -353,6 +438,9 @@ function freshStats(): ServerStats {
     preferredPageSize: 0,
     valueReads: 0,
     gone: 0,
+    driveItemsServed: 0,
+    downloads: 0,
+    permissionReads: 0,
   };
 }
 
@@ -387,6 +475,28 @@ function messageJson(m: Message, select: string | null): Record<string, unknown>
   if (!select) return full;
   const keep = new Set(['@odata.etag', 'id', ...select.split(',')]);
   return Object.fromEntries(Object.entries(full).filter(([k]) => keep.has(k)));
+}
+
+function driveJson(d: Drive) {
+  return {
+    id: d.id,
+    name: d.name,
+    driveType: d.siteId ? 'documentLibrary' : 'business',
+    ...(d.ownerUpn ? { owner: { user: { displayName: d.ownerUpn, email: d.ownerUpn } } } : { owner: { group: { displayName: 'HR' } } }),
+  };
+}
+
+function driveItemJson(d: Drive, i: DriveItem) {
+  return {
+    id: i.id,
+    name: i.name,
+    eTag: `"{${i.id}},${i.seq}"`,
+    cTag: `"c:{${i.id}},${i.seq}"`,
+    size: i.bytes.length,
+    lastModifiedDateTime: new Date(Date.UTC(2024, 6, 1) + i.seq * 1000).toISOString(),
+    parentReference: { driveId: d.id, path: `/drive/root:${i.parentPath ? `/${i.parentPath}` : ''}` },
+    ...(i.folder ? { folder: { childCount: 0 } } : { file: { mimeType: 'text/plain' } }),
+  };
 }
 
 function attachmentJson(a: Attachment, expand: boolean): Record<string, unknown> {
@@ -426,14 +536,14 @@ function attachmentJson(a: Attachment, expand: boolean): Record<string, unknown>
   }
 }
 
-function send(res: ServerResponse, status: number, body: unknown): void {
+function send(res: ServerResponse, status: number, body: unknown): undefined {
   const text = JSON.stringify(body);
   res.writeHead(status, { 'Content-Type': 'application/json; odata.metadata=minimal', 'Content-Length': Buffer.byteLength(text) });
   res.end(text);
 }
 
-function notFound(res: ServerResponse, code: string): void {
-  send(res, 404, { error: { code, message: 'The specified object was not found in the store.' } });
+function notFound(res: ServerResponse, code: string): undefined {
+  return send(res, 404, { error: { code, message: 'The specified object was not found in the store.' } });
 }
 
 function readBody(req: IncomingMessage): Promise<string> {

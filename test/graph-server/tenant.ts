@@ -48,6 +48,29 @@ export interface Folder {
   removed: Map<string, number>;
 }
 
+/** A file or folder in a OneDrive or SharePoint document library. */
+export interface DriveItem {
+  id: string;
+  name: string;
+  /** Folder path below the root, '' for the root's children. */
+  parentPath: string;
+  folder: boolean;
+  bytes: Buffer;
+  seq: number;
+  /** Sharing links: anonymous and organization links are broad access. */
+  links: ('anonymous' | 'organization' | 'users')[];
+}
+
+export interface Drive {
+  id: string;
+  name: string;
+  ownerUpn?: string;
+  siteId?: string;
+  items: Map<string, DriveItem>;
+  /** Deleted items: id → sequence number of the deletion. */
+  removed: Map<string, number>;
+}
+
 export interface Mailbox {
   id: string;
   upn: string;
@@ -63,6 +86,8 @@ export const SAMPLE_IBAN = 'NL91ABNA0417164300';
 export class Tenant {
   readonly mailboxes: Mailbox[] = [];
   readonly groups = new Map<string, string[]>();
+  readonly drives: Drive[] = [];
+  readonly sites = new Map<string, { id: string; displayName: string; driveIds: string[] }>();
   seq = 0;
 
   constructor(mailboxCount: number, messagesPerMailbox: number) {
@@ -91,6 +116,42 @@ export class Tenant {
       'g-finance',
       this.mailboxes.filter((_, i) => i % 5 === 0).map((m) => m.id),
     );
+    for (const m of this.mailboxes) this.addDrive({ id: `d-${m.id}`, name: 'OneDrive', ownerUpn: m.upn, items: new Map(), removed: new Map() }, 8);
+    const hr = this.addDrive({ id: 'd-site-hr', name: 'Documents', siteId: 'site-hr', items: new Map(), removed: new Map() }, 30);
+    this.sites.set('site-hr', { id: 'site-hr', displayName: 'HR', driveIds: [hr.id] });
+  }
+
+  private addDrive(drive: Drive, files: number): Drive {
+    this.drives.push(drive);
+    this.addDriveItem(drive, { name: 'Projecten', parentPath: '', folder: true });
+    this.addDriveItem(drive, { name: 'Personeel', parentPath: 'Projecten', folder: true });
+    for (let i = 0; i < files; i++) {
+      const text = i % 3 === 0 ? `Medewerker ${i}\nIBAN ${SAMPLE_IBAN}\nBSN ${SAMPLE_BSN}\n` : `Notulen ${i}\nGeen bijzonderheden.\n`;
+      const parentPath = i % 2 === 0 ? 'Projecten/Personeel' : '';
+      const links: DriveItem['links'] = i % 6 === 0 ? ['anonymous'] : i % 9 === 3 ? ['organization'] : i % 4 === 1 ? ['users'] : [];
+      this.addDriveItem(drive, { name: `notitie-${i}.txt`, parentPath, folder: false, bytes: Buffer.from(text), links });
+    }
+    return drive;
+  }
+
+  addDriveItem(drive: Drive, item: { name: string; parentPath: string; folder: boolean; bytes?: Buffer; links?: DriveItem['links'] }): DriveItem {
+    const full: DriveItem = { id: `${drive.id}-i${this.seq + 1}`, bytes: Buffer.alloc(0), links: [], ...item, seq: ++this.seq };
+    drive.items.set(full.id, full);
+    return full;
+  }
+
+  updateDriveItem(item: DriveItem, bytes: Buffer): void {
+    item.bytes = bytes;
+    item.seq = ++this.seq;
+  }
+
+  deleteDriveItem(drive: Drive, id: string): void {
+    if (drive.items.delete(id)) drive.removed.set(id, ++this.seq);
+  }
+
+  /** Files (not folders) in all drives. */
+  totalDriveFiles(): number {
+    return this.drives.reduce((n, d) => n + [...d.items.values()].filter((i) => !i.folder).length, 0);
   }
 
   mailbox(idOrUpn: string): Mailbox | undefined {

@@ -93,8 +93,7 @@ interface FolderCheckpoint {
   fullSince?: string;
 }
 
-export async function scanMailboxes(ctx: MailScanContext): Promise<void> {
-  const mailboxes = await listMailboxes(ctx.api, ctx.settings);
+export async function scanMailboxes(ctx: MailScanContext, mailboxes: MailboxRef[]): Promise<void> {
   const limit = pLimit(MAILBOXES_AT_ONCE);
   await Promise.all(mailboxes.map((m) => limit(() => scanMailbox(ctx, m))));
 }
@@ -303,19 +302,19 @@ export function mailboxAccess(mailbox: MailboxRef): Access {
   return { owner: mailbox.upn, entries: [{ principal: mailbox.upn, rights: 'owner' }], broad: false, reasons: [], notes: [MAILBOX_ACCESS_NOTE] };
 }
 
-async function recordFailure(ctx: MailScanContext, mailbox: MailboxRef, path: string, uri: string, err: unknown): Promise<void> {
+export async function recordFailure(ctx: MailScanContext, mailbox: MailboxRef, path: string, uri: string, err: unknown): Promise<void> {
   const item: SourceItem = { root: ctx.root, path, uri, kind: 'folder', size: 0, access: mailboxAccess(mailbox), error: errorOf(err, 'listing it') };
   ctx.onItem?.(await ctx.session.handle(ctx.scanId, item));
 }
 
-function errorOf(err: unknown, action: string): ItemError {
+export function errorOf(err: unknown, action: string): ItemError {
   if (!(err instanceof GraphCallError)) return { code: 'internal', message: `failed while ${action} (${(err as Error)?.name ?? 'error'}); the scan went on` };
   const codes: Record<string, ErrorCode> = { forbidden: 'permission-denied', 'auth-failed': 'permission-denied', 'not-found': 'not-found' };
   return { code: codes[err.code] ?? 'io-error', message: err.message };
 }
 
 /** A display name made safe as one path part: no slashes or control characters. */
-function safeName(name: string): string {
+export function safeName(name: string): string {
   return name
     .replace(/[/\\\u0000-\u001f\u007f]+/g, ' ')
     .replace(/\s+/g, ' ')

@@ -8,8 +8,9 @@ import { createEngine } from '../../../detectors/engine.js';
 import { selectDetectors } from '../../../detectors/registry.js';
 import { InzageError } from '../../errors.js';
 import type { ProgressEvent, ScanSession } from '../../pipeline.js';
+import { scanDrives } from './drives.js';
 import { GraphApi, GraphCallError } from './graph.js';
-import { scanMailboxes } from './mail.js';
+import { listMailboxes, scanMailboxes } from './mail.js';
 import type { M365Settings } from './settings.js';
 
 export function m365Root(settings: M365Settings): string {
@@ -29,16 +30,19 @@ export async function scanM365(session: ScanSession, scanId: string, settings: M
   // Masking only: the hash of a value in a subject is never needed, so the hasher is a stub.
   const engine = createEngine(selectDetectors({ disable: options.disabledDetectors ?? [] }), () => '', { minConfidence: session.minConfidence });
   try {
-    await scanMailboxes({
+    const ctx = {
       session,
       scanId,
       api,
       settings,
       root: m365Root(settings),
-      redact: (text) => engine.redact(text),
+      redact: (text: string) => engine.redact(text),
       maxAttachmentSize: options.maxAttachmentSize,
       ...(options.onItem ? { onItem: options.onItem } : {}),
-    });
+    };
+    const users = settings.mail || settings.oneDrive ? await listMailboxes(api, settings) : [];
+    if (settings.mail) await scanMailboxes(ctx, users);
+    if (settings.oneDrive || settings.sites.length > 0) await scanDrives(ctx, users);
   } catch (err) {
     if (err instanceof GraphCallError) throw new InzageError(`m365-${err.code}`, `Microsoft 365: ${err.message}`);
     throw err;

@@ -39,6 +39,12 @@ export interface M365Input {
   includeFolders?: string[];
   excludeFolders?: string[];
   globalConcurrency?: number;
+  /** Scan mailboxes (default true). */
+  mail?: boolean;
+  /** Scan the OneDrive of each user in scope. */
+  oneDrive?: boolean;
+  /** SharePoint site ids whose document libraries are scanned. */
+  sites?: string[];
 }
 
 export interface M365Settings {
@@ -55,6 +61,9 @@ export interface M365Settings {
   excludeFolders: string[];
   perMailboxConcurrency: number;
   globalConcurrency: number;
+  mail: boolean;
+  oneDrive: boolean;
+  sites: string[];
 }
 
 /** Explicit settings win over the environment; a missing credential is a usage error naming the variable to set. */
@@ -102,6 +111,9 @@ export function resolveM365Settings(input: M365Input = {}, env: NodeJS.ProcessEn
     excludeFolders: input.excludeFolders ?? [],
     perMailboxConcurrency: PER_MAILBOX_CONCURRENCY,
     globalConcurrency: input.globalConcurrency ?? GLOBAL_CONCURRENCY,
+    mail: input.mail ?? true,
+    oneDrive: input.oneDrive ?? false,
+    sites: input.sites ?? [],
   };
 }
 
