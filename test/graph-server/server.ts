@@ -320,15 +320,15 @@ export class GraphTestServer {
     this.stats.permissionReads++;
     const owner = drive.ownerUpn ?? 'hr-owners@contoso.example';
     const value: object[] = [{ id: 'owner', roles: ['owner'], grantedToV2: { user: { displayName: owner, email: owner } } }];
-    item.links.forEach((scope, n) =>
+    for (const [n, scope] of item.links.entries()) {
       value.push({
         id: `link-${n}`,
         roles: ['read'],
         link: { scope, type: 'view', webUrl: `https://contoso.sharepoint.example/:t:/s/${n}` },
         ...(scope === 'users' ? { grantedToIdentitiesV2: [{ user: { displayName: 'Extern', email: 'partner@example.org' } }] } : {}),
         ...(n === 0 && scope === 'organization' ? { inheritedFrom: { driveId: drive.id, id: `${drive.id}-root`, path: '/drive/root:' } } : {}),
-      }),
-    );
+      });
+    }
     return send(res, 200, { value });
   }
 
