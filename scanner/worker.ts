@@ -72,7 +72,8 @@ async function extractItem(content: ItemContent, kind: ItemKind, entry: string |
         item.error = itemError('archive-limit', `containers nest deeper than ${init.maxDepth} levels; deeper parts not scanned`);
       } else {
         const childEntry = entry ? `${entry}/${part.child.entry}` : part.child.entry;
-        await extractItem(part.child.content, part.child.kind, childEntry, depth + 1, out);
+        if (part.child.error) out.push({ kind: part.child.kind, entry: childEntry, findings: [], error: part.child.error, size: part.child.content.size });
+        else await extractItem(part.child.content, part.child.kind, childEntry, depth + 1, out);
       }
     }
   } catch (err) {

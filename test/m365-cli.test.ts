@@ -65,6 +65,23 @@ describe('inzage scan --m365 scope', () => {
   });
 });
 
+describe('inzage scan --m365 limits', () => {
+  it('lists an attachment above --max-file-size as too-large without fetching it, and scans the rest of its message', async () => {
+    h.server.resetStats();
+    const out = join(dir, 'limit');
+    const run = await runM365(h, out, join(dir, 's-limit'), ['--mailbox', 'user00@contoso.example', '--max-file-size', '100000']);
+    expect(run.code, run.stderr).toBe(0);
+    const report = await readReport(out);
+    const big = report.items.filter((i) => i.entry === 'export.txt');
+    expect(big).toHaveLength(1);
+    expect(big[0]?.error?.code).toBe('too-large');
+    expect(h.server.stats.valueReads).toBe(0);
+    const parent = report.items.find((i) => i.uri === big[0]?.uri.split('#')[0]);
+    expect(parent?.kind).toBe('message');
+    expect(parent?.findings.length).toBeGreaterThan(0);
+  });
+});
+
 describe('inzage scan --m365 errors', () => {
   it('exits 2 naming the variables to set when credentials are missing', async () => {
     const run = await runCli(['scan', '--m365', '--out', join(dir, 'none')], {

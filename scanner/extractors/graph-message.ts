@@ -6,6 +6,7 @@
  * to a file in OneDrive or SharePoint) becomes a child holding only its name and link.
  */
 import { memoryContent } from '../content.js';
+import type { ErrorCode } from '../model.js';
 import { extractHtml } from './html.js';
 import { ExtractError, type Extracted, type Extractor, type ItemContent } from './types.js';
 
@@ -31,8 +32,8 @@ export type GraphAttachmentDoc =
   | { type: 'file'; name: string; contentType?: string; contentBase64: string }
   | { type: 'item'; name: string; message: GraphMessageDoc }
   | { type: 'reference'; name: string; sourceUrl?: string }
-  /** An attachment the source could not fetch; the message is still scanned. */
-  | { type: 'missing'; name: string; reason: string };
+  /** An attachment the source did not fetch (too large, unknown type); listed with this error, the message is still scanned. */
+  | { type: 'missing'; name: string; size?: number; code: ErrorCode; reason: string };
 
 const HEADERS: [keyof GraphMessageDoc, string][] = [
   ['from', 'From'],
@@ -71,7 +72,7 @@ export async function* extractGraphMessage(content: ItemContent): AsyncGenerator
         yield { child: { kind: 'attachment', entry, content: memoryContent(Buffer.from(`${a.name}\n${a.sourceUrl ?? ''}\n`), 'reference.txt') } };
         break;
       case 'missing':
-        yield { child: { kind: 'attachment', entry, content: memoryContent(new Uint8Array(), a.name) } };
+        yield { child: { kind: 'attachment', entry, content: memoryContent(new Uint8Array(), a.name), error: { code: a.code, message: a.reason } } };
         break;
     }
   }

@@ -24,6 +24,8 @@ export interface ChildContent {
   kind: ItemKind;
   entry: string;
   content: ItemContent;
+  /** Set when the container knows the child cannot be read (an attachment too large to fetch): listed with this error, not extracted. */
+  error?: { code: ErrorCode; message: string };
 }
 
 export type Extracted = { segment: Segment } | { child: ChildContent };

@@ -253,7 +253,7 @@ async function fetchAttachments(ctx: MailScanContext, mailbox: MailboxRef, messa
     switch (a['@odata.type']) {
       case '#microsoft.graph.fileAttachment': {
         if ((a.size ?? 0) > ctx.maxAttachmentSize) {
-          out.push({ type: 'missing', name, reason: 'too-large' });
+          out.push({ type: 'missing', name, code: 'too-large', reason: 'attachment larger than --max-file-size; not fetched' });
         } else if (a.contentBytes !== undefined) {
           out.push({ type: 'file', name, ...(a.contentType ? { contentType: a.contentType } : {}), contentBase64: a.contentBytes });
         } else {
@@ -272,7 +272,7 @@ async function fetchAttachments(ctx: MailScanContext, mailbox: MailboxRef, messa
         out.push({ type: 'reference', name, ...(a.sourceUrl ? { sourceUrl: a.sourceUrl } : {}) });
         break;
       default:
-        out.push({ type: 'missing', name, reason: `unknown attachment type ${a['@odata.type']}` });
+        out.push({ type: 'missing', name, code: 'unsupported-format', reason: `attachment of type ${a['@odata.type']} is not read` });
     }
   }
   return out;
