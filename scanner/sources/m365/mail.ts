@@ -223,7 +223,20 @@ async function handleMessage(ctx: MailScanContext, mailbox: MailboxRef, folderPa
     ccRecipients: m.ccRecipients ?? [],
     replyTo: m.replyTo ?? [],
   };
-  const base = { root: ctx.root, path: `${folderPath}/${received} ${subject}`.trimEnd(), uri, kind: 'message' as const, access: mailboxAccess(mailbox) };
+  const access = mailboxAccess(mailbox);
+  // Graph's changeKey changes with every change of the message; equal means the stored result still
+  // holds (a page served again after a resumed scan), and its attachments need not be fetched again.
+  const fingerprint = {
+    size: Buffer.byteLength(JSON.stringify(doc)),
+    mtimeMs: Date.parse(m.lastModifiedDateTime ?? '') || 0,
+    ino: m.changeKey ?? '',
+    dev: 'm365',
+  };
+  const base = { root: ctx.root, path: `${folderPath}/${received} ${subject}`.trimEnd(), uri, kind: 'message' as const, access, fingerprint };
+  if (ctx.session.state.reuseIfUnchanged(ctx.scanId, { ...base, size: 0 }, access, ctx.session.settings)) {
+    ctx.onItem?.({ path: base.path, size: 0, findings: ctx.session.state.findingsOf(uri).length, error: null, reused: true });
+    return;
+  }
   let item: SourceItem;
   try {
     if (m.hasAttachments) doc.attachments = await fetchAttachments(ctx, mailbox, m.id);
@@ -234,8 +247,6 @@ async function handleMessage(ctx: MailScanContext, mailbox: MailboxRef, folderPa
       ...(m.lastModifiedDateTime ? { modified: m.lastModifiedDateTime } : {}),
       bytes,
       name: `message.${GRAPH_MESSAGE_EXTENSION}`,
-      // Graph's changeKey changes with every change of the message; equal means the stored result still holds.
-      fingerprint: { size: bytes.length, mtimeMs: Date.parse(m.lastModifiedDateTime ?? '') || 0, ino: m.changeKey ?? '', dev: 'm365' },
     };
   } catch (err) {
     item = { ...base, size: 0, error: errorOf(err, 'reading its attachments') };
