@@ -164,5 +164,13 @@ describe('inzage scan --m365 --onedrive --site', () => {
       driveFiles().flatMap((d) => [...d.items.values()].filter((i) => !i.folder)).length,
     );
     expect(report.changes.resolved).toBeGreaterThan(0);
+
+    // inzage report renders the same items from the state, without Graph.
+    const again = await runCli(['report', '--out', join(dir, 'drives3'), '--state-dir', join(dir, 's-drives')]);
+    expect(again.code, again.stderr).toBe(0);
+    const rendered = await readReport(join(dir, 'drives3'));
+    expect(rendered.items.map((i) => [i.uri, i.findings.length, i.access?.broad])).toEqual(
+      report.items.map((i) => [i.uri, i.findings.length, i.access?.broad]),
+    );
   });
 });
