@@ -82,6 +82,36 @@ describe('inzage scan --m365 limits', () => {
   });
 });
 
+describe('inzage scan --m365 failures of single messages', () => {
+  it('scans a message whose attachments fail, lists them unread, and reads them on the next scan', async () => {
+    const args = ['--mailbox', 'user03@contoso.example'];
+    const uri = 'm365://user03@contoso.example/messages/u-3-m3';
+    h.server.failAttachmentsOf.add('u-3-m3');
+    const first = await runM365(h, join(dir, 'fail1'), join(dir, 's-fail'), args);
+    expect(first.code, first.stderr).toBe(0);
+    const before = await readReport(join(dir, 'fail1'));
+    expect(before.items.find((i) => i.uri === uri)?.findings.length).toBeGreaterThan(0);
+    const unread = before.items.filter((i) => i.uri.startsWith(`${uri}#`));
+    expect(unread.map((i) => [i.entry, i.error?.code])).toEqual([['(attachments)', 'io-error']]);
+
+    h.server.failAttachmentsOf.clear();
+    h.server.resetStats();
+    const second = await runM365(h, join(dir, 'fail2'), join(dir, 's-fail'), args);
+    expect(second.code, second.stderr).toBe(0);
+    const after = await readReport(join(dir, 'fail2'));
+    const children = after.items.filter((i) => i.uri.startsWith(`${uri}#`));
+    expect(children.map((i) => i.entry)).toEqual(['klanten.csv']);
+    expect(children[0]?.findings.some((f) => f.type === 'iban')).toBe(true);
+    // Only that message was asked for again; the folders' delta rounds returned nothing new.
+    expect(h.server.stats.messagesServed).toBe(1);
+
+    h.server.resetStats();
+    const third = await runM365(h, join(dir, 'fail3'), join(dir, 's-fail'), args);
+    expect(third.code, third.stderr).toBe(0);
+    expect(h.server.stats.messagesServed).toBe(0);
+  });
+});
+
 describe('inzage scan --m365 errors', () => {
   it('exits 2 naming the variables to set when credentials are missing', async () => {
     const run = await runCli(['scan', '--m365', '--out', join(dir, 'none')], {

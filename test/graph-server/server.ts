@@ -67,6 +67,8 @@ export class GraphTestServer {
   readonly stats: ServerStats = freshStats();
   /** Folder ids whose next delta token request is answered 410 Gone. */
   readonly expireDeltaOf = new Set<string>();
+  /** Message ids whose attachments are answered 500 (an error the client does not retry). */
+  readonly failAttachmentsOf = new Set<string>();
   /** Called after each message object is served; tests use it to kill a scan at a known point. */
   onMessageServed?: (count: number) => void;
   private server?: Server;
@@ -244,10 +246,20 @@ export class GraphTestServer {
       );
     }
 
+    const single = /^\/messages\/([^/]+)$/.exec(rest);
+    if (single) {
+      const message = mailbox.messages.get(decodeURIComponent(single[1] as string));
+      if (!message) return notFound(res, 'ErrorItemNotFound');
+      if (!q.has('$select')) this.stats.unselected++;
+      this.stats.messagesServed++;
+      return send(res, 200, messageJson(message, q.get('$select')));
+    }
     const att = /^\/messages\/([^/]+)\/attachments(?:\/([^/]+))?(\/\$value)?$/.exec(rest);
     if (att) {
       const message = mailbox.messages.get(decodeURIComponent(att[1] as string));
       if (!message) return notFound(res, 'ErrorItemNotFound');
+      if (this.failAttachmentsOf.has(message.id))
+        return send(res, 500, { error: { code: 'ErrorInternalServerError', message: 'An internal server error occurred.' } });
       if (!att[2]) return send(res, 200, { value: message.attachments.map((a) => attachmentJson(a, false)) });
       const attachment = message.attachments.find((a) => a.id === decodeURIComponent(att[2] as string));
       if (!attachment) return notFound(res, 'ErrorItemNotFound');

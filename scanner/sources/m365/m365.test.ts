@@ -5,6 +5,7 @@ import type { Finding } from '../../../detectors/types.js';
 import { memoryContent } from '../../content.js';
 import { extractGraphMessage, type GraphMessageDoc } from '../../extractors/graph-message.js';
 import type { Extracted } from '../../extractors/types.js';
+import { accessFromPermissions } from './drives.js';
 import { describePath, toCallError } from './graph.js';
 import { resolveM365Settings } from './settings.js';
 
@@ -125,5 +126,33 @@ describe('engine.redact', () => {
     expect(found).toHaveLength(1);
     expect(engine.redact('Re: vraag van jan.jansen@example.nl over NL91ABNA0417164300')).toBe(`Re: vraag van ${found[0]?.masked} over NL** **** **** **43 00`);
     expect(engine.redact('Overleg dinsdag')).toBe('Overleg dinsdag');
+  });
+});
+
+describe('accessFromPermissions', () => {
+  it('counts anonymous and organization links as broad, specific people and grants as not', () => {
+    const narrow = accessFromPermissions(
+      [
+        { id: '1', roles: ['owner'], grantedToV2: { user: { email: 'eigenaar@contoso.example' } } },
+        { id: '2', roles: ['read'], link: { scope: 'users' }, grantedToIdentitiesV2: [{ user: { email: 'partner@example.org' } }] },
+      ],
+      'eigenaar@contoso.example',
+    );
+    expect(narrow.broad).toBe(false);
+    expect(narrow.entries).toEqual([
+      { principal: 'eigenaar@contoso.example', rights: 'owner' },
+      { principal: 'link: specific people with the link', rights: 'read' },
+      { principal: 'partner@example.org', rights: 'read' },
+    ]);
+    const broad = accessFromPermissions(
+      [
+        { id: '1', roles: ['read'], link: { scope: 'anonymous' } },
+        { id: '2', roles: ['write'], link: { scope: 'organization' }, inheritedFrom: {} },
+      ],
+      undefined,
+    );
+    expect(broad.broad).toBe(true);
+    expect(broad.reasons).toEqual(['anonymous sharing link', 'organization-wide sharing link']);
+    expect(broad.entries[1]).toEqual({ principal: 'link: everyone in the organization with the link', rights: 'write (inherited)' });
   });
 });

@@ -118,6 +118,7 @@ async function scanMailbox(ctx: MailScanContext, mailbox: MailboxRef): Promise<v
     folders = await listFolders(ctx.api, mailbox);
     // A failure recorded by an earlier scan is over.
     ctx.session.state.markUriGone(ctx.scanId, `m365://${mailbox.upn}/mailbox`);
+    await retryFailedMessages(ctx, mailbox);
   } catch (err) {
     // Without a token nothing can be read: that ends the scan instead of failing every mailbox.
     if (err instanceof GraphCallError && err.code === 'auth-failed') throw err;
@@ -207,11 +208,44 @@ async function syncFolder(ctx: MailScanContext, mailbox: MailboxRef, folder: { i
 
 const folderUri = (mailbox: MailboxRef, id: string) => `m365://${mailbox.upn}/mailFolders/${encodeURIComponent(id)}`;
 
+/**
+ * Messages whose attachments could not be read are listed with an error, and their ids kept here:
+ * a delta round would not return them again until they change, so the next scan asks for each one.
+ */
+const retryKey = (mailbox: MailboxRef) => `m365:retry:${mailbox.upn}`;
+
+function rememberFailed(ctx: MailScanContext, mailbox: MailboxRef, id: string, folderPath: string): void {
+  const list = JSON.parse(ctx.session.state.getValue(retryKey(mailbox)) ?? '{}') as Record<string, string>;
+  list[id] = folderPath;
+  ctx.session.state.setValue(retryKey(mailbox), JSON.stringify(list));
+}
+
+async function retryFailedMessages(ctx: MailScanContext, mailbox: MailboxRef): Promise<void> {
+  const list = JSON.parse(ctx.session.state.getValue(retryKey(mailbox)) ?? '{}') as Record<string, string>;
+  for (const [id, folderPath] of Object.entries(list)) {
+    try {
+      const m = await ctx.api.get<GraphMessage>(
+        mailbox.upn,
+        `/users/${encodeURIComponent(mailbox.id)}/messages/${encodeURIComponent(id)}?$select=${MESSAGE_SELECT}`,
+      );
+      if (!(await handleMessage(ctx, mailbox, folderPath, { ...m, id }))) continue;
+    } catch (err) {
+      if (!(err instanceof GraphCallError && err.code === 'not-found')) continue;
+      ctx.session.state.markUriGone(ctx.scanId, messageUri(mailbox, id));
+    }
+    // Read now, or gone: off the list (read again from the state, as handleMessage may have added to it).
+    const now = JSON.parse(ctx.session.state.getValue(retryKey(mailbox)) ?? '{}') as Record<string, string>;
+    delete now[id];
+    ctx.session.state.setValue(retryKey(mailbox), Object.keys(now).length > 0 ? JSON.stringify(now) : undefined);
+  }
+}
+
 export function messageUri(mailbox: MailboxRef, id: string): string {
   return `m365://${mailbox.upn}/messages/${encodeURIComponent(id)}`;
 }
 
-async function handleMessage(ctx: MailScanContext, mailbox: MailboxRef, folderPath: string, m: GraphMessage): Promise<void> {
+/** Reads one message into the state; false when its attachments could not be read (it is then retried next scan). */
+async function handleMessage(ctx: MailScanContext, mailbox: MailboxRef, folderPath: string, m: GraphMessage): Promise<boolean> {
   const uri = messageUri(mailbox, m.id);
   const received = m.receivedDateTime ?? '';
   const subject = safeName(ctx.redact(m.subject ?? '')).slice(0, 120) || '(no subject)';
@@ -235,24 +269,34 @@ async function handleMessage(ctx: MailScanContext, mailbox: MailboxRef, folderPa
   const base = { root: ctx.root, path: `${folderPath}/${received} ${subject}`.trimEnd(), uri, kind: 'message' as const, access, fingerprint };
   if (ctx.session.state.reuseIfUnchanged(ctx.scanId, { ...base, size: 0 }, access, ctx.session.settings)) {
     ctx.onItem?.({ path: base.path, size: 0, findings: ctx.session.state.findingsOf(uri).length, error: null, reused: true });
-    return;
+    return true;
   }
-  let item: SourceItem;
-  try {
-    if (m.hasAttachments) doc.attachments = await fetchAttachments(ctx, mailbox, m.id);
-    const bytes = Buffer.from(JSON.stringify(doc));
-    item = {
-      ...base,
-      size: bytes.length,
-      ...(m.lastModifiedDateTime ? { modified: m.lastModifiedDateTime } : {}),
-      bytes,
-      name: `message.${GRAPH_MESSAGE_EXTENSION}`,
-    };
-  } catch (err) {
-    item = { ...base, size: 0, error: errorOf(err, 'reading its attachments') };
+  let complete = true;
+  if (m.hasAttachments) {
+    try {
+      doc.attachments = await fetchAttachments(ctx, mailbox, m.id);
+    } catch (err) {
+      if (err instanceof GraphCallError && err.code === 'auth-failed') throw err;
+      // The message itself is still scanned; its attachments are listed as one unread entry and retried next scan.
+      const error = errorOf(err, 'reading its attachments');
+      doc.attachments = [{ type: 'missing', name: '(attachments)', code: error.code, reason: error.message }];
+      complete = false;
+      rememberFailed(ctx, mailbox, m.id, folderPath);
+    }
   }
+  const bytes = Buffer.from(JSON.stringify(doc));
+  const item: SourceItem = {
+    ...base,
+    size: bytes.length,
+    ...(m.lastModifiedDateTime ? { modified: m.lastModifiedDateTime } : {}),
+    bytes,
+    name: `message.${GRAPH_MESSAGE_EXTENSION}`,
+  };
+  // Without a fingerprint an incomplete result is never reused.
+  if (!complete) delete item.fingerprint;
   const event = await ctx.session.handle(ctx.scanId, item);
   ctx.onItem?.(event);
+  return complete;
 }
 
 async function fetchAttachments(ctx: MailScanContext, mailbox: MailboxRef, messageId: string): Promise<GraphAttachmentDoc[]> {
