@@ -11,11 +11,7 @@ import type { ProgressEvent, ScanSession } from '../../pipeline.js';
 import { scanDrives } from './drives.js';
 import { GraphApi, GraphCallError } from './graph.js';
 import { listMailboxes, scanMailboxes } from './mail.js';
-import type { M365Settings } from './settings.js';
-
-export function m365Root(settings: M365Settings): string {
-  return `m365://${settings.tenantId}`;
-}
+import { type M365Settings, m365Root } from './settings.js';
 
 export interface M365RunOptions {
   disabledDetectors?: string[];

@@ -117,4 +117,9 @@ export function resolveM365Settings(input: M365Input = {}, env: NodeJS.ProcessEn
   };
 }
 
+/** The report root of a tenant's items. */
+export function m365Root(settings: Pick<M365Settings, 'tenantId'>): string {
+  return `m365://${settings.tenantId}`;
+}
+
 const trimSlash = (s: string) => s.replace(/\/+$/, '');
