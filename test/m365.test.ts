@@ -23,7 +23,7 @@ let h: M365Harness;
 
 beforeAll(async () => {
   ({ dir, cleanup } = await tempDir('m365'));
-  h = await startHarness(dir, new Tenant(MAILBOXES, PER_MAILBOX), { throttleEvery: 97, unavailableEvery: 389, latencyMs: 3, messagesPageSize: 20 });
+  h = await startHarness(dir, new Tenant(MAILBOXES, PER_MAILBOX), { throttleEvery: 97, unavailableEvery: 293, latencyMs: 3, messagesPageSize: 20 });
 });
 afterAll(async () => {
   await h.server.stop();

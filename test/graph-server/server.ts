@@ -75,6 +75,7 @@ export class GraphTestServer {
   private readonly inFlight = new Map<string, number>();
   private readonly throttledAt = new Map<string, number>();
   private readonly issued = new Set<string>();
+  private fresh = 0;
   private cert = '';
   baseUrl = '';
 
@@ -146,16 +147,28 @@ export class GraphTestServer {
       if (retryOf !== undefined) {
         if (Date.now() - retryOf < 950) this.stats.earlyRetries++;
         this.throttledAt.delete(req.url ?? '');
-      } else if (this.options.throttleEvery && this.stats.requests % this.options.throttleEvery === 0) {
-        this.stats.throttled++;
-        this.throttledAt.set(req.url ?? '', Date.now());
-        res.setHeader('Retry-After', '1');
-        return send(res, 429, { error: { code: 'ApplicationThrottled', message: 'Application is over its MailboxConcurrency limit.' } });
-      } else if (this.options.unavailableEvery && this.stats.requests % this.options.unavailableEvery === 0) {
-        this.stats.unavailable++;
-        this.throttledAt.set(req.url ?? '', Date.now());
-        res.setHeader('Retry-After', '1');
-        return send(res, 503, { error: { code: 'serviceNotAvailable', message: 'Service unavailable.' } });
+      } else {
+        // Faults go by the count of first attempts only, so every Nth one is hit whatever the timing.
+        this.fresh++;
+        const fault =
+          this.options.unavailableEvery && this.fresh % this.options.unavailableEvery === 0
+            ? 503
+            : this.options.throttleEvery && this.fresh % this.options.throttleEvery === 0
+              ? 429
+              : 0;
+        if (fault) {
+          if (fault === 429) this.stats.throttled++;
+          else this.stats.unavailable++;
+          this.throttledAt.set(req.url ?? '', Date.now());
+          res.setHeader('Retry-After', '1');
+          return send(
+            res,
+            fault,
+            fault === 429
+              ? { error: { code: 'ApplicationThrottled', message: 'Application is over its MailboxConcurrency limit.' } }
+              : { error: { code: 'serviceNotAvailable', message: 'Service unavailable.' } },
+          );
+        }
       }
       this.graph(req, res, url, mailbox);
     } finally {
