@@ -1,5 +1,7 @@
 /** `inzage scan --m365` scoping and errors, against a small tenant on the local Graph test server. */
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { generate } from 'selfsigned';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Tenant } from './graph-server/tenant.js';
 import { readReport, runCli, tempDir } from './helpers.js';
@@ -119,6 +121,22 @@ describe('inzage scan --m365 errors', () => {
     });
     expect(run.code).toBe(2);
     expect(run.stderr).toMatch(/AZURE_TENANT_ID, AZURE_CLIENT_ID, AZURE_CLIENT_SECRET or AZURE_CLIENT_CERTIFICATE_PATH/);
+  });
+
+  it('signs in with a certificate (AZURE_CLIENT_CERTIFICATE_PATH) instead of a secret', async () => {
+    const pems = await generate([{ name: 'commonName', value: 'inzage-test-app' }], { keyType: 'rsa', keySize: 2048, algorithm: 'sha256' });
+    const pemFile = join(dir, 'app.pem');
+    await writeFile(pemFile, `${pems.cert}\n${pems.private}`, { mode: 0o600 });
+    h.server.clientCertificate = pems.cert;
+    h.server.resetStats();
+    const out = join(dir, 'cert');
+    const run = await runCli([...scanArgs(h, out), '--mailbox', 'user05@contoso.example'], {
+      env: { ...h.env(join(dir, 's-cert')), AZURE_CLIENT_SECRET: '', AZURE_CLIENT_CERTIFICATE_PATH: pemFile },
+    });
+    expect(run.code, run.stderr).toBe(0);
+    expect(h.server.stats.certificateTokens).toBe(1);
+    expect((await readReport(out)).items.filter((i) => i.kind === 'message')).toHaveLength(12);
+    expect(`${run.stdout}${run.stderr}`).not.toContain('PRIVATE KEY');
   });
 
   it('exits 2 on a wrong secret without printing it', async () => {

@@ -7,6 +7,7 @@
  * $select on message queries, at most 4 concurrent requests per mailbox.
  */
 
+import { constants, createPublicKey, verify } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createServer, type Server } from 'node:https';
 import type { AddressInfo } from 'node:net';
@@ -34,6 +35,8 @@ export interface ServerOptions {
 export interface ServerStats {
   requests: number;
   tokens: number;
+  /** Tokens issued for a client assertion signed with the registered certificate. */
+  certificateTokens: number;
   unauthorized: number;
   /** Highest number of requests in flight for one mailbox at once. */
   maxPerMailbox: number;
@@ -69,6 +72,8 @@ export class GraphTestServer {
   readonly expireDeltaOf = new Set<string>();
   /** Message ids whose attachments are answered 500 (an error the client does not retry). */
   readonly failAttachmentsOf = new Set<string>();
+  /** A PEM certificate whose key may sign client assertions (certificate credentials). */
+  clientCertificate?: string;
   /** Called after each message object is served; tests use it to kill a scan at a known point. */
   onMessageServed?: (count: number) => void;
   private server?: Server;
@@ -204,7 +209,13 @@ export class GraphTestServer {
     }
     if (url.pathname === `/${tenant}/oauth2/v2.0/token` && req.method === 'POST') {
       const form = new URLSearchParams(await readBody(req));
-      if (form.get('client_id') !== this.options.clientId || form.get('client_secret') !== this.options.clientSecret) {
+      const assertion = form.get('client_assertion');
+      if (assertion) {
+        if (!this.clientCertificate || !verifyAssertion(assertion, this.clientCertificate, this.options.clientId)) {
+          return send(res, 401, { error: 'invalid_client', error_description: 'AADSTS700027: Client assertion contains an invalid signature.' });
+        }
+        this.stats.certificateTokens++;
+      } else if (form.get('client_id') !== this.options.clientId || form.get('client_secret') !== this.options.clientSecret) {
         return send(res, 401, { error: 'invalid_client', error_description: 'AADSTS7000215: Invalid client secret provided.' });
       }
       this.stats.tokens++;
@@ -448,6 +459,7 @@ function freshStats(): ServerStats {
   return {
     requests: 0,
     tokens: 0,
+    certificateTokens: 0,
     unauthorized: 0,
     maxPerMailbox: 0,
     overLimit: 0,
@@ -559,6 +571,21 @@ function attachmentJson(a: Attachment, expand: boolean): Record<string, unknown>
     case 'reference':
       return { '@odata.type': '#microsoft.graph.referenceAttachment', ...base, contentType: null, size: 312, sourceUrl: a.sourceUrl };
   }
+}
+
+/** A client assertion (JWT) for this client, signed (RS256 or PS256) with the certificate's key. */
+function verifyAssertion(jwt: string, certificate: string, clientId: string): boolean {
+  const [h, p, sig] = jwt.split('.');
+  if (!h || !p || !sig) return false;
+  const header = JSON.parse(Buffer.from(h, 'base64url').toString()) as { alg?: string };
+  const claims = JSON.parse(Buffer.from(p, 'base64url').toString()) as { iss?: string; sub?: string };
+  if (claims.iss !== clientId || claims.sub !== clientId) return false;
+  const key = createPublicKey(certificate);
+  const data = Buffer.from(`${h}.${p}`);
+  const signature = Buffer.from(sig, 'base64url');
+  if (header.alg === 'PS256') return verify('sha256', data, { key, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: 32 }, signature);
+  if (header.alg === 'RS256') return verify('sha256', data, key, signature);
+  return false;
 }
 
 function send(res: ServerResponse, status: number, body: unknown): undefined {
