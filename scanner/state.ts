@@ -395,6 +395,14 @@ export class ScanState {
     return (this.db.prepare('SELECT started_at FROM scans WHERE id = ?').get(scanId) as { started_at: string } | undefined)?.started_at;
   }
 
+  /** Every kv entry whose key starts with `prefix`. */
+  entriesWithPrefix(prefix: string): { key: string; value: string }[] {
+    return this.db.prepare('SELECT key, value FROM kv WHERE substr(key, 1, length(?)) = ? ORDER BY key').all(prefix, prefix) as {
+      key: string;
+      value: string;
+    }[];
+  }
+
   getValue(key: string): string | undefined {
     return (this.db.prepare('SELECT value FROM kv WHERE key = ?').get(key) as { value: string } | undefined)?.value;
   }

@@ -67,6 +67,30 @@ describe('inzage scan --m365 scope', () => {
   });
 });
 
+describe('inzage scan --m365 folders that leave the scope', () => {
+  it('drops the messages of a folder newly excluded, and of a folder deleted in the mailbox', async () => {
+    const state = join(dir, 's-leave');
+    const args = ['--mailbox', 'user04@contoso.example'];
+    const folders = async (out: string) => new Set((await readReport(out)).items.map((i) => i.path.split('/').slice(2, -1).join('/')));
+    expect(await runM365(h, join(dir, 'leave1'), state, args).then((r) => r.code)).toBe(0);
+    expect([...(await folders(join(dir, 'leave1')))].sort()).toEqual(['Archive', 'Inbox', 'Inbox/Clients', 'Inbox/Clients/2023', 'Sent Items']);
+
+    const run = await runM365(h, join(dir, 'leave2'), state, [...args, '--exclude-folder', 'Inbox/Clients/**']);
+    expect(run.code, run.stderr).toBe(0);
+    expect([...(await folders(join(dir, 'leave2')))].sort()).toEqual(['Archive', 'Inbox', 'Sent Items']);
+    expect((await readReport(join(dir, 'leave2'))).changes.resolved).toBeGreaterThan(0);
+
+    const box = h.tenant.mailbox('user04@contoso.example');
+    if (!box) throw new Error('fixture changed');
+    box.folders = box.folders.filter((f) => f.displayName !== 'Sent Items');
+    const again = await runM365(h, join(dir, 'leave3'), state, args);
+    expect(again.code, again.stderr).toBe(0);
+    const report = await readReport(join(dir, 'leave3'));
+    expect([...(await folders(join(dir, 'leave3')))].sort()).toEqual(['Archive', 'Inbox', 'Inbox/Clients', 'Inbox/Clients/2023']);
+    expect(new Set(report.items.map((i) => i.uri)).size).toBe(report.items.length);
+  });
+});
+
 describe('inzage scan --m365 limits', () => {
   it('lists an attachment above --max-file-size as too-large without fetching it, and scans the rest of its message', async () => {
     h.server.resetStats();

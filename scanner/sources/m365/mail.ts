@@ -91,6 +91,8 @@ interface FolderCheckpoint {
   delta?: string;
   /** Set during a full round: when the scan that began it started (to drop what it did not return). */
   fullSince?: string;
+  /** The folder's item path (`mailbox/<upn>/<folder path>`), to drop its messages once the folder is gone or out of scope. */
+  path?: string;
 }
 
 export async function scanMailboxes(ctx: MailScanContext, mailboxes: MailboxRef[]): Promise<void> {
@@ -127,21 +129,21 @@ async function scanMailbox(ctx: MailScanContext, mailbox: MailboxRef): Promise<v
   }
   const include = ctx.settings.includeFolders.length > 0 ? picomatch(ctx.settings.includeFolders, { nocase: true }) : () => true;
   const exclude = ctx.settings.excludeFolders.length > 0 ? picomatch(ctx.settings.excludeFolders, { nocase: true }) : () => false;
+  const scoped = folders.filter((folder) => include(folder.path) && !exclude(folder.path));
+  dropFoldersOutOfScope(ctx, mailbox, new Set(scoped.map((f) => f.id)));
   const limit = pLimit(FOLDERS_AT_ONCE);
   await Promise.all(
-    folders
-      .filter((folder) => include(folder.path) && !exclude(folder.path))
-      .map((folder) =>
-        limit(async () => {
-          try {
-            await syncFolder(ctx, mailbox, folder);
-            ctx.session.state.markUriGone(ctx.scanId, folderUri(mailbox, folder.id));
-          } catch (err) {
-            if (err instanceof GraphCallError && err.code === 'auth-failed') throw err;
-            await recordFailure(ctx, mailbox, `mailbox/${mailbox.upn}/${folder.path}`, folderUri(mailbox, folder.id), err);
-          }
-        }),
-      ),
+    scoped.map((folder) =>
+      limit(async () => {
+        try {
+          await syncFolder(ctx, mailbox, folder);
+          ctx.session.state.markUriGone(ctx.scanId, folderUri(mailbox, folder.id));
+        } catch (err) {
+          if (err instanceof GraphCallError && err.code === 'auth-failed') throw err;
+          await recordFailure(ctx, mailbox, `mailbox/${mailbox.upn}/${folder.path}`, folderUri(mailbox, folder.id), err);
+        }
+      }),
+    ),
   );
 }
 
@@ -160,15 +162,28 @@ export async function listFolders(api: GraphApi, mailbox: MailboxRef): Promise<{
   return out;
 }
 
+/** A folder synced before that is deleted now, or no longer in scope: its messages leave the state with its checkpoint. */
+function dropFoldersOutOfScope(ctx: MailScanContext, mailbox: MailboxRef, current: Set<string>): void {
+  const { state } = ctx.session;
+  const prefix = `m365:mail:${mailbox.upn}:`;
+  for (const { key, value } of state.entriesWithPrefix(prefix)) {
+    if (current.has(key.slice(prefix.length))) continue;
+    const path = (JSON.parse(value) as FolderCheckpoint).path;
+    // Before any folder of this scan is synced, so a new folder of the same name is not touched.
+    if (path) state.markFolderGoneBefore(ctx.scanId, ctx.root, path, '9999');
+    state.setValue(key, undefined);
+  }
+}
+
 async function syncFolder(ctx: MailScanContext, mailbox: MailboxRef, folder: { id: string; path: string }): Promise<void> {
   const { state } = ctx.session;
   const key = `m365:mail:${mailbox.upn}:${folder.id}`;
   const initial = `/users/${encodeURIComponent(mailbox.id)}/mailFolders/${encodeURIComponent(folder.id)}/messages/delta?$select=${MESSAGE_SELECT}`;
   const saved = JSON.parse(state.getValue(key) ?? '{}') as FolderCheckpoint;
   const startedAt = state.scanStartedAt(ctx.scanId) ?? new Date().toISOString();
-  let checkpoint: FolderCheckpoint = saved.next || saved.delta ? saved : { fullSince: startedAt };
-  let url = checkpoint.next ?? checkpoint.delta ?? initial;
   const folderPath = `mailbox/${mailbox.upn}/${folder.path}`;
+  let checkpoint: FolderCheckpoint = saved.next || saved.delta ? { ...saved, path: folderPath } : { fullSince: startedAt, path: folderPath };
+  let url = checkpoint.next ?? checkpoint.delta ?? initial;
   const limit = pLimit(MESSAGES_AT_ONCE);
   for (;;) {
     let page: Page<GraphMessage>;
@@ -177,7 +192,7 @@ async function syncFolder(ctx: MailScanContext, mailbox: MailboxRef, folder: { i
     } catch (err) {
       if (err instanceof GraphCallError && err.code === 'gone' && url !== initial) {
         // The delta token expired: read the folder whole again, then drop what that round did not return.
-        checkpoint = { fullSince: startedAt };
+        checkpoint = { fullSince: startedAt, path: folderPath };
         state.setValue(key, JSON.stringify(checkpoint));
         url = initial;
         continue;
@@ -201,7 +216,7 @@ async function syncFolder(ctx: MailScanContext, mailbox: MailboxRef, folder: { i
       continue;
     }
     if (checkpoint.fullSince) state.markFolderGoneBefore(ctx.scanId, ctx.root, folderPath, checkpoint.fullSince);
-    state.setValue(key, JSON.stringify({ delta: page['@odata.deltaLink'] ?? initial } satisfies FolderCheckpoint));
+    state.setValue(key, JSON.stringify({ delta: page['@odata.deltaLink'] ?? initial, path: folderPath } satisfies FolderCheckpoint));
     return;
   }
 }
