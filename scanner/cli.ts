@@ -155,7 +155,7 @@ export function buildProgram(setExit: (code: number) => void): Command {
     .option('--include-folder <glob>', 'with --m365: scan only mail folders whose path matches (e.g. "Inbox/**"; repeatable)', collect, [])
     .option('--exclude-folder <glob>', 'with --m365: skip mail folders whose path matches (repeatable)', collect, [])
     .option('--onedrive', "with --m365: also scan each user's OneDrive")
-    .option('--site <id>', 'with --m365: also scan the document libraries of this SharePoint site (site id; repeatable)', collect, [])
+    .option('--site <id>', 'with --m365: also scan the document libraries of this SharePoint site (site id, or all; repeatable)', collect, [])
     .option('--no-mail', 'with --m365: skip mailboxes (scan only --onedrive and --site)')
     .option('--graph-endpoint <url>', 'with --m365: the Microsoft Graph endpoint (default https://graph.microsoft.com, or the --cloud one)')
     .addOption(new Option('--cloud <name>', 'with --m365: the Microsoft cloud, for its Graph and login endpoints').choices(Object.keys(NATIONAL_CLOUDS)))

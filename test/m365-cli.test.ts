@@ -180,7 +180,7 @@ describe('inzage scan --m365 errors', () => {
 });
 
 describe('inzage scan --m365 --onedrive --site', () => {
-  const args = ['--no-mail', '--onedrive', '--site', 'site-hr', '--mailbox', 'user01@contoso.example', '--mailbox', 'user02@contoso.example'];
+  const args = ['--no-mail', '--onedrive', '--site', 'all', '--mailbox', 'user01@contoso.example', '--mailbox', 'user02@contoso.example'];
   const driveFiles = () =>
     h.tenant.drives.filter((d) => d.siteId === 'site-hr' || d.ownerUpn === 'user01@contoso.example' || d.ownerUpn === 'user02@contoso.example');
 

@@ -308,6 +308,15 @@ export class GraphTestServer {
       if (!drive) return notFound(res, 'itemNotFound');
       return send(res, 200, driveJson(drive));
     }
+    if (path === '/sites/getAllSites') {
+      this.page(
+        res,
+        url,
+        [...this.tenant.sites.values()].map((s) => ({ id: s.id, displayName: s.displayName, name: s.displayName.toLowerCase() })),
+        5,
+      );
+      return undefined;
+    }
     const site = /^\/sites\/([^/]+)(\/drives)?$/.exec(path);
     if (site) {
       const s = this.tenant.sites.get(decodeURIComponent(site[1] as string));

@@ -75,8 +75,24 @@ export async function scanDrives(ctx: MailScanContext, users: MailboxRef[]): Pro
       }
     }
   }
+  const sites: { id: string; displayName?: string; name?: string }[] = [];
   for (const siteId of ctx.settings.sites) {
-    const site = await ctx.api.get<{ displayName?: string; name?: string }>(undefined, `/sites/${encodeURIComponent(siteId)}?$select=id,displayName,name`);
+    if (siteId === 'all') {
+      // Every site of the tenant (all geographies); app-only sign-in only.
+      for await (const s of ctx.api.all<{ id: string; displayName?: string; name?: string }>(
+        undefined,
+        '/sites/getAllSites?$select=id,displayName,name&$top=100',
+      ))
+        sites.push(s);
+    } else {
+      sites.push({
+        ...(await ctx.api.get<{ displayName?: string; name?: string }>(undefined, `/sites/${encodeURIComponent(siteId)}?$select=id,displayName,name`)),
+        id: siteId,
+      });
+    }
+  }
+  for (const site of sites) {
+    const siteId = site.id;
     for await (const d of ctx.api.all<GraphDrive>(undefined, `/sites/${encodeURIComponent(siteId)}/drives?$select=id,name`)) {
       targets.push({ id: d.id, label: `sharepoint/${safeName(site.displayName ?? site.name ?? siteId)}/${safeName(d.name ?? d.id)}` });
     }
