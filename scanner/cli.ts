@@ -84,6 +84,7 @@ interface ScanFlags extends CommonFlags {
   graphEndpoint?: string;
   cloud?: CloudName;
   mail: boolean;
+  deviceLogin?: boolean;
   onedrive?: boolean;
   site?: string[];
 }
@@ -154,6 +155,7 @@ export function buildProgram(setExit: (code: number) => void): Command {
     .option('--group <id>', "with --m365: scan the mailboxes of this group's members (group object id)")
     .option('--include-folder <glob>', 'with --m365: scan only mail folders whose path matches (e.g. "Inbox/**"; repeatable)', collect, [])
     .option('--exclude-folder <glob>', 'with --m365: skip mail folders whose path matches (repeatable)', collect, [])
+    .option('--device-login', 'with --m365: sign in as yourself with a device code and scan your own mailbox (delegated; needs only AZURE_CLIENT_ID)')
     .option('--onedrive', "with --m365: also scan each user's OneDrive")
     .option('--site <id>', 'with --m365: also scan the document libraries of this SharePoint site (site id, or all; repeatable)', collect, [])
     .option('--no-mail', 'with --m365: skip mailboxes (scan only --onedrive and --site)')
@@ -307,6 +309,7 @@ async function runScan(paths: string[], flags: ScanFlags): Promise<number> {
         ...(flags.group ? { group: flags.group } : {}),
         includeFolders: flags.includeFolder ?? [],
         mail: flags.mail,
+        deviceLogin: flags.deviceLogin ?? false,
         oneDrive: flags.onedrive ?? false,
         sites: flags.site ?? [],
         excludeFolders: flags.excludeFolder ?? [],

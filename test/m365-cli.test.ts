@@ -163,6 +163,19 @@ describe('inzage scan --m365 errors', () => {
     expect(`${run.stdout}${run.stderr}`).not.toContain('PRIVATE KEY');
   });
 
+  it('signs a person in with a device code (--device-login), asks once, and scans only their own mailbox', async () => {
+    h.server.resetStats();
+    const out = join(dir, 'device');
+    const run = await runCli([...scanArgs(h, out), '--device-login'], { env: { ...h.env(join(dir, 's-device')), AZURE_CLIENT_SECRET: '' } });
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stderr).toContain('enter the code TESTCODE1');
+    expect(h.server.stats.deviceCodes).toBe(1);
+    expect(h.server.stats.deviceTokens).toBe(1);
+    const report = await readReport(out);
+    expect(mailboxesIn(report.items.map((i) => i.path))).toEqual(['user01@contoso.example']);
+    expect(report.items.filter((i) => i.kind === 'message')).toHaveLength(12);
+  });
+
   it('exits 2 on a wrong secret without printing it', async () => {
     const wrong = `${CLIENT_SECRET}-wrong`;
     const run = await runCli(scanArgs(h, join(dir, 'wrong')), { env: { ...h.env(join(dir, 's-wrong')), AZURE_CLIENT_SECRET: wrong } });

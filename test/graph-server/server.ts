@@ -35,6 +35,9 @@ export interface ServerOptions {
 export interface ServerStats {
   requests: number;
   tokens: number;
+  /** Device codes handed out, and tokens issued for them (a person signing in). */
+  deviceCodes: number;
+  deviceTokens: number;
   /** Tokens issued for a client assertion signed with the registered certificate. */
   certificateTokens: number;
   unauthorized: number;
@@ -207,10 +210,30 @@ export class GraphTestServer {
         id_token_signing_alg_values_supported: ['RS256'],
       });
     }
+    if (url.pathname === `/${tenant}/oauth2/v2.0/devicecode` && req.method === 'POST') {
+      const form = new URLSearchParams(await readBody(req));
+      if (form.get('client_id') !== this.options.clientId)
+        return send(res, 400, { error: 'unauthorized_client', error_description: 'AADSTS700016: Application not found.' });
+      this.stats.deviceCodes++;
+      return send(res, 200, {
+        device_code: `device-${this.stats.deviceCodes}`,
+        user_code: 'TESTCODE1',
+        verification_uri: 'https://microsoft.com/devicelogin',
+        expires_in: 900,
+        interval: 1,
+        message: 'To sign in, use a web browser to open the page https://microsoft.com/devicelogin and enter the code TESTCODE1 to authenticate.',
+      });
+    }
     if (url.pathname === `/${tenant}/oauth2/v2.0/token` && req.method === 'POST') {
       const form = new URLSearchParams(await readBody(req));
       const assertion = form.get('client_assertion');
-      if (assertion) {
+      if (form.get('grant_type') === 'device_code' || form.get('grant_type') === 'urn:ietf:params:oauth:grant-type:device_code') {
+        // The person "signed in" at once.
+        if (!form.get('device_code')?.startsWith('device-') || form.get('client_id') !== this.options.clientId) {
+          return send(res, 400, { error: 'invalid_grant', error_description: 'AADSTS70000: The provided device code is invalid.' });
+        }
+        this.stats.deviceTokens++;
+      } else if (assertion) {
         if (!this.clientCertificate || !verifyAssertion(assertion, this.clientCertificate, this.options.clientId)) {
           return send(res, 401, { error: 'invalid_client', error_description: 'AADSTS700027: Client assertion contains an invalid signature.' });
         }
@@ -232,6 +255,7 @@ export class GraphTestServer {
     if (q.has('$skiptoken') || q.has('$deltatoken')) this.stats.nextLinksFollowed += q.has('$skiptoken') ? 1 : 0;
     if (req.method !== 'GET') return send(res, 405, { error: { code: 'methodNotAllowed', message: 'GET only here' } });
 
+    if (path === '/me') return send(res, 200, userJson(this.tenant.mailboxes[1] as Mailbox));
     if (path === '/users') return this.page(res, url, this.tenant.mailboxes.map(userJson), this.options.usersPageSize ?? 5);
     const drives = this.drives(res, url, path);
     if (drives !== false) return drives;
@@ -468,6 +492,8 @@ function freshStats(): ServerStats {
   return {
     requests: 0,
     tokens: 0,
+    deviceCodes: 0,
+    deviceTokens: 0,
     certificateTokens: 0,
     unauthorized: 0,
     maxPerMailbox: 0,

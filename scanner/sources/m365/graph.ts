@@ -5,7 +5,7 @@
  * with exponential backoff where none is given. Errors become GraphCallError with a stable code and
  * a message that names the resource, never a token or secret.
  */
-import { ClientCertificateCredential, ClientSecretCredential, type TokenCredential } from '@azure/identity';
+import { type AccessToken, ClientCertificateCredential, ClientSecretCredential, DeviceCodeCredential, type TokenCredential } from '@azure/identity';
 import {
   AuthenticationHandler,
   Client,
@@ -42,10 +42,38 @@ export interface Page<T> {
   '@odata.deltaLink'?: string;
 }
 
-export function credentialFor(settings: M365Settings): TokenCredential {
+export function credentialFor(settings: M365Settings, prompt: (message: string) => void = (m) => process.stderr.write(`${m}\n`)): TokenCredential {
   const options = { authorityHost: settings.authorityHost, disableInstanceDiscovery: settings.disableInstanceDiscovery };
+  if (settings.deviceLogin) {
+    return new DeviceCodeCredential({
+      ...options,
+      tenantId: settings.tenantId,
+      clientId: settings.clientId,
+      userPromptCallback: (info) => prompt(info.message),
+    });
+  }
   if (settings.clientSecret) return new ClientSecretCredential(settings.tenantId, settings.clientId, settings.clientSecret, options);
   return new ClientCertificateCredential(settings.tenantId, settings.clientId, { certificatePath: settings.certificatePath as string }, options);
+}
+
+/**
+ * Keeps one token until five minutes before it expires, and lets concurrent calls share one request
+ * for it: the Graph client asks for a token on every call, and a person signing in with a device
+ * code must be asked once, not once per request.
+ */
+export function cachedCredential(inner: TokenCredential): TokenCredential {
+  let current: AccessToken | null = null;
+  let pending: Promise<AccessToken | null> | null = null;
+  return {
+    async getToken(scopes, options) {
+      if (current && current.expiresOnTimestamp - Date.now() > 5 * 60_000) return current;
+      pending ??= inner.getToken(scopes, options).finally(() => {
+        pending = null;
+      });
+      current = await pending;
+      return current;
+    },
+  };
 }
 
 export class GraphApi {
@@ -59,7 +87,7 @@ export class GraphApi {
     private readonly settings: M365Settings,
     credential: TokenCredential = credentialFor(settings),
   ) {
-    const auth = new TokenCredentialAuthenticationProvider(credential, { scopes: [`${settings.graphEndpoint}/.default`] });
+    const auth = new TokenCredentialAuthenticationProvider(cachedCredential(credential), { scopes: [`${settings.graphEndpoint}/.default`] });
     const chain = [
       new AuthenticationHandler(auth),
       new RetryHandler(new RetryHandlerOptions(RETRY_DELAY_S, MAX_RETRIES)),

@@ -40,6 +40,11 @@ describe('resolveM365Settings', () => {
     }
   });
 
+  it('ok: a device-code sign-in needs only the client id', () => {
+    const s = resolveM365Settings({ deviceLogin: true }, { AZURE_CLIENT_ID: 'c-1' });
+    expect([s.deviceLogin, s.tenantId, s.clientSecret]).toEqual([true, 'organizations', undefined]);
+  });
+
   it('ng: refuses plain http endpoints (the Graph client would drop the token)', () => {
     expect(() => resolveM365Settings({ graphEndpoint: 'http://localhost:8080' }, env)).toThrow(/https/);
   });

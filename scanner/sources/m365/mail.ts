@@ -102,6 +102,11 @@ export async function scanMailboxes(ctx: MailScanContext, mailboxes: MailboxRef[
 
 /** The mailboxes in scope: the given UPNs, the members of a group (users only), or every user. */
 export async function listMailboxes(api: GraphApi, settings: M365Settings): Promise<MailboxRef[]> {
+  if (settings.deviceLogin) {
+    // Signed in as a person: that person's own mailbox (by object id, which /users/{id} accepts for oneself).
+    const me = await api.get<GraphUser>(undefined, '/me?$select=id,userPrincipalName');
+    return [{ id: me.id, upn: (me.userPrincipalName ?? me.id).toLowerCase() }];
+  }
   if (settings.mailboxes.length > 0) return settings.mailboxes.map((upn) => ({ id: upn, upn: upn.toLowerCase() }));
   const source = settings.group
     ? api.all<GraphUser>(undefined, `/groups/${encodeURIComponent(settings.group)}/members?$select=id,userPrincipalName,mail&$top=100`)

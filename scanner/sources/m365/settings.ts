@@ -39,6 +39,8 @@ export interface M365Input {
   includeFolders?: string[];
   excludeFolders?: string[];
   globalConcurrency?: number;
+  /** Sign in as a person with a device code (delegated) and scan only that person's own mailbox and OneDrive. */
+  deviceLogin?: boolean;
   /** Scan mailboxes (default true). */
   mail?: boolean;
   /** Scan the OneDrive of each user in scope. */
@@ -61,6 +63,7 @@ export interface M365Settings {
   excludeFolders: string[];
   perMailboxConcurrency: number;
   globalConcurrency: number;
+  deviceLogin: boolean;
   mail: boolean;
   oneDrive: boolean;
   sites: string[];
@@ -70,14 +73,16 @@ export interface M365Settings {
 export function resolveM365Settings(input: M365Input = {}, env: NodeJS.ProcessEnv = process.env): M365Settings {
   const cloud = NATIONAL_CLOUDS[input.cloud ?? 'global'];
   if (!cloud) throw new InzageError('m365-config', `unknown cloud "${input.cloud}"; choose one of ${Object.keys(NATIONAL_CLOUDS).join(', ')}`);
-  const tenantId = input.tenantId ?? env.AZURE_TENANT_ID;
+  const deviceLogin = input.deviceLogin ?? false;
+  // A person signing in may use the "organizations" endpoint; an app needs its tenant.
+  const tenantId = input.tenantId ?? env.AZURE_TENANT_ID ?? (deviceLogin ? 'organizations' : undefined);
   const clientId = input.clientId ?? env.AZURE_CLIENT_ID;
   const clientSecret = input.clientSecret ?? env.AZURE_CLIENT_SECRET;
   const certificatePath = input.certificatePath ?? env.AZURE_CLIENT_CERTIFICATE_PATH;
   const missing = [
     !tenantId && 'AZURE_TENANT_ID',
     !clientId && 'AZURE_CLIENT_ID',
-    !clientSecret && !certificatePath && 'AZURE_CLIENT_SECRET or AZURE_CLIENT_CERTIFICATE_PATH',
+    !deviceLogin && !clientSecret && !certificatePath && 'AZURE_CLIENT_SECRET or AZURE_CLIENT_CERTIFICATE_PATH',
   ].filter(Boolean);
   if (missing.length > 0) {
     throw new InzageError('m365-credentials', `--m365 needs an app registration: set ${missing.join(', ')} (or m365.* in the config file); see docs/m365.md`);
@@ -111,6 +116,7 @@ export function resolveM365Settings(input: M365Input = {}, env: NodeJS.ProcessEn
     excludeFolders: input.excludeFolders ?? [],
     perMailboxConcurrency: PER_MAILBOX_CONCURRENCY,
     globalConcurrency: input.globalConcurrency ?? GLOBAL_CONCURRENCY,
+    deviceLogin,
     mail: input.mail ?? true,
     oneDrive: input.oneDrive ?? false,
     sites: input.sites ?? [],
