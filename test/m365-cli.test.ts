@@ -91,6 +91,32 @@ describe('inzage scan --m365 folders that leave the scope', () => {
   });
 });
 
+describe('inzage scan --m365 $batch', () => {
+  it('reads attachment lists in a $batch, and one throttled inside it on its own after its Retry-After', async () => {
+    const box = h.tenant.mailbox('user02@contoso.example');
+    if (!box) throw new Error('fixture changed');
+    const extra = [103, 128, 153].map((n) => h.tenant.addMessage(box, `${box.id}-archive`, n));
+    h.server.throttleInBatchOnce.add(extra[1]?.id as string);
+    h.server.resetStats();
+    const out = join(dir, 'batch');
+    const run = await runM365(h, out, join(dir, 's-batch'), ['--mailbox', 'user02@contoso.example', '--include-folder', 'Archive']);
+    expect(run.code, run.stderr).toBe(0);
+    const s = h.server.stats;
+    expect(s.batches).toBe(1);
+    expect(s.batchedRequests).toBe(3);
+    expect(s.throttledInBatch).toBe(1);
+    expect(s.earlyRetries).toBe(0);
+    const report = await readReport(out);
+    for (const m of extra) {
+      const csv = report.items.find((i) => i.uri === `m365://user02@contoso.example/messages/${m.id}#klanten.csv`);
+      expect(
+        csv?.findings.some((f) => f.type === 'iban'),
+        m.id,
+      ).toBe(true);
+    }
+  });
+});
+
 describe('inzage scan --m365 limits', () => {
   it('lists an attachment above --max-file-size as too-large without fetching it, and scans the rest of its message', async () => {
     h.server.resetStats();

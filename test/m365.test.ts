@@ -73,11 +73,14 @@ describe('inzage scan --m365 against a 20-mailbox tenant', () => {
     expect(s.throttled).toBeGreaterThan(0);
     expect(s.unavailable).toBeGreaterThan(0);
     expect(s.earlyRetries).toBe(0);
+    // Attachment lists of a page came in $batch round trips (one mailbox slot each, as the limit held).
+    expect(s.batches).toBeGreaterThan(0);
+    expect(s.batchedRequests).toBeGreaterThan(s.batches);
     // Large attachments came from /$value, one read each.
     const large = h.tenant.mailboxes.reduce((n, m) => n + [...m.messages.values()].filter((x) => x.attachments.some((a) => a.name === 'export.txt')).length, 0);
     expect(s.valueReads).toBe(large);
     process.stdout.write(
-      `m365 first scan: ${h.tenant.totalMessages()} messages in ${seconds.toFixed(1)} s (${Math.round(h.tenant.totalMessages() / seconds)} messages/s), ${s.requests} Graph requests\n`,
+      `m365 first scan: ${h.tenant.totalMessages()} messages in ${seconds.toFixed(1)} s (${Math.round(h.tenant.totalMessages() / seconds)} messages/s), ${s.requests} Graph round trips, ${s.batches} of them $batch carrying ${s.batchedRequests} requests\n`,
     );
 
     const m = messages(report).find((i) => i.uri === 'm365://user03@contoso.example/messages/u-3-m40');

@@ -63,6 +63,10 @@ export interface ServerStats {
   preferredPageSize: number;
   valueReads: number;
   gone: number;
+  /** $batch round trips and the requests they carried. */
+  batches: number;
+  batchedRequests: number;
+  throttledInBatch: number;
   /** Drive items sent by driveItem delta, file downloads, permission reads. */
   driveItemsServed: number;
   downloads: number;
@@ -73,6 +77,8 @@ export class GraphTestServer {
   readonly stats: ServerStats = freshStats();
   /** Folder ids whose next delta token request is answered 410 Gone. */
   readonly expireDeltaOf = new Set<string>();
+  /** Message ids whose attachment list, asked for inside a $batch, is answered 429 once. */
+  readonly throttleInBatchOnce = new Set<string>();
   /** Message ids whose attachments are answered 500 (an error the client does not retry). */
   readonly failAttachmentsOf = new Set<string>();
   /** A PEM certificate whose key may sign client assertions (certificate credentials). */
@@ -140,6 +146,60 @@ export class GraphTestServer {
       this.stats.unauthorized++;
       return send(res, 401, { error: { code: 'InvalidAuthenticationToken', message: 'Access token is empty or not valid.' } });
     }
+    if (path === '/v1.0/$batch' && req.method === 'POST') return this.batch(req, res);
+    return this.dispatch(req, res, url);
+  }
+
+  /**
+   * JSON batching: up to 20 requests in one round trip, answered in one body. Each inner request goes
+   * through the same checks (mailbox concurrency, faults) as a request of its own; one that depends on
+   * a failed one is answered 424.
+   */
+  private async batch(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const { requests } = JSON.parse(await readBody(req)) as {
+      requests: { id: string; method: string; url: string; dependsOn?: string[]; headers?: Record<string, string> }[];
+    };
+    if (!Array.isArray(requests) || requests.length > 20) return send(res, 400, { error: { code: 'BadRequest', message: 'A batch holds 1 to 20 requests.' } });
+    this.stats.batches++;
+    this.stats.batchedRequests += requests.length;
+    const failed = new Set<string>();
+    const responses: object[] = [];
+    for (const inner of requests) {
+      if (inner.dependsOn?.some((d) => failed.has(d))) {
+        failed.add(inner.id);
+        responses.push({ id: inner.id, status: 424, body: { error: { code: 'FailedDependency', message: 'A request this one depends on failed.' } } });
+        continue;
+      }
+      const target = `/v1.0${inner.url.startsWith('/') ? '' : '/'}${inner.url}`;
+      const throttled = [...this.throttleInBatchOnce].find((id) => target.endsWith(`/messages/${id}/attachments`));
+      if (throttled) {
+        this.throttleInBatchOnce.delete(throttled);
+        this.stats.throttledInBatch++;
+        this.throttledAt.set(target, Date.now());
+        failed.add(inner.id);
+        responses.push({
+          id: inner.id,
+          status: 429,
+          headers: { 'Retry-After': '1' },
+          body: { error: { code: 'ApplicationThrottled', message: 'Too many requests.' } },
+        });
+        continue;
+      }
+      const capture = new Capture();
+      const fake = {
+        method: inner.method,
+        url: target,
+        headers: Object.fromEntries(Object.entries(inner.headers ?? {}).map(([k, v]) => [k.toLowerCase(), v])),
+      };
+      await this.dispatch(fake as unknown as IncomingMessage, capture as unknown as ServerResponse, new URL(target, this.baseUrl));
+      if (capture.statusCode >= 400) failed.add(inner.id);
+      responses.push({ id: inner.id, status: capture.statusCode, headers: capture.headers, body: JSON.parse(capture.body.toString() || 'null') });
+    }
+    return send(res, 200, { responses });
+  }
+
+  private async dispatch(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
+    const path = url.pathname;
     const mailboxKey = /^\/v1\.0\/users\/([^/]+)\//.exec(path)?.[1];
     const mailbox = mailboxKey ? this.tenant.mailbox(mailboxKey) : undefined;
     const key = mailbox?.id;
@@ -510,6 +570,9 @@ function freshStats(): ServerStats {
     preferredPageSize: 0,
     valueReads: 0,
     gone: 0,
+    batches: 0,
+    batchedRequests: 0,
+    throttledInBatch: 0,
     driveItemsServed: 0,
     downloads: 0,
     permissionReads: 0,
@@ -621,6 +684,24 @@ function verifyAssertion(jwt: string, certificate: string, clientId: string): bo
   if (header.alg === 'PS256') return verify('sha256', data, { key, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: 32 }, signature);
   if (header.alg === 'RS256') return verify('sha256', data, key, signature);
   return false;
+}
+
+/** Stands in for a ServerResponse to collect an inner batch answer. */
+class Capture {
+  statusCode = 200;
+  headers: Record<string, string> = {};
+  body = Buffer.alloc(0);
+  setHeader(name: string, value: string | number): void {
+    this.headers[name] = String(value);
+  }
+  writeHead(status: number, headers: Record<string, string | number> = {}): this {
+    this.statusCode = status;
+    for (const [k, v] of Object.entries(headers)) this.headers[k] = String(v);
+    return this;
+  }
+  end(data?: string | Buffer): void {
+    if (data !== undefined) this.body = Buffer.from(data);
+  }
 }
 
 function send(res: ServerResponse, status: number, body: unknown): undefined {

@@ -21,6 +21,15 @@ import type { M365Settings } from './settings.js';
 
 /** Retries of one request on 429/503/504 before it fails; the delay doubles from 2 s unless Retry-After says otherwise. */
 const MAX_RETRIES = 6;
+/** Graph's limit of requests in one $batch. */
+const BATCH_MAX = 20;
+
+interface BatchResponse {
+  id: string;
+  status: number;
+  headers?: Record<string, string>;
+  body?: unknown;
+}
 const RETRY_DELAY_S = 2;
 
 export type GraphErrorCode = 'auth-failed' | 'forbidden' | 'not-found' | 'gone' | 'throttled' | 'graph-error' | 'network';
@@ -113,6 +122,47 @@ export class GraphApi {
   /** GET raw bytes (an attachment's /$value). */
   getBytes(mailbox: string | undefined, path: string): Promise<Buffer> {
     return this.call(mailbox, path, async (request) => Buffer.from((await request.responseType(ResponseType.ARRAYBUFFER).get()) as ArrayBuffer));
+  }
+
+  /**
+   * GETs several resources of one mailbox in $batch round trips of up to 20. The requests of a batch
+   * depend on each other, so Graph runs them one after another and the batch needs one of the
+   * mailbox's slots, not twenty. An inner request that failed (throttled, or after one that failed)
+   * is sent again on its own, after the Retry-After it was given, with the usual retries; what still
+   * fails comes back as its GraphCallError.
+   */
+  async batchGet<T>(mailbox: string, paths: string[]): Promise<(T | GraphCallError)[]> {
+    const out: (T | GraphCallError | undefined)[] = new Array(paths.length).fill(undefined);
+    let waitS = 0;
+    for (let i = 0; i < paths.length; i += BATCH_MAX) {
+      const chunk = paths.slice(i, i + BATCH_MAX);
+      const requests = chunk.map((url, k) => ({ id: String(k + 1), method: 'GET', url, ...(k > 0 ? { dependsOn: [String(k)] } : {}) }));
+      let body: { responses?: BatchResponse[] };
+      try {
+        body = await this.call(mailbox, '/$batch', (request) => request.post({ requests }) as Promise<{ responses?: BatchResponse[] }>);
+      } catch (err) {
+        if (err instanceof GraphCallError && err.code === 'auth-failed') throw err;
+        continue; // each request is tried on its own below
+      }
+      for (const r of body.responses ?? []) {
+        const k = Number(r.id) - 1;
+        if (r.status >= 200 && r.status < 300) out[i + k] = r.body as T;
+        const after = Number(r.headers?.['Retry-After'] ?? r.headers?.['retry-after'] ?? 0);
+        if (after > waitS) waitS = Math.min(after, 60);
+      }
+    }
+    if (out.some((v) => v === undefined) && waitS > 0) await new Promise((resolve) => setTimeout(resolve, waitS * 1000));
+    await Promise.all(
+      paths.map(async (path, j) => {
+        if (out[j] !== undefined) return;
+        try {
+          out[j] = await this.get<T>(mailbox, path);
+        } catch (err) {
+          out[j] = err instanceof GraphCallError ? err : toCallError(err, path);
+        }
+      }),
+    );
+    return out as (T | GraphCallError)[];
   }
 
   /** Every item of a collection, following @odata.nextLink. */

@@ -204,12 +204,22 @@ async function syncFolder(ctx: MailScanContext, mailbox: MailboxRef, folder: { i
       }
       throw err;
     }
+    // The attachment lists of the page's messages in $batch round trips instead of one call each.
+    const withAttachments = page.value.filter((m) => !m['@removed'] && m.hasAttachments);
+    const lists =
+      withAttachments.length > 1
+        ? await ctx.api.batchGet<Page<GraphAttachment>>(
+            mailbox.upn,
+            withAttachments.map((m) => attachmentsPath(mailbox, m.id)),
+          )
+        : [];
+    const prefetched = new Map(withAttachments.map((m, i) => [m.id, lists[i]]));
     await Promise.all(
       page.value.map((m) =>
         limit(async () => {
           const uri = messageUri(mailbox, m.id);
           if (m['@removed']) state.markUriGone(ctx.scanId, uri);
-          else await handleMessage(ctx, mailbox, folderPath, m);
+          else await handleMessage(ctx, mailbox, folderPath, m, prefetched.get(m.id));
         }),
       ),
     );
@@ -265,7 +275,13 @@ export function messageUri(mailbox: MailboxRef, id: string): string {
 }
 
 /** Reads one message into the state; false when its attachments could not be read (it is then retried next scan). */
-async function handleMessage(ctx: MailScanContext, mailbox: MailboxRef, folderPath: string, m: GraphMessage): Promise<boolean> {
+async function handleMessage(
+  ctx: MailScanContext,
+  mailbox: MailboxRef,
+  folderPath: string,
+  m: GraphMessage,
+  attachmentList?: Page<GraphAttachment> | GraphCallError,
+): Promise<boolean> {
   const uri = messageUri(mailbox, m.id);
   const received = m.receivedDateTime ?? '';
   const subject = safeName(ctx.redact(m.subject ?? '')).slice(0, 120) || '(no subject)';
@@ -294,7 +310,7 @@ async function handleMessage(ctx: MailScanContext, mailbox: MailboxRef, folderPa
   let complete = true;
   if (m.hasAttachments) {
     try {
-      doc.attachments = await fetchAttachments(ctx, mailbox, m.id);
+      doc.attachments = await fetchAttachments(ctx, mailbox, m.id, attachmentList);
     } catch (err) {
       if (err instanceof GraphCallError && err.code === 'auth-failed') throw err;
       // The message itself is still scanned; its attachments are listed as one unread entry and retried next scan.
@@ -319,10 +335,34 @@ async function handleMessage(ctx: MailScanContext, mailbox: MailboxRef, folderPa
   return complete;
 }
 
-async function fetchAttachments(ctx: MailScanContext, mailbox: MailboxRef, messageId: string): Promise<GraphAttachmentDoc[]> {
-  const base = `/users/${encodeURIComponent(mailbox.id)}/messages/${encodeURIComponent(messageId)}/attachments`;
+const attachmentsPath = (mailbox: MailboxRef, messageId: string) =>
+  `/users/${encodeURIComponent(mailbox.id)}/messages/${encodeURIComponent(messageId)}/attachments`;
+
+/** Every attachment of a message; the first page of the list may have come in a $batch already. */
+async function* attachmentsOf(
+  ctx: MailScanContext,
+  mailbox: MailboxRef,
+  messageId: string,
+  first?: Page<GraphAttachment> | GraphCallError,
+): AsyncGenerator<GraphAttachment> {
+  if (first instanceof GraphCallError) throw first;
+  if (!first) {
+    yield* ctx.api.all<GraphAttachment>(mailbox.upn, attachmentsPath(mailbox, messageId));
+    return;
+  }
+  yield* first.value;
+  if (first['@odata.nextLink']) yield* ctx.api.all<GraphAttachment>(mailbox.upn, first['@odata.nextLink']);
+}
+
+async function fetchAttachments(
+  ctx: MailScanContext,
+  mailbox: MailboxRef,
+  messageId: string,
+  first?: Page<GraphAttachment> | GraphCallError,
+): Promise<GraphAttachmentDoc[]> {
+  const base = attachmentsPath(mailbox, messageId);
   const out: GraphAttachmentDoc[] = [];
-  for await (const a of ctx.api.all<GraphAttachment>(mailbox.upn, base)) {
+  for await (const a of attachmentsOf(ctx, mailbox, messageId, first)) {
     const name = a.name || 'attachment';
     const at = `${base}/${encodeURIComponent(a.id)}`;
     switch (a['@odata.type']) {
