@@ -28,6 +28,7 @@ import {
 import { DEFAULT_RETENTION_RULES, overrideRetention } from './risk.js';
 import { keyFilePath, loadOrCreateKey } from './secret-key.js';
 import { formatSize, parseSize } from './size.js';
+import { type CloudName, NATIONAL_CLOUDS, resolveM365Settings } from './sources/m365/settings.js';
 import { ScanState, stateDir, TRIAGE_STATUSES, type TriageStatus } from './state.js';
 import { VERSION } from './version.js';
 import { startWatch } from './watch.js';
@@ -92,6 +93,17 @@ interface ScanFlags extends CommonFlags {
   retention: string[];
   hotspots?: number;
   maxDepth?: number;
+  m365?: boolean;
+  mailbox?: string[];
+  group?: string;
+  includeFolder?: string[];
+  excludeFolder?: string[];
+  graphEndpoint?: string;
+  cloud?: CloudName;
+  mail: boolean;
+  deviceLogin?: boolean;
+  onedrive?: boolean;
+  site?: string[];
 }
 
 const CSV_DELIMITER_HELP = 'field separator of the csv and register formats: ";" (Excel in Dutch and most EU locales) or ","';
@@ -172,7 +184,7 @@ export function buildProgram(setExit: (code: number) => void): Command {
     program
       .command('scan')
       .description('scan folders or files, keep the results in the scan state, and write reports')
-      .argument('<path...>', 'folders or files to scan (local, or a mounted SMB/NFS share)')
+      .argument('[path...]', 'folders or files to scan (local, or a mounted SMB/NFS share)')
       .option('-o, --out <dir>', 'folder for the reports', 'inzage-report')
       .option('-f, --format <list>', `report formats, comma-separated (${reporters.map((r) => r.format).join(', ')})`, 'json')
       .option('--csv-delimiter <char>', CSV_DELIMITER_HELP, csvDelimiter, ';'),
@@ -183,6 +195,17 @@ export function buildProgram(setExit: (code: number) => void): Command {
     .addOption(new Option('--summary <format>', 'print a machine-readable summary on stdout').choices(['json']))
     .option('--hotspots <n>', 'length of the hot-spot list in the report (default 25)', positiveInt('--hotspots'))
     .option('--no-progress', 'no progress line on stderr')
+    .option('--m365', 'scan Microsoft 365 mailboxes through Microsoft Graph (credentials from AZURE_* variables; docs/m365.md)')
+    .option('--mailbox <upn>', 'with --m365: scan this mailbox (repeatable; default: every user)', collect, [])
+    .option('--group <id>', "with --m365: scan the mailboxes of this group's members (group object id)")
+    .option('--include-folder <glob>', 'with --m365: scan only mail folders whose path matches (e.g. "Inbox/**"; repeatable)', collect, [])
+    .option('--exclude-folder <glob>', 'with --m365: skip mail folders whose path matches (repeatable)', collect, [])
+    .option('--device-login', 'with --m365: sign in as yourself with a device code and scan your own mailbox (delegated; needs only AZURE_CLIENT_ID)')
+    .option('--onedrive', "with --m365: also scan each user's OneDrive")
+    .option('--site <id>', 'with --m365: also scan the document libraries of this SharePoint site (site id, or all; repeatable)', collect, [])
+    .option('--no-mail', 'with --m365: skip mailboxes (scan only --onedrive and --site)')
+    .option('--graph-endpoint <url>', 'with --m365: the Microsoft Graph endpoint (default https://graph.microsoft.com, or the --cloud one)')
+    .addOption(new Option('--cloud <name>', 'with --m365: the Microsoft cloud, for its Graph and login endpoints').choices(Object.keys(NATIONAL_CLOUDS)))
     .action(async (paths: string[], flags: ScanFlags) => {
       setExit(await runScan(paths, flags));
     });
@@ -325,14 +348,29 @@ async function writeReports(report: Report, out: string, formats: string[], opti
 
 async function runScan(paths: string[], flags: ScanFlags): Promise<number> {
   const formats = checkFormats(flags.format);
+  if (paths.length === 0 && !flags.m365) throw new InzageError('usage', 'say what to scan: one or more folders, or --m365');
   for (const p of paths) {
     if (!existsSync(p)) throw new InzageError('usage', `cannot scan ${p}: no such file or folder`);
   }
+  const m365 = flags.m365
+    ? resolveM365Settings({
+        mailboxes: flags.mailbox ?? [],
+        ...(flags.group ? { group: flags.group } : {}),
+        includeFolders: flags.includeFolder ?? [],
+        mail: flags.mail,
+        deviceLogin: flags.deviceLogin ?? false,
+        oneDrive: flags.onedrive ?? false,
+        sites: flags.site ?? [],
+        excludeFolders: flags.excludeFolder ?? [],
+        ...(flags.graphEndpoint ? { graphEndpoint: flags.graphEndpoint } : {}),
+        ...(flags.cloud ? { cloud: flags.cloud } : {}),
+      })
+    : undefined;
   // Loaded here first so a bad config stops the run with a usage error before any worker starts.
   const config = await loadConfig(flags.config);
   const out = resolve(flags.out);
   const progress = flags.progress && process.stderr.isTTY ? new ProgressLine() : undefined;
-  const report = await scan(scanOptions(paths, flags, [out], config), { onItem: (event) => progress?.update(event) });
+  const report = await scan({ ...scanOptions(paths, flags, [out], config), ...(m365 ? { m365 } : {}) }, { onItem: (event) => progress?.update(event) });
   progress?.done();
   const written = await writeReports(report, out, formats, { csvDelimiter: flags.csvDelimiter });
   const gate = flags.failOn ? evaluateGate(report, flags.failOn) : { failed: false, items: [] };

@@ -69,6 +69,8 @@ export interface Access {
    * item's; `entries` is then left empty and the folder's access applies.
    */
   sameAsFolder?: string;
+  /** What the collector could not see, said plainly (a mailbox's delegates through Graph). */
+  notes?: string[];
 }
 
 export type RiskLevel = 'none' | 'low' | 'medium' | 'high' | 'critical';
@@ -98,6 +100,11 @@ export interface SourceItem {
   mode?: number;
   /** What a rescan compares to decide that a file is unchanged and need not be read. */
   fingerprint?: { size: number; mtimeMs: number; ino: string; dev: string };
+  /** The bytes themselves, for items that are not files (mail messages from Graph); read under `name`. */
+  bytes?: Uint8Array;
+  name?: string;
+  /** Access the source already knows (a mailbox's owner); otherwise it is taken from uid/gid/mode. */
+  access?: Access;
   /** Set when the source already knows the item cannot be read. */
   error?: ItemError;
 }

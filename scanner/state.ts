@@ -21,6 +21,11 @@ export function stateDir(explicit?: string): string {
   return resolve(explicit ?? process.env.INZAGE_STATE_DIR ?? DEFAULT_STATE_DIR);
 }
 
+/** How a root is stored: file-system roots as absolute paths, source URIs (`m365://tenant`) as they are. */
+export function rootKey(root: string): string {
+  return /^[a-z][a-z0-9+.-]*:\/\//i.test(root) ? root : resolve(root);
+}
+
 /** Errors worth retrying on the next scan even when the file did not change. */
 const TRANSIENT: ReadonlySet<ErrorCode> = new Set(['timeout', 'io-error', 'internal', 'permission-denied', 'not-found', 'too-large']);
 
@@ -205,7 +210,7 @@ export class ScanState {
         }
       | undefined;
     // Results are reused only if they were made the same way (tool version, threshold, detectors) under the same root.
-    if (!row || row.gone_scan !== null || row.settings !== settings || row.root !== resolve(item.root)) return false;
+    if (!row || row.gone_scan !== null || row.settings !== settings || row.root !== rootKey(item.root)) return false;
     if (row.fp_size !== fp.size || row.fp_mtime_ms !== fp.mtimeMs || row.fp_ino !== fp.ino || row.fp_dev !== fp.dev) return false;
     if (row.error_code && TRANSIENT.has(row.error_code)) return false;
     this.db.transaction(() => {
@@ -235,7 +240,7 @@ export class ScanState {
         insertItem.run({
           uri,
           parent_uri: child ? item.uri : null,
-          root: resolve(item.root),
+          root: rootKey(item.root),
           path: item.path,
           entry: result.entry ?? null,
           kind: result.kind,
@@ -264,14 +269,14 @@ export class ScanState {
     let count = 0;
     const stmt = this.db.prepare('UPDATE items SET gone_scan = ? WHERE root = ? AND gone_scan IS NULL AND last_seen_scan != ?');
     this.db.transaction(() => {
-      for (const root of roots) count += stmt.run(scanId, resolve(root), scanId).changes;
+      for (const root of roots) count += stmt.run(scanId, rootKey(root), scanId).changes;
     })();
     return count;
   }
 
   /** Marks one file (and its children), or everything under a folder, as gone; returns the findings that went with them. */
   markPathGone(scanId: string, root: string, rel: string): StoredFinding[] {
-    const r = resolve(root);
+    const r = rootKey(root);
     const prefix = `${rel.replace(/[\\%_]/g, (c) => `\\${c}`)}/%`;
     const where = (t: string) => `${t}root = ? AND ${t}gone_scan IS NULL AND (${t}path = ? OR ${t}path LIKE ? ESCAPE '\\')`;
     const gone = this.db.prepare(`SELECT f.* FROM findings f JOIN items i ON i.uri = f.item_uri WHERE ${where('i.')}`).all(r, rel, prefix) as FindingRow[];
@@ -291,7 +296,7 @@ export class ScanState {
 
   /** The current (not gone) items under the given roots, with their findings and triage status, in uri order. */
   currentItems(roots: string[]): StoredItem[] {
-    const resolved = roots.map((r) => resolve(r));
+    const resolved = roots.map((r) => rootKey(r));
     const marks = resolved.map(() => '?').join(',');
     const rows = this.db.prepare(`SELECT * FROM items WHERE gone_scan IS NULL AND root IN (${marks}) ORDER BY uri`).all(...resolved) as ItemRow[];
     const findingRows = this.db
@@ -367,6 +372,38 @@ export class ScanState {
     this.db.transaction(() => {
       for (const u of updates) stmt.run(JSON.stringify(u.access), u.uri);
     })();
+  }
+
+  /** Marks one item and its children gone (a message deleted at the source); returns how many. */
+  markUriGone(scanId: string, uri: string): number {
+    return this.db.prepare('UPDATE items SET gone_scan = ? WHERE (uri = ? OR parent_uri = ?) AND gone_scan IS NULL').run(scanId, uri, uri).changes;
+  }
+
+  /**
+   * After a full resync of one folder of a source: marks gone the items directly in `folder` (path
+   * `folder/<name>`; with `deep`, at any depth below it) last seen by a scan that started before `syncStartedAt`.
+   */
+  markFolderGoneBefore(scanId: string, root: string, folder: string, syncStartedAt: string, deep = false): number {
+    const prefix = `${folder.replace(/[\\%_]/g, (c) => `\\${c}`)}/%`;
+    return this.db
+      .prepare(
+        `UPDATE items SET gone_scan = ? WHERE root = ? AND gone_scan IS NULL AND path LIKE ? ESCAPE '\\' AND (? OR instr(substr(path, ?), '/') = 0)
+           AND last_seen_scan IN (SELECT id FROM scans WHERE started_at < ?)`,
+      )
+      .run(scanId, rootKey(root), prefix, deep ? 1 : 0, folder.length + 2, syncStartedAt).changes;
+  }
+
+  /** When a scan started (ISO-8601). */
+  scanStartedAt(scanId: string): string | undefined {
+    return (this.db.prepare('SELECT started_at FROM scans WHERE id = ?').get(scanId) as { started_at: string } | undefined)?.started_at;
+  }
+
+  /** Every kv entry whose key starts with `prefix`. */
+  entriesWithPrefix(prefix: string): { key: string; value: string }[] {
+    return this.db.prepare('SELECT key, value FROM kv WHERE substr(key, 1, length(?)) = ? ORDER BY key').all(prefix, prefix) as {
+      key: string;
+      value: string;
+    }[];
   }
 
   getValue(key: string): string | undefined {

@@ -2,6 +2,7 @@
 import { csvExtractor } from './csv.js';
 import { docxExtractor } from './docx.js';
 import { emlExtractor } from './eml.js';
+import { graphMessageExtractor } from './graph-message.js';
 import { htmlExtractor } from './html.js';
 import { mboxExtractor } from './mbox.js';
 import { odfExtractor } from './odf.js';
@@ -27,6 +28,7 @@ export const extractors: readonly Extractor[] = [
   rtfExtractor,
   csvExtractor,
   htmlExtractor,
+  graphMessageExtractor,
   textExtractor,
 ];
 
