@@ -41,13 +41,13 @@ export function findSubject(state: ScanState, queries: SubjectQuery[], key: Buff
   const hashes = hashQueries(queries, key);
   return state.findByHashes(hashes).map(({ item, finding }) => ({
     path: item.path,
-    ...(item.entry !== null ? { entry: item.entry } : {}),
+    ...(item.entry !== undefined ? { entry: item.entry } : {}),
     uri: item.uri,
     kind: item.kind,
     type: finding.type,
     masked: finding.masked,
-    where: JSON.parse(finding.location) as Record<string, unknown>,
-    ...(item.access ? { access: JSON.parse(item.access) as Access } : {}),
+    where: { ...finding.where },
+    ...(item.access ? { access: item.access } : {}),
     ...(finding.status ? { status: finding.status } : {}),
   }));
 }

@@ -1,0 +1,46 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { afterAll, describe, expect, it } from 'vitest';
+import { MIGRATIONS, ScanState } from './state.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'inzage-state-unit-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+describe('scan state migrations', () => {
+  it('moves findings of a version-1 state into their items, in order, keeping triage', () => {
+    const file = join(dir, 'v1.db');
+    const db = new Database(file);
+    db.exec(MIGRATIONS[0] as string);
+    db.pragma('user_version = 1');
+    db.prepare("INSERT INTO scans (id, started_at, roots, status, min_confidence) VALUES ('s1', '2026-01-01T00:00:00Z', '[\"/r\"]', 'finished', 0.5)").run();
+    db.prepare("INSERT INTO items (uri, root, path, kind, size, last_seen_scan) VALUES ('file:///r/a.txt', '/r', 'a.txt', 'file', 10, 's1')").run();
+    const add = db.prepare(
+      'INSERT INTO findings (item_uri, ord, type, category, confidence, masked, hash, location, basis) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
+    );
+    add.run('file:///r/a.txt', 1, 'iban', 'financial', 0.99, 'NL** 00', 'b'.repeat(64), '{"line":2}', null);
+    add.run('file:///r/a.txt', 0, 'email', 'contact', 0.9, 'j***@example.nl', 'a'.repeat(64), '{"line":1}', '["address"]');
+    db.prepare("INSERT INTO triage VALUES ('file:///r/a.txt', 'email', ?, 'accepted', 'ok', '2026-01-02')").run('a'.repeat(64));
+    db.close();
+
+    const state = new ScanState(file);
+    const [item] = state.currentItems(['/r']);
+    expect(item?.findings).toEqual([
+      {
+        type: 'email',
+        category: 'contact',
+        confidence: 0.9,
+        masked: 'j***@example.nl',
+        hash: 'a'.repeat(64),
+        where: { line: 1 },
+        basis: ['address'],
+        status: 'accepted',
+        note: 'ok',
+      },
+      { type: 'iban', category: 'financial', confidence: 0.99, masked: 'NL** 00', hash: 'b'.repeat(64), where: { line: 2 } },
+    ]);
+    expect(state.findByHashes(['b'.repeat(64)]).map((h) => [h.item.path, h.finding.type])).toEqual([['a.txt', 'iban']]);
+    state.close();
+  });
+});
