@@ -5,12 +5,9 @@
  * reporting threshold unless context (`BSN`, a BSN column) or a BSN-style grouping backs it.
  */
 import { maskKeepLast } from './mask.js';
+import { bounded, onlyDigits } from './shared.js';
 import type { Detector } from './types.js';
 import { elfproef } from './validators.js';
-
-const EDGE_BEFORE = '(?<![\\p{L}\\p{N}\\-.,/+])';
-const EDGE_AFTER = '(?![\\p{L}\\p{N}]|[.,\\-/]\\d)';
-const pattern = (body: string) => new RegExp(`${EDGE_BEFORE}${body}${EDGE_AFTER}`, 'gu');
 
 export const nlBsnDetector = {
   id: 'nl-bsn',
@@ -19,11 +16,11 @@ export const nlBsnDetector = {
   description: 'Dutch BSN: nine digits with the elfproef; plain numbers need context.',
   requires: /\d{2}/,
   patterns: [
-    { name: 'plain', regex: pattern('\\d{9}'), score: 0.4 },
-    { name: 'dotted', regex: pattern('\\d{4}\\.\\d{2}\\.\\d{3}'), score: 0.7 },
-    { name: 'grouped', regex: pattern('\\d{3}([ .])\\d{3}\\1\\d{3}'), score: 0.55 },
+    { name: 'plain', regex: bounded('\\d{9}'), score: 0.4 },
+    { name: 'dotted', regex: bounded('\\d{4}\\.\\d{2}\\.\\d{3}'), score: 0.7 },
+    { name: 'grouped', regex: bounded('\\d{3}([ .])\\d{3}\\1\\d{3}'), score: 0.55 },
     // 123-456-782 is how people type it in chats and forms; dashes are common in other codes too, so it needs context.
-    { name: 'dashed', regex: pattern('\\d{3}-\\d{3}-\\d{3}'), score: 0.4 },
+    { name: 'dashed', regex: bounded('\\d{3}-\\d{3}-\\d{3}'), score: 0.4 },
   ],
   checksum: true,
   context: {
@@ -38,7 +35,7 @@ export const nlBsnDetector = {
     de: ['bestellung', 'rechnung', 'kundennummer'],
     fr: ['commande', 'facture'],
   },
-  normalize: (raw) => raw.replace(/\D/g, ''),
+  normalize: onlyDigits,
   validate: elfproef,
   invalidate: (bsn) => /^(\d)\1{8}$/.test(bsn) || bsn === '123456789',
   mask: (bsn) => maskKeepLast(bsn, 3),

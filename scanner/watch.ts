@@ -9,6 +9,7 @@ import { relative, resolve, sep } from 'node:path';
 import { watch as chokidarWatch } from 'chokidar';
 import picomatch from 'picomatch';
 import type { Finding } from '../detectors/types.js';
+import { InzageError } from './errors.js';
 import { DEFAULT_MAX_FILE_SIZE, type ScanOptions, ScanSession, scan } from './pipeline.js';
 import { DEFAULT_EXCLUDES, sourceItemFor } from './sources/filesystem.js';
 import { readIgnoreFiles } from './suppressions.js';
@@ -92,7 +93,10 @@ export async function startWatch(options: WatchOptions, print: (line: string) =>
     pending.set(`${change.root}\0${change.rel}`, change);
     clearTimeout(timer);
     timer = setTimeout(() => {
-      running = running.then(flush).catch((err) => print(`watch: ${(err as Error).message}`));
+      // Only our own messages are printed: others could quote what they failed on.
+      running = running
+        .then(flush)
+        .catch((err) => print(`watch: ${err instanceof InzageError ? err.message : `could not update the state (${(err as Error).name})`}`));
     }, options.debounceMs ?? 300);
   };
 
