@@ -13,6 +13,8 @@ import { fileContent, memoryContent } from './content.js';
 import { fsItemError, itemError } from './errors.js';
 import { extractorFor } from './extractors/index.js';
 import { type ArchiveLimits, configureArchiveLimits, newBudget } from './extractors/limits.js';
+import { configureOcr, type OcrBudget, type OcrSettings } from './extractors/ocr-engine.js';
+import { directFinding, temperOcrFindings } from './extractors/ocr-findings.js';
 import { type ExtractBudget, ExtractError, type ItemContent } from './extractors/types.js';
 import { BINARY, detectMediaType } from './media-type.js';
 import type { ExtractedItem, ItemKind } from './model.js';
@@ -29,6 +31,10 @@ export interface WorkerInit {
   maxDepth: number;
   /** Zip-bomb limits; defaults in extractors/limits.ts. */
   archiveLimits?: Partial<ArchiveLimits>;
+  /** OCR languages, caps and on/off; defaults in extractors/ocr-engine.ts. */
+  ocr?: Partial<OcrSettings>;
+  /** The scan's OCR budget, shared by all workers. */
+  ocrBudget?: OcrBudget;
 }
 
 export interface WorkerTask {
@@ -54,10 +60,12 @@ interface Run {
 
 const init = workerData as WorkerInit;
 configureArchiveLimits(init.archiveLimits);
+configureOcr(init.ocr, init.ocrBudget);
+const hasher = createHasher(Buffer.from(init.key, 'hex'));
 const config = init.configPath ? await loadConfig(init.configPath) : undefined;
 const engine = createEngine(
   selectDetectors({ disable: [...(init.disabledDetectors ?? []), ...(config?.disable ?? [])], extra: config?.detectors ?? [] }),
-  createHasher(Buffer.from(init.key, 'hex')),
+  hasher,
   { minConfidence: init.minConfidence, recognizers: config?.recognizers ?? [] },
 );
 
@@ -103,7 +111,16 @@ async function extractItem(content: ItemContent, kind: ItemKind, entry: string |
         break;
       }
       if ('segment' in part) {
-        for (const f of await engine.detectAsync(part.segment)) findings.push(f);
+        const found = await engine.detectAsync(part.segment);
+        for (const f of part.segment.ocr ? temperOcrFindings(found, part.segment.ocr.confidence, init.minConfidence) : found) findings.push(f);
+        continue;
+      }
+      if ('direct' in part) {
+        findings.push(directFinding(part.direct, hasher));
+        continue;
+      }
+      if ('ocr' in part) {
+        item.ocr = { pages: (item.ocr?.pages ?? 0) + part.ocr.pages, ms: (item.ocr?.ms ?? 0) + Math.round(part.ocr.ms) };
         continue;
       }
       const childEntry = entry ? `${entry}/${part.child.entry}` : part.child.entry;

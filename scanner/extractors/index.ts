@@ -4,6 +4,7 @@ import { docxExtractor } from './docx.js';
 import { emlExtractor } from './eml.js';
 import { graphMessageExtractor } from './graph-message.js';
 import { htmlExtractor } from './html.js';
+import { imageExtractor } from './image.js';
 import { mboxExtractor } from './mbox.js';
 import { odfExtractor } from './odf.js';
 import { OLE_TYPES, oleExtractor } from './ole.js';
@@ -21,6 +22,7 @@ export const extractors: readonly Extractor[] = [
   pptxExtractor,
   odfExtractor,
   pdfExtractor,
+  imageExtractor,
   oleExtractor,
   emlExtractor,
   mboxExtractor,
