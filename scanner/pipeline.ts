@@ -253,7 +253,7 @@ export async function scan(options: ScanOptions, events: ScanEvents = {}): Promi
       since,
       read,
       reused,
-      ocr,
+      ...(ocr.pages > 0 ? { ocr } : {}),
       settings,
     });
     session.state.finishScan(scanId, finishedAt, storedChanges(report));

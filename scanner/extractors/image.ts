@@ -18,10 +18,10 @@ export const IMAGE_TYPES = ['image/png', 'image/jpeg', 'image/tiff', 'image/bmp'
 export async function* extractImage(content: ItemContent): AsyncGenerator<Extracted> {
   const bytes = await content.bytes();
   for (const finding of await imageMetadata(bytes)) yield { direct: finding };
-  if (!takeOcrPage()) throw new ExtractError('ocr-skipped', `the image was not read: ${ocrSkipReason()}`);
+  if (!ocrSettings().enabled) throw new ExtractError('ocr-skipped', `the image was not read: ${ocrSkipReason()}`);
   const pages = rasterPages(bytes, ocrSettings().maxPagesPerItem);
   let read = 0;
-  // The first page's share of the budget is taken above, before anything is decoded; later pages take theirs as they come.
+  // Each page is checked (size, decoding) before it takes its share of the scan's budget: a damaged or oversized image costs none.
   for (let next = await pages.next(); ; next = await pages.next()) {
     if (next.done) {
       if (next.value.total > read) {
@@ -32,7 +32,12 @@ export async function* extractImage(content: ItemContent): AsyncGenerator<Extrac
       }
       return;
     }
-    if (read > 0 && !takeOcrPage()) throw new ExtractError('ocr-skipped', `page ${next.value.page} and later were not read: ${ocrSkipReason()}`);
+    if (!takeOcrPage()) {
+      throw new ExtractError(
+        'ocr-skipped',
+        read === 0 ? `the image was not read: ${ocrSkipReason()}` : `page ${next.value.page} and later were not read: ${ocrSkipReason()}`,
+      );
+    }
     read++;
     yield* ocrParts(next.value.png, { page: next.value.page });
   }

@@ -55,6 +55,14 @@ export function identityDocument(lines: readonly string[], mrzLines: readonly { 
   };
 }
 
+/**
+ * Punctuation OCR gets wrong in ways a detector cannot undo: a speck turns the dot before an
+ * e-mail domain's last label into `:` or `,` (`jan@example:nl`).
+ */
+export function repairOcrText(text: string): string {
+  return text.replace(/(@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*)[:,;](?=[A-Za-z]{2,6}\b)/g, '$1.');
+}
+
 /** OCR of one PNG, as parts: line segments, the identity-document finding if any, and the cost. */
 export async function* ocrParts(png: Uint8Array, where: Where): AsyncGenerator<Extracted> {
   const result = await recognize(png);
@@ -63,7 +71,8 @@ export async function* ocrParts(png: Uint8Array, where: Where): AsyncGenerator<E
   const mrzLines: { line: string; index: number }[] = [];
   for (let i = 0; i < result.lines.length; i++) {
     const ocrLine = result.lines[i] as (typeof result.lines)[number];
-    let text = ocrLine.text;
+    let text = repairOcrText(ocrLine.text);
+    lines[i] = text;
     if (looksLikeMrz(text)) {
       const corrected = correctMrzLine(text);
       if (corrected) {

@@ -35,6 +35,16 @@ export function headerSize(bytes: Uint8Array): { width: number; height: number; 
   }
 }
 
+/**
+ * Skia draws what it can of a cut-off PNG or JPEG and says nothing; a scan cut off halfway is
+ * damaged, so its end marker (PNG IEND, JPEG EOI) must be there.
+ */
+function checkComplete(bytes: Uint8Array, type: string): void {
+  const tail = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).subarray(Math.max(0, bytes.byteLength - 65_536));
+  const complete = type === 'png' ? tail.includes('IEND', 0, 'latin1') : type === 'jpg' ? tail.includes(Buffer.from([0xff, 0xd9])) : true;
+  if (!complete) throw new ExtractError('corrupt', `the ${type.toUpperCase()} image is cut off (no end marker); it may be damaged or truncated`);
+}
+
 async function decodeWithSkia(bytes: Uint8Array): Promise<Image> {
   try {
     return await loadImage(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
@@ -58,6 +68,7 @@ export async function* rasterPages(bytes: Uint8Array, maxPages: number): AsyncGe
   const size = headerSize(bytes);
   if (size.type === 'tiff') return yield* tiffPages(bytes, maxPages);
   checkPixels(size.width, size.height, 'image');
+  checkComplete(bytes, size.type);
   const image = await decodeWithSkia(bytes);
   checkPixels(image.width, image.height, 'image');
   if (maxPages < 1) return { total: 1 };
