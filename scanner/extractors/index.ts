@@ -14,12 +14,14 @@ import { rtfExtractor } from './rtf.js';
 import { spreadsheetExtractor } from './spreadsheet.js';
 import { textExtractor } from './text.js';
 import type { Extractor } from './types.js';
+import { vsdxExtractor } from './vsdx.js';
 import { zipExtractor } from './zip.js';
 
 export const extractors: readonly Extractor[] = [
   docxExtractor,
   spreadsheetExtractor,
   pptxExtractor,
+  vsdxExtractor,
   odfExtractor,
   pdfExtractor,
   imageExtractor,
@@ -63,6 +65,7 @@ const ZIP_PACKAGE_TYPES: ReadonlySet<string> = new Set([
   ...docxExtractor.mediaTypes,
   ...spreadsheetExtractor.mediaTypes,
   ...pptxExtractor.mediaTypes,
+  ...vsdxExtractor.mediaTypes,
   ...odfExtractor.mediaTypes,
 ]);
 
@@ -100,4 +103,9 @@ const EXTENSION_TYPES: Record<string, string> = {
   xls: 'application/vnd.ms-excel',
   xlt: 'application/vnd.ms-excel',
   msg: 'application/vnd.ms-outlook',
+  vsdm: 'application/vnd.ms-visio.drawing.macroenabled.main+xml',
+  vstx: 'application/vnd.ms-visio.template.main+xml',
+  ppt: 'application/vnd.ms-powerpoint',
+  pps: 'application/vnd.ms-powerpoint',
+  pot: 'application/vnd.ms-powerpoint',
 };
