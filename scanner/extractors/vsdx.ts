@@ -48,7 +48,8 @@ async function pageParts(zip: OpenZip): Promise<string[]> {
 export async function* extractVsdx(content: ItemContent, context: ExtractContext): AsyncGenerator<Extracted> {
   const bytes = await content.bytes();
   // A Visio 2003-2010 .vsd is an OLE file, not a package: not read yet.
-  if (bytes[0] !== 0x50 || bytes[1] !== 0x4b) throw new ExtractError('unsupported-format', 'a Visio drawing in the binary format of Visio 2003-2010 (.vsd), not read yet; not scanned');
+  if (bytes[0] !== 0x50 || bytes[1] !== 0x4b)
+    throw new ExtractError('unsupported-format', 'a Visio drawing in the binary format of Visio 2003-2010 (.vsd), not read yet; not scanned');
   const zip = await openZip(bytes);
   try {
     checkPackageLimits(zip, context);
