@@ -13,7 +13,18 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { scan } from '../dist/scanner/pipeline.js';
 import { PLANTED } from '../fixtures/office.js';
-import { corruptPng, hugePng, imageOnlyPdf, letterPng, multiPageTiff, passportPng, photoWithoutText, SCAN_PLANTED, skewedJpeg } from '../fixtures/scans.js';
+import {
+  corruptPng,
+  docxWithPicture,
+  hugePng,
+  imageOnlyPdf,
+  letterPng,
+  multiPageTiff,
+  passportPng,
+  photoWithoutText,
+  SCAN_PLANTED,
+  skewedJpeg,
+} from '../fixtures/scans.js';
 import type { Report, ReportItem } from '../scanner/model.js';
 
 let dir: string;
@@ -43,6 +54,7 @@ beforeAll(async () => {
     'vakantie.jpg': photoWithoutText(),
     'kapot.png': corruptPng(),
     'enorm.png': hugePng(),
+    'dossier.docx': await docxWithPicture(),
   };
   const { mkdir } = await import('node:fs/promises');
   await mkdir(share, { recursive: true });
@@ -105,6 +117,16 @@ describe('OCR of scans and photos', () => {
     expect(author?.where).toEqual({ metadata: 'Author' });
   });
 
+  it('reads a picture pasted into a Word file, where: { image }, and the author in its core properties', () => {
+    const docx = item('dossier.docx');
+    expect(docx.error).toBeNull();
+    const bsn = docx.findings.find((f) => f.type === 'nl-bsn');
+    expect(bsn?.where.image).toMatch(/^word\/media\/.+\.png$/);
+    expect(bsn?.basis).toContain('ocr');
+    for (const type of ['iban', 'email', 'phone']) expect(types(docx), type).toContain(type);
+    expect(docx.findings.find((f) => f.type === 'metadata-person')?.where).toEqual({ metadata: 'creator' });
+  });
+
   it('finds the MRZ of a passport page, makes the item an identity-document copy, and the id-copies rule applies', () => {
     const copy = item('kopie.png');
     expect(copy.error).toBeNull();
@@ -126,12 +148,12 @@ describe('OCR of scans and photos', () => {
   });
 
   it('counts OCR apart in the stats, and a rescan of unchanged scans costs no OCR', () => {
-    // brief, foto, 2 TIFF pages, 1 PDF page, kopie, vakantie.
-    expect(report.stats.ocr?.pages).toBe(7);
+    // brief, foto, 2 TIFF pages, 1 PDF page, kopie, vakantie, the picture in dossier.docx.
+    expect(report.stats.ocr?.pages).toBe(8);
     expect(report.stats.ocr?.ms).toBeGreaterThan(0);
     expect(rescan.stats.ocr).toBeUndefined();
-    // Only enorm.png is read again (too-large is retried, and ends at its header); the seven others are reused.
-    expect(rescan.stats.reused).toBe(7);
+    // Only enorm.png is read again (too-large is retried, and ends at its header); the eight others are reused.
+    expect(rescan.stats.reused).toBe(8);
     expect(rescan.stats.read).toBe(1);
   });
 
