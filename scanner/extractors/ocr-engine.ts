@@ -108,6 +108,8 @@ export interface OcrResult {
 const MIN_WORD_CONFIDENCE = 40;
 
 let engine: Promise<TesseractWorker> | undefined;
+/** Recognitions in flight: the thread stays ref'd until the last one ends. */
+let active = 0;
 let engineLanguages = '';
 
 function languageFile(code: OcrLanguage): string {
@@ -129,11 +131,17 @@ async function startEngine(languages: readonly OcrLanguage[]): Promise<Tesseract
       cacheMethod: 'none',
       errorHandler: () => {},
     });
-    (worker as unknown as { worker?: { unref?: () => void } }).worker?.unref?.();
+    threadOf(worker)?.unref();
     return worker;
   } finally {
     rmSync(folder, { recursive: true, force: true });
   }
+}
+
+/** The Node thread under a tesseract.js worker: ref'd while it works for us, unref'd while it idles. */
+function threadOf(worker: TesseractWorker): { ref(): void; unref(): void } | undefined {
+  const thread = (worker as unknown as { worker?: { ref?: () => void; unref?: () => void } }).worker;
+  return thread?.ref && thread.unref ? (thread as { ref(): void; unref(): void }) : undefined;
 }
 
 function ocrEngine(): Promise<TesseractWorker> {
@@ -163,6 +171,9 @@ export async function recognize(png: Uint8Array): Promise<OcrResult> {
     );
   }
   let result: Awaited<ReturnType<TesseractWorker['recognize']>>;
+  // An unref'd thread does not keep the process alive: while it reads, it must.
+  const thread = threadOf(worker);
+  if (active++ === 0) thread?.ref();
   try {
     result = await worker.recognize(Buffer.from(png.buffer, png.byteOffset, png.byteLength), {}, { blocks: true, text: false });
   } catch (err) {
@@ -170,6 +181,8 @@ export async function recognize(png: Uint8Array): Promise<OcrResult> {
       'corrupt',
       `the OCR engine could not read the image (${typeof err === 'string' ? 'decode error' : ((err as Error)?.name ?? 'error')})`,
     );
+  } finally {
+    if (--active === 0) thread?.unref();
   }
   const lines: OcrLine[] = [];
   for (const block of result.data.blocks ?? []) {
