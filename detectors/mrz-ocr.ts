@@ -55,10 +55,10 @@ const MAX_SWAPS = 8;
  */
 export function correctMrzLine(raw: string): string | undefined {
   let line = mrzAlphabet(raw);
-  // OCR may drop or add a filler at the end of a line; trailing fillers carry no data.
-  const length = [44, 36, 30].find((n) => Math.abs(line.length - n) <= 2 && (line.length >= n || line.endsWith('<')));
+  // OCR may add a character at the end of a line (a speck after the last check digit).
+  const length = [44, 36, 30].find((n) => line.length >= n && line.length <= n + 2);
   if (length === undefined) return undefined;
-  line = line.length > length ? line.slice(0, length) : line.padEnd(length, '<');
+  line = line.slice(0, length);
   const layout = LAYOUTS[length] as string;
   const fixed = fixByLayout(line, layout);
   if (mrzLineValid(fixed)) return fixed;
