@@ -11,7 +11,7 @@ import { mkdtemp, readFile, rm, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { scan } from '../dist/scanner/pipeline.js';
+import { scan } from '../dist/scanner/pipeline/scan.js';
 import { PLANTED } from '../fixtures/office.js';
 import {
   corruptPng,
@@ -201,7 +201,7 @@ describe('OCR needs no network', () => {
   const unshare = spawnSync('unshare', ['-n', 'true']).status === 0;
   it.skipIf(!unshare)('reads a scan in a process with no network at all (unshare -n), language data from node_modules', async () => {
     const out = join(dir, 'offline-out');
-    const cli = join(import.meta.dirname, '..', 'dist', 'scanner', 'cli.js');
+    const cli = join(import.meta.dirname, '..', 'dist', 'scanner', 'commands', 'cli.js');
     const result = spawnSync(
       'unshare',
       [

@@ -5,9 +5,9 @@ import { selectDetectors } from '../../detectors/registry.js';
 import type { Finding } from '../../detectors/types.js';
 import { pptBytes, vsdxBytes } from '../../fixtures/drawings.js';
 import { PLANTED } from '../../fixtures/office.js';
-import { memoryContent } from '../content.js';
-import { detectMediaType } from '../media-type.js';
-import { createHasher } from '../secret-key.js';
+import { memoryContent } from './content.js';
+import { detectMediaType } from './media-type.js';
+import { createHasher } from '../state/secret-key.js';
 import { extractorFor } from './index.js';
 
 const engine = createEngine(selectDetectors({}), createHasher(Buffer.alloc(32, 1)), { minConfidence: 0.5 });
