@@ -12,9 +12,9 @@ import type { Finding } from '../detectors/types.js';
 import { imageOnlyPdf, letterPng, letterVariant, multiPageTiff, passportPng, photoWithoutText, skewedJpeg } from '../fixtures/scans.js';
 import { memoryContent } from '../scanner/extractors/content.js';
 import { extractorFor } from '../scanner/extractors/index.js';
+import { detectMediaType } from '../scanner/extractors/media-type.js';
 import { closeOcr } from '../scanner/extractors/ocr-engine.js';
 import { directFinding, temperOcrFindings } from '../scanner/extractors/ocr-findings.js';
-import { detectMediaType } from '../scanner/extractors/media-type.js';
 import { createHasher } from '../scanner/state/secret-key.js';
 
 const LETTER = ['nl-bsn', 'iban', 'email', 'phone', 'person-name', 'date-of-birth'];

@@ -5,10 +5,10 @@ import { selectDetectors } from '../../detectors/registry.js';
 import type { Finding } from '../../detectors/types.js';
 import { pptBytes, vsdxBytes } from '../../fixtures/drawings.js';
 import { PLANTED } from '../../fixtures/office.js';
-import { memoryContent } from './content.js';
-import { detectMediaType } from './media-type.js';
 import { createHasher } from '../state/secret-key.js';
+import { memoryContent } from './content.js';
 import { extractorFor } from './index.js';
+import { detectMediaType } from './media-type.js';
 
 const engine = createEngine(selectDetectors({}), createHasher(Buffer.alloc(32, 1)), { minConfidence: 0.5 });
 

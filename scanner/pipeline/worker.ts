@@ -13,9 +13,9 @@ import { fsItemError, itemError } from '../errors.js';
 import { fileContent, memoryContent } from '../extractors/content.js';
 import { extractorFor } from '../extractors/index.js';
 import { type ArchiveLimits, configureArchiveLimits, newBudget } from '../extractors/limits.js';
+import { BINARY, detectMediaType } from '../extractors/media-type.js';
 import { configureOcr, type OcrBudget, type OcrSettings } from '../extractors/ocr-engine.js';
 import { directFinding, temperOcrFindings } from '../extractors/ocr-findings.js';
-import { BINARY, detectMediaType } from '../extractors/media-type.js';
 import { type ExtractBudget, ExtractError, type ItemContent } from '../extractors/types.js';
 import type { ExtractedItem, ItemKind } from '../model.js';
 import { createHasher } from '../state/secret-key.js';
@@ -72,11 +72,10 @@ let engineReady: Promise<Engine> | undefined;
 function workerEngine(): Promise<Engine> {
   engineReady ??= (async () => {
     const config = init.configPath ? await loadConfig(init.configPath) : undefined;
-    return createEngine(
-      selectDetectors({ disable: [...(init.disabledDetectors ?? []), ...(config?.disable ?? [])], extra: config?.detectors ?? [] }),
-      hasher,
-      { minConfidence: init.minConfidence, recognizers: config?.recognizers ?? [] },
-    );
+    return createEngine(selectDetectors({ disable: [...(init.disabledDetectors ?? []), ...(config?.disable ?? [])], extra: config?.detectors ?? [] }), hasher, {
+      minConfidence: init.minConfidence,
+      recognizers: config?.recognizers ?? [],
+    });
   })();
   return engineReady;
 }
