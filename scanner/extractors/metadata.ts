@@ -5,7 +5,6 @@
  *   metadata-gps     category contact, the position masked to whole degrees
  *   metadata-person  category identity, the name masked to initials
  */
-import exifr from 'exifr';
 import type { DirectFinding } from './types.js';
 
 /** EXIF/XMP/IPTC fields that name a person, as exifr names them. */
@@ -75,6 +74,8 @@ export function gpsMetadata(latitude: number, longitude: number): DirectFinding 
 export async function imageMetadata(bytes: Uint8Array): Promise<DirectFinding[]> {
   let tags: Record<string, unknown> | undefined;
   try {
+    // Loaded on the first image: a worker that never meets one never pays for it.
+    const { default: exifr } = await import('exifr');
     tags = await exifr.parse(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength), {
       tiff: true,
       exif: true,

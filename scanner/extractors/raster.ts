@@ -3,11 +3,12 @@
  * anything is decoded, so a 100,000 × 100,000 pixel bomb ends as `too-large` instead of asking
  * for 40 GB; damaged data ends as `corrupt`. PNG, JPEG, GIF, BMP and WebP are decoded by Skia
  * (@napi-rs/canvas), TIFF page by page by utif2 (Skia reads no TIFF). Every page is handed to
- * the OCR engine as PNG, one page in memory at a time.
+ * the OCR engine as PNG, one page in memory at a time. The decoders are loaded on the first
+ * image, so a worker that never meets one never loads Skia.
  */
-import { createCanvas, type Image, loadImage } from '@napi-rs/canvas';
+import type { Image, SKRSContext2D } from '@napi-rs/canvas';
 import { imageSize } from 'image-size';
-import UTIF from 'utif2';
+import type UTIF from 'utif2';
 import { ocrSettings } from './ocr-engine.js';
 import { ExtractError } from './types.js';
 
@@ -45,7 +46,10 @@ function checkComplete(bytes: Uint8Array, type: string): void {
   if (!complete) throw new ExtractError('corrupt', `the ${type.toUpperCase()} image is cut off (no end marker); it may be damaged or truncated`);
 }
 
+const canvasModule = () => import('@napi-rs/canvas');
+
 async function decodeWithSkia(bytes: Uint8Array): Promise<Image> {
+  const { loadImage } = await canvasModule();
   try {
     return await loadImage(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
   } catch (err) {
@@ -54,7 +58,8 @@ async function decodeWithSkia(bytes: Uint8Array): Promise<Image> {
 }
 
 /** PNG bytes of one drawable, on white (a transparent PNG's text would otherwise be black on black). */
-function toPng(width: number, height: number, draw: (ctx: ReturnType<ReturnType<typeof createCanvas>['getContext']>) => void): Uint8Array {
+async function toPng(width: number, height: number, draw: (ctx: SKRSContext2D) => void): Promise<Uint8Array> {
+  const { createCanvas } = await canvasModule();
   const canvas = createCanvas(width, height);
   const ctx = canvas.getContext('2d');
   ctx.fillStyle = '#ffffff';
@@ -72,12 +77,13 @@ export async function* rasterPages(bytes: Uint8Array, maxPages: number): AsyncGe
   const image = await decodeWithSkia(bytes);
   checkPixels(image.width, image.height, 'image');
   if (maxPages < 1) return { total: 1 };
-  yield { page: 1, png: toPng(image.width, image.height, (ctx) => ctx.drawImage(image, 0, 0)) };
+  yield { page: 1, png: await toPng(image.width, image.height, (ctx) => ctx.drawImage(image, 0, 0)) };
   return { total: 1 };
 }
 
 async function* tiffPages(bytes: Uint8Array, maxPages: number): AsyncGenerator<RasterPage, { total: number }> {
   const buffer = bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
+  const { default: UTIF } = await import('utif2');
   let ifds: UTIF.IFD[];
   try {
     ifds = UTIF.decode(buffer);
@@ -100,7 +106,7 @@ async function* tiffPages(bytes: Uint8Array, maxPages: number): AsyncGenerator<R
     }
     const { width, height } = ifd as unknown as { width: number; height: number };
     if (rgba.length < width * height * 4) throw new ExtractError('corrupt', `TIFF page ${i + 1} holds fewer pixels than its header says; it may be damaged`);
-    const png = toPng(width, height, (ctx) => {
+    const png = await toPng(width, height, (ctx) => {
       const data = ctx.createImageData(width, height);
       data.data.set(rgba.subarray(0, width * height * 4));
       ctx.putImageData(data, 0, 0);
