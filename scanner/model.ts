@@ -58,7 +58,11 @@ export interface Access {
   group?: string;
   mode?: string;
   entries: AccessEntry[];
-  broad: boolean;
+  /**
+   * Whether broad principals can read it; `unknown` where who can read it was not read (a drive
+   * item without findings, a permissions call that failed). Unknown is never reported as `false`.
+   */
+  broad: boolean | 'unknown';
   reasons: string[];
   /** Additions to the contract. */
   source?: AccessSource;
@@ -209,7 +213,8 @@ export interface Hotspot {
   reasons: string[];
   findings: number;
   distinctValues: number;
-  broad: boolean;
+  /** An item's `access.broad` (`unknown` included); a folder's is whether any item under it is broad. */
+  broad: boolean | 'unknown';
 }
 
 export interface Report {

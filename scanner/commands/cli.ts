@@ -352,22 +352,28 @@ async function runScan(paths: string[], flags: ScanFlags): Promise<number> {
   for (const p of paths) {
     if (!existsSync(p)) throw new InzageError('usage', `cannot scan ${p}: no such file or folder`);
   }
-  const m365 = flags.m365
-    ? resolveM365Settings({
-        mailboxes: flags.mailbox ?? [],
-        ...(flags.group ? { group: flags.group } : {}),
-        includeFolders: flags.includeFolder ?? [],
-        mail: flags.mail,
-        deviceLogin: flags.deviceLogin ?? false,
-        oneDrive: flags.onedrive ?? false,
-        sites: flags.site ?? [],
-        excludeFolders: flags.excludeFolder ?? [],
-        ...(flags.graphEndpoint ? { graphEndpoint: flags.graphEndpoint } : {}),
-        ...(flags.cloud ? { cloud: flags.cloud } : {}),
-      })
-    : undefined;
   // Loaded here first so a bad config stops the run with a usage error before any worker starts.
   const config = await loadConfig(flags.config);
+  const given = (list: string[] | undefined) => (list && list.length > 0 ? list : undefined);
+  // Only what was given on the command line overrides the config file's m365 section.
+  const m365 = flags.m365
+    ? resolveM365Settings(
+        {
+          mailboxes: given(flags.mailbox),
+          group: flags.group,
+          includeFolders: given(flags.includeFolder),
+          excludeFolders: given(flags.excludeFolder),
+          mail: flags.mail === false ? false : undefined,
+          deviceLogin: flags.deviceLogin,
+          oneDrive: flags.onedrive,
+          sites: given(flags.site),
+          graphEndpoint: flags.graphEndpoint,
+          cloud: flags.cloud,
+        },
+        process.env,
+        config.m365 ?? {},
+      )
+    : undefined;
   const out = resolve(flags.out);
   const progress = flags.progress && process.stderr.isTTY ? new ProgressLine() : undefined;
   const report = await scan({ ...scanOptions(paths, flags, [out], config), ...(m365 ? { m365 } : {}) }, { onItem: (event) => progress?.update(event) });

@@ -215,6 +215,7 @@ export async function scan(options: ScanOptions, events: ScanEvents = {}): Promi
       const { scanM365 } = await import('../sources/m365/scan.js');
       await scanM365(session, scanId, options.m365, {
         disabledDetectors: options.disabledDetectors ?? [],
+        ...(options.configPath ? { configPath: resolve(options.configPath) } : {}),
         maxAttachmentSize: options.maxFileSize ?? DEFAULT_MAX_FILE_SIZE,
         onItem: (event) => {
           if (event.reused) reused++;

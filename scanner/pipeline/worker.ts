@@ -5,10 +5,8 @@
  * by the pool, which replaces the worker; the pipeline records the item's error.
  */
 import { workerData } from 'node:worker_threads';
-import { createEngine, type Engine } from '../../detectors/engine.js';
-import { selectDetectors } from '../../detectors/registry.js';
+import type { Engine } from '../../detectors/engine.js';
 import type { Finding } from '../../detectors/types.js';
-import { loadConfig } from '../config.js';
 import { fsItemError, itemError } from '../errors.js';
 import { fileContent, memoryContent } from '../extractors/content.js';
 import { extractorFor } from '../extractors/index.js';
@@ -17,6 +15,7 @@ import { BINARY, detectMediaType } from '../extractors/media-type.js';
 import { type ExtractBudget, ExtractError, type ItemContent } from '../extractors/types.js';
 import type { ExtractedItem, ItemKind } from '../model.js';
 import { createHasher } from '../state/secret-key.js';
+import { buildScanEngine } from './scan-engine.js';
 
 export interface WorkerInit {
   /** The hash key, hex. Held in memory only. */
@@ -62,14 +61,7 @@ configureArchiveLimits(init.archiveLimits);
  */
 let engineReady: Promise<Engine> | undefined;
 function workerEngine(): Promise<Engine> {
-  engineReady ??= (async () => {
-    const config = init.configPath ? await loadConfig(init.configPath) : undefined;
-    return createEngine(
-      selectDetectors({ disable: [...(init.disabledDetectors ?? []), ...(config?.disable ?? [])], extra: config?.detectors ?? [] }),
-      createHasher(Buffer.from(init.key, 'hex')),
-      { minConfidence: init.minConfidence, recognizers: config?.recognizers ?? [] },
-    );
-  })();
+  engineReady ??= buildScanEngine(init, createHasher(Buffer.from(init.key, 'hex')));
   return engineReady;
 }
 
