@@ -165,9 +165,7 @@ export async function resolveConfig(data: unknown, file: string): Promise<Inzage
     disable: raw.detectors.disable,
     detectors,
     recognizers: raw.recognizers.map((r) => presidioRecognizer(r)),
-    ...(raw.m365
-      ? { m365: { ...raw.m365, ...(raw.m365.certificatePath ? { certificatePath: resolve(dirname(file), raw.m365.certificatePath) } : {}) } }
-      : {}),
+    ...(raw.m365 ? { m365: { ...raw.m365, ...(raw.m365.certificatePath ? { certificatePath: resolve(dirname(file), raw.m365.certificatePath) } : {}) } } : {}),
   };
 }
 
