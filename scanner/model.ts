@@ -113,6 +113,23 @@ export interface SourceItem {
   error?: ItemError;
 }
 
+/** Findings listed per item by default (`--max-findings`); the worker enforces it (pipeline/worker.ts). */
+export const DEFAULT_MAX_FINDINGS_PER_ITEM = 10_000;
+
+/**
+ * Addition to the contract: set on an item with more findings than `--max-findings` (default
+ * 10,000). `findings` then lists the first ones (up to the cap, and at least the first 100 of each
+ * type); `total` and `byType` count all of them.
+ */
+export interface Truncation {
+  /** Findings in the item, listed or not. */
+  total: number;
+  /** Findings listed in `findings`. */
+  kept: number;
+  /** All findings per type, listed or not. */
+  byType: Record<string, number>;
+}
+
 /** What the worker returns for one item (and each child it contains). */
 export interface ExtractedItem {
   entry?: string;
@@ -121,6 +138,7 @@ export interface ExtractedItem {
   size?: number;
   findings: Finding[];
   error: ItemError | null;
+  truncated?: Truncation;
 }
 
 /** A finding as reported: the engine's finding plus what the state and the suppressions say of it. */
@@ -144,6 +162,8 @@ export interface ReportItem {
   modified?: string;
   access?: Access;
   findings: ReportFinding[];
+  /** Addition: the item had more findings than the cap; `findings` lists the first ones. */
+  truncated?: Truncation;
   risk: Risk;
   error: ItemError | null;
 }

@@ -322,6 +322,7 @@ export function renderItem(data, index, update) {
       [t('error'), item.error ? h('span', { class: 'error-text' }, h('code', null, item.error.code), ' ', item.error.message) : null],
     ]),
     h('h3', null, t('findings'), ` (${num(findings.length)})`),
+    item.truncated ? h('p', { class: 'muted' }, t('truncated', { total: num(item.truncated.total), kept: num(item.truncated.kept) })) : null,
     findings.length === 0
       ? h('p', { class: 'muted' }, t('noFindings'))
       : h(

@@ -16,6 +16,7 @@ import {
   DEFAULT_ITEM_TIMEOUT_MS,
   DEFAULT_MAX_DEPTH,
   DEFAULT_MAX_FILE_SIZE,
+  DEFAULT_MAX_FINDINGS_PER_ITEM,
   DEFAULT_WORKER_MEMORY_MB,
   loadBaseline,
   type ProgressEvent,
@@ -93,6 +94,7 @@ interface ScanFlags extends CommonFlags {
   retention: string[];
   hotspots?: number;
   maxDepth?: number;
+  maxFindings?: number;
   m365?: boolean;
   mailbox?: string[];
   group?: string;
@@ -128,6 +130,11 @@ function addScanOptions(cmd: Command): Command {
       new Option('--worker-memory <mb>', 'heap limit per worker thread in MB').argParser(positiveInt('--worker-memory')).default(DEFAULT_WORKER_MEMORY_MB),
     )
     .option('--max-depth <n>', `how deep containers may nest (zip in mail in zip; default ${DEFAULT_MAX_DEPTH})`, positiveInt('--max-depth'))
+    .option(
+      '--max-findings <n>',
+      `findings listed per item; beyond it they are counted per type and the item is marked truncated (default ${DEFAULT_MAX_FINDINGS_PER_ITEM})`,
+      positiveInt('--max-findings'),
+    )
     .option('--state-dir <dir>', 'folder of the scan state and key (default $INZAGE_STATE_DIR or .inzage)')
     .option('--config <file>', 'config file with custom and plugin detectors (default: ./inzage.config.yaml if present)')
     .option('--broad-group <name>', `a group that stands for everyone (repeatable; replaces the defaults: ${DEFAULT_BROAD_GROUPS.join(', ')})`, collect, [])
@@ -154,6 +161,7 @@ function scanOptions(paths: string[], flags: ScanFlags, extraSkip: string[], con
     ...(flags.stateDir ? { stateDir: flags.stateDir } : {}),
     ...(flags.workers !== undefined ? { workers: flags.workers } : {}),
     ...(flags.maxDepth !== undefined ? { maxDepth: flags.maxDepth } : {}),
+    ...(flags.maxFindings !== undefined ? { maxFindingsPerItem: flags.maxFindings } : {}),
     ...(flags.concurrency !== undefined ? { concurrency: flags.concurrency } : {}),
     ...(minConfidence !== undefined ? { minConfidence } : {}),
     ...(config.path ? { configPath: config.path } : {}),

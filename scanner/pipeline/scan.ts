@@ -50,6 +50,8 @@ export interface ScanOptions {
   maxDepth?: number;
   /** Zip-bomb limits (total and per-entry uncompressed bytes, entry count, ratio); see extractors/limits.ts. */
   archiveLimits?: Partial<ArchiveLimits>;
+  /** Findings listed per item; beyond it they are counted per type (default 10,000; worker.ts). */
+  maxFindingsPerItem?: number;
   /** Folder of the state database and key; default INZAGE_STATE_DIR or `.inzage`. */
   stateDir?: string;
   keyFile?: string;
@@ -85,6 +87,7 @@ export const DEFAULT_MAX_FILE_SIZE = 1024 ** 3;
 export const DEFAULT_ITEM_TIMEOUT_MS = 120_000;
 export const DEFAULT_WORKER_MEMORY_MB = 1536;
 export const DEFAULT_MAX_DEPTH = 5;
+export { DEFAULT_MAX_FINDINGS_PER_ITEM } from '../model.js';
 
 /** The file each pool worker loads: a CommonJS entry, so piscina loads our ES modules one way only (see worker-entry.cts). */
 export const WORKER_ENTRY = new URL('./worker-entry.cjs', import.meta.url).href;
@@ -114,6 +117,7 @@ export class ScanSession {
       disabled: [...(options.disabledDetectors ?? [])].sort(),
       maxDepth: options.maxDepth ?? DEFAULT_MAX_DEPTH,
       archiveLimits: options.archiveLimits ?? null,
+      ...(options.maxFindingsPerItem !== undefined ? { maxFindings: options.maxFindingsPerItem } : {}),
       config: options.configPath ? createHash('sha256').update(readFileSync(options.configPath)).digest('hex') : null,
     });
     const init: WorkerInit = {
@@ -123,6 +127,7 @@ export class ScanSession {
       maxDepth: options.maxDepth ?? DEFAULT_MAX_DEPTH,
       ...(options.configPath ? { configPath: resolve(options.configPath) } : {}),
       ...(options.archiveLimits ? { archiveLimits: options.archiveLimits } : {}),
+      ...(options.maxFindingsPerItem !== undefined ? { maxFindingsPerItem: options.maxFindingsPerItem } : {}),
     };
     this.pool = new Piscina<WorkerTask, ExtractedItem[]>({
       filename: WORKER_ENTRY,

@@ -13,7 +13,7 @@ import { extractorFor } from '../extractors/index.js';
 import { type ArchiveLimits, configureArchiveLimits, newBudget } from '../extractors/limits.js';
 import { BINARY, detectMediaType } from '../extractors/media-type.js';
 import { type ExtractBudget, ExtractError, type ItemContent } from '../extractors/types.js';
-import type { ExtractedItem, ItemKind } from '../model.js';
+import { DEFAULT_MAX_FINDINGS_PER_ITEM, type ExtractedItem, type ItemKind, type Truncation } from '../model.js';
 import { createHasher } from '../state/secret-key.js';
 import { buildScanEngine } from './scan-engine.js';
 
@@ -28,6 +28,42 @@ export interface WorkerInit {
   maxDepth: number;
   /** Zip-bomb limits; defaults in extractors/limits.ts. */
   archiveLimits?: Partial<ArchiveLimits>;
+  /** Findings kept per item (default DEFAULT_MAX_FINDINGS_PER_ITEM); beyond it they are counted. */
+  maxFindingsPerItem?: number;
+}
+
+/**
+ * An item with millions of findings (a log of every login, a dump of a customer table) would fill
+ * the worker's heap and lose all of them. Past this many, findings are counted per type and only
+ * the first FIRST_OF_EACH_TYPE of each type still listed, and the item says `truncated`.
+ */
+const FIRST_OF_EACH_TYPE = 100;
+
+/** An item's findings within the cap: memory stays below cap + FIRST_OF_EACH_TYPE × types. */
+class CappedFindings {
+  readonly kept: Finding[] = [];
+  private total = 0;
+  private readonly byType = new Map<string, { total: number; kept: number }>();
+  constructor(private readonly cap: number) {}
+
+  add(f: Finding): void {
+    this.total++;
+    let t = this.byType.get(f.type);
+    if (!t) {
+      t = { total: 0, kept: 0 };
+      this.byType.set(f.type, t);
+    }
+    t.total++;
+    if (this.kept.length < this.cap || t.kept < FIRST_OF_EACH_TYPE) {
+      this.kept.push(f);
+      t.kept++;
+    }
+  }
+
+  truncation(): Truncation | undefined {
+    if (this.total === this.kept.length) return undefined;
+    return { total: this.total, kept: this.kept.length, byType: Object.fromEntries([...this.byType].map(([type, t]) => [type, t.total])) };
+  }
 }
 
 export interface WorkerTask {
@@ -86,8 +122,8 @@ export default async function scanItem(task: WorkerTask): Promise<ExtractedItem[
 }
 
 async function extractItem(content: ItemContent, kind: ItemKind, entry: string | undefined, depth: number, run: Run, out: ExtractedItem[]): Promise<void> {
-  const findings: Finding[] = [];
-  const item: ExtractedItem = { kind, findings, error: null, size: content.size, ...(entry !== undefined ? { entry } : {}) };
+  const findings = new CappedFindings(init.maxFindingsPerItem ?? DEFAULT_MAX_FINDINGS_PER_ITEM);
+  const item: ExtractedItem = { kind, findings: findings.kept, error: null, size: content.size, ...(entry !== undefined ? { entry } : {}) };
   out.push(item);
   if (content.size === 0) {
     // An empty attachment or archive entry, as the source does for empty files: nothing to parse, no "corrupt" docx.
@@ -115,7 +151,7 @@ async function extractItem(content: ItemContent, kind: ItemKind, entry: string |
         break;
       }
       if ('segment' in part) {
-        for (const f of await run.engine.detectAsync(part.segment)) findings.push(f);
+        for (const f of await run.engine.detectAsync(part.segment)) findings.add(f);
         continue;
       }
       const childEntry = entry ? `${entry}/${part.child.entry}` : part.child.entry;
@@ -133,7 +169,9 @@ async function extractItem(content: ItemContent, kind: ItemKind, entry: string |
     item.error = describeFailure(err);
   }
   // The item step: Art. 9/10 terms count as high only in an item that also identifies someone.
-  item.findings = run.engine.finalizeItem(findings);
+  item.findings = run.engine.finalizeItem(findings.kept);
+  const truncated = findings.truncation();
+  if (truncated) item.truncated = truncated;
 }
 
 /** Parser errors can quote the text they choked on; only our own messages are passed on. */
