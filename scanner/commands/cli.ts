@@ -95,6 +95,7 @@ interface ScanFlags extends CommonFlags {
   hotspots?: number;
   maxDepth?: number;
   maxFindings?: number;
+  debug?: boolean;
   m365?: boolean;
   mailbox?: string[];
   group?: string;
@@ -135,6 +136,7 @@ function addScanOptions(cmd: Command): Command {
       `findings listed per item; beyond it they are counted per type and the item is marked truncated (default ${DEFAULT_MAX_FINDINGS_PER_ITEM})`,
       positiveInt('--max-findings'),
     )
+    .option('--debug', 'show what parser libraries print in the workers on stderr, masked (hidden by default: it can quote the file)')
     .option('--state-dir <dir>', 'folder of the scan state and key (default $INZAGE_STATE_DIR or .inzage)')
     .option('--config <file>', 'config file with custom and plugin detectors (default: ./inzage.config.yaml if present)')
     .option('--broad-group <name>', `a group that stands for everyone (repeatable; replaces the defaults: ${DEFAULT_BROAD_GROUPS.join(', ')})`, collect, [])
@@ -162,6 +164,7 @@ function scanOptions(paths: string[], flags: ScanFlags, extraSkip: string[], con
     ...(flags.workers !== undefined ? { workers: flags.workers } : {}),
     ...(flags.maxDepth !== undefined ? { maxDepth: flags.maxDepth } : {}),
     ...(flags.maxFindings !== undefined ? { maxFindingsPerItem: flags.maxFindings } : {}),
+    ...(flags.debug ? { debug: true } : {}),
     ...(flags.concurrency !== undefined ? { concurrency: flags.concurrency } : {}),
     ...(minConfidence !== undefined ? { minConfidence } : {}),
     ...(config.path ? { configPath: config.path } : {}),

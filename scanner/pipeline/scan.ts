@@ -52,6 +52,8 @@ export interface ScanOptions {
   archiveLimits?: Partial<ArchiveLimits>;
   /** Findings listed per item; beyond it they are counted per type (default 10,000; worker.ts). */
   maxFindingsPerItem?: number;
+  /** Show what parser libraries print in the workers on stderr, masked (pipeline/worker-console.ts). */
+  debug?: boolean;
   /** Folder of the state database and key; default INZAGE_STATE_DIR or `.inzage`. */
   stateDir?: string;
   keyFile?: string;
@@ -128,6 +130,7 @@ export class ScanSession {
       ...(options.configPath ? { configPath: resolve(options.configPath) } : {}),
       ...(options.archiveLimits ? { archiveLimits: options.archiveLimits } : {}),
       ...(options.maxFindingsPerItem !== undefined ? { maxFindingsPerItem: options.maxFindingsPerItem } : {}),
+      ...(options.debug ? { debug: true } : {}),
     };
     this.pool = new Piscina<WorkerTask, ExtractedItem[]>({
       filename: WORKER_ENTRY,

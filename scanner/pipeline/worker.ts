@@ -16,6 +16,7 @@ import { type ExtractBudget, ExtractError, type ItemContent } from '../extractor
 import { DEFAULT_MAX_FINDINGS_PER_ITEM, type ExtractedItem, type ItemKind, type Truncation } from '../model.js';
 import { createHasher } from '../state/secret-key.js';
 import { buildScanEngine } from './scan-engine.js';
+import { routeWorkerConsole } from './worker-console.js';
 
 export interface WorkerInit {
   /** The hash key, hex. Held in memory only. */
@@ -30,6 +31,8 @@ export interface WorkerInit {
   archiveLimits?: Partial<ArchiveLimits>;
   /** Findings kept per item (default DEFAULT_MAX_FINDINGS_PER_ITEM); beyond it they are counted. */
   maxFindingsPerItem?: number;
+  /** Show what parser libraries print, masked, on stderr (`--debug`); otherwise it goes nowhere. */
+  debug?: boolean;
 }
 
 /**
@@ -90,6 +93,8 @@ interface Run {
 
 const init = workerData as WorkerInit;
 configureArchiveLimits(init.archiveLimits);
+let readyEngine: Engine | undefined;
+routeWorkerConsole(init.debug === true, () => (readyEngine ? (text) => (readyEngine as Engine).redact(text) : undefined));
 
 /**
  * Built on the first task, not at the top level: a top-level await makes this module's graph
@@ -97,7 +102,10 @@ configureArchiveLimits(init.archiveLimits);
  */
 let engineReady: Promise<Engine> | undefined;
 function workerEngine(): Promise<Engine> {
-  engineReady ??= buildScanEngine(init, createHasher(Buffer.from(init.key, 'hex')));
+  engineReady ??= buildScanEngine(init, createHasher(Buffer.from(init.key, 'hex'))).then((engine) => {
+    readyEngine = engine;
+    return engine;
+  });
   return engineReady;
 }
 
