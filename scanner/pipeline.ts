@@ -45,6 +45,8 @@ export interface ScanOptions {
   workerMemoryMb?: number;
   minConfidence?: number;
   disabledDetectors?: string[];
+  /** Regions of phone numbers without a country code, first one first (`--phone-region`). */
+  phoneRegions?: string[];
   /** A config file with custom and plugin detectors (scanner/config.ts); each worker loads it. */
   configPath?: string;
   maxDepth?: number;
@@ -109,6 +111,7 @@ export class ScanSession {
       version: VERSION,
       minConfidence: this.minConfidence,
       disabled: [...(options.disabledDetectors ?? [])].sort(),
+      ...(options.phoneRegions?.length ? { phoneRegions: options.phoneRegions } : {}),
       maxDepth: options.maxDepth ?? DEFAULT_MAX_DEPTH,
       archiveLimits: options.archiveLimits ?? null,
       config: options.configPath ? createHash('sha256').update(readFileSync(options.configPath)).digest('hex') : null,
@@ -117,6 +120,7 @@ export class ScanSession {
       key: key.toString('hex'),
       minConfidence: this.minConfidence,
       disabledDetectors: options.disabledDetectors ?? [],
+      ...(options.phoneRegions?.length ? { phoneRegions: options.phoneRegions } : {}),
       maxDepth: options.maxDepth ?? DEFAULT_MAX_DEPTH,
       ...(options.configPath ? { configPath: resolve(options.configPath) } : {}),
       ...(options.archiveLimits ? { archiveLimits: options.archiveLimits } : {}),

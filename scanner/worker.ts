@@ -6,6 +6,7 @@
  */
 import { workerData } from 'node:worker_threads';
 import { createEngine } from '../detectors/engine.js';
+import { phoneRegionsOf } from '../detectors/phone.js';
 import { selectDetectors } from '../detectors/registry.js';
 import type { Finding } from '../detectors/types.js';
 import { loadConfig } from './config.js';
@@ -23,6 +24,8 @@ export interface WorkerInit {
   key: string;
   minConfidence: number;
   disabledDetectors?: string[];
+  /** Regions of phone numbers without a country code (`--phone-region`); else the config's, else NL. */
+  phoneRegions?: string[];
   /** The config file, loaded again here: custom and plugin detectors are functions, which cannot be posted to a thread. */
   configPath?: string;
   /** How deep containers may nest (zip in zip in mail). */
@@ -56,7 +59,11 @@ const init = workerData as WorkerInit;
 configureArchiveLimits(init.archiveLimits);
 const config = init.configPath ? await loadConfig(init.configPath) : undefined;
 const engine = createEngine(
-  selectDetectors({ disable: [...(init.disabledDetectors ?? []), ...(config?.disable ?? [])], extra: config?.detectors ?? [] }),
+  selectDetectors({
+    disable: [...(init.disabledDetectors ?? []), ...(config?.disable ?? [])],
+    extra: config?.detectors ?? [],
+    phoneRegions: phoneRegionsOf(init.phoneRegions ?? config?.phoneRegions ?? []),
+  }),
   createHasher(Buffer.from(init.key, 'hex')),
   { minConfidence: init.minConfidence, recognizers: config?.recognizers ?? [] },
 );

@@ -4,6 +4,7 @@ import { docxExtractor } from './docx.js';
 import { emlExtractor } from './eml.js';
 import { graphMessageExtractor } from './graph-message.js';
 import { htmlExtractor } from './html.js';
+import { jsonExtractor } from './json.js';
 import { mboxExtractor } from './mbox.js';
 import { odfExtractor } from './odf.js';
 import { OLE_TYPES, oleExtractor } from './ole.js';
@@ -29,6 +30,7 @@ export const extractors: readonly Extractor[] = [
   csvExtractor,
   htmlExtractor,
   graphMessageExtractor,
+  jsonExtractor,
   textExtractor,
 ];
 
