@@ -6,7 +6,7 @@
  *
  * Numbers without a country code are read in the scan's phone regions (`--phone-region`, config
  * `phoneRegions`; default NL) at full score. A national number that only another neighbouring
- * region's plan accepts (a Belgian `02 555 12 34`, a German `030 1234567` in a Dutch scan) scores
+ * region's plan accepts (a Belgian `02 555 12 34`, a German `030 12345678` in a Dutch scan) scores
  * under the threshold, so only a phone label beside it (`Tel.`, `Telefon`, a phone column) reports
  * it: an unlabelled digit run never becomes valid by guessing a region for it.
  */
@@ -122,7 +122,7 @@ export const phoneDetector = {
       'fax 010-4567890',
       'Contact: 0612345678',
       'Tel.: 02 555 12 34', // Belgian, without country code, under its label
-      'Telefon: 030 1234567', // German, without country code, under its label
+      'Telefon: 030 12345678', // German, without country code, under its label
     ],
     invalid: [
       'BSN 123456782',
@@ -137,7 +137,7 @@ export const phoneDetector = {
       '06-123',
       'Geboren 09.09.1987',
       'Artikel 02 555 12 34', // a Belgian-shaped number without a phone label
-      'Bestellnummer 030 1234567', // a German-shaped number under an order label
+      'Bestellnummer 030 12345678', // a German-shaped number without a phone label
     ],
   },
 } satisfies Detector;
