@@ -73,14 +73,25 @@ describe('records', () => {
     const book = XLSX.utils.book_new();
     XLSX.utils.book_append_sheet(book, XLSX.utils.aoa_to_sheet([['Klanten 2024'], ...rows]), 'Klanten');
     const data = new Uint8Array(XLSX.write(book, { type: 'buffer', bookType: 'xlsx' }) as Buffer);
-    const found = await findings(extractSpreadsheet(memoryContent(data, 'k.xlsx'), { mediaType: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', depth: 0 }));
+    const found = await findings(
+      extractSpreadsheet(memoryContent(data, 'k.xlsx'), { mediaType: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', depth: 0 }),
+    );
     expect(found.filter((f) => f.type === 'postal-address').map((f) => (f.where as { cell: string }).cell)).toEqual(['D3', 'D4', 'D5']);
     expect(found.filter((f) => f.type === 'nl-bsn')).toHaveLength(3);
   });
 
   it('assembles nested JSON objects and keeps the line of the first part', async () => {
     const json = JSON.stringify(
-      { customers: [{ firstName: 'Poppy', lastName: 'Evans', birthDate: '1985-03-12', address: { street: 'Baker Street', houseNumber: '221', postalCode: 'NW1 6XE', city: 'London' } }] },
+      {
+        customers: [
+          {
+            firstName: 'Poppy',
+            lastName: 'Evans',
+            birthDate: '1985-03-12',
+            address: { street: 'Baker Street', houseNumber: '221', postalCode: 'NW1 6XE', city: 'London' },
+          },
+        ],
+      },
       null,
       2,
     );

@@ -98,11 +98,11 @@ function wholeMatchPasses(d: Detector, value: string): boolean {
   return false;
 }
 
+const HOUSE_NUMBER = /^\d{1,4} ?[A-Za-z]{0,2}$/;
 const UK_POSTCODE = /^[A-Z]{1,2}\d[A-Z\d]? ?\d[A-Z]{2}$/i;
 const FR_STREET = /^(?:rue|avenue|av\.|boulevard|bd|place|chemin|allée|impasse|quai|cours|route)\s/;
 
 const NAME_PARTS: readonly FieldKind[] = ['given-name', 'name-particle', 'family-name'];
-const ADDRESS_PARTS: readonly FieldKind[] = ['street', 'house-number', 'house-number-addition', 'postcode', 'city'];
 
 /**
  * The segments of one record: a name or an address spread over fields as one segment each, at
@@ -156,7 +156,9 @@ function assembleName(byKind: Map<FieldKind, Field>): Assembled | undefined {
 function assembleAddress(byKind: Map<FieldKind, Field>): Assembled | undefined {
   // A field headed `Adres` beside a postcode and a city holds the street and number.
   const street = byKind.get('street') ?? (byKind.has('postcode') || byKind.has('city') ? byKind.get('address') : undefined);
-  const number = byKind.get('house-number');
+  // `Número`, `numero` right after the street: the house number, though the key says only "number".
+  const plain = byKind.get('number');
+  const number = byKind.get('house-number') ?? (street && plain && plain.key === street.key + 1 && HOUSE_NUMBER.test(plain.text.trim()) ? plain : undefined);
   const addition = byKind.get('house-number-addition');
   const postcode = byKind.get('postcode');
   const city = byKind.get('city');
@@ -171,5 +173,5 @@ function assembleAddress(byKind: Map<FieldKind, Field>): Assembled | undefined {
   const streetLine = clean(numberFirst ? `${houseNumber} ${streetText}` : `${streetText} ${houseNumber}`);
   const place = clean(uk ? `${city?.text ?? ''} ${postcode?.text ?? ''}` : `${postcode?.text ?? ''} ${city?.text ?? ''}`);
   const text = [streetLine, place].filter(Boolean).join(', ');
-  return { text, parts: inOrder([street, ...ADDRESS_PARTS.slice(1).map((k) => byKind.get(k))]) };
+  return { text, parts: inOrder([street, number, addition, postcode, city]) };
 }
