@@ -126,7 +126,8 @@ export class ScanSession {
       ...(options.archiveLimits ? { archiveLimits: options.archiveLimits } : {}),
     };
     this.pool = new Piscina<WorkerTask, ExtractedItem[]>({
-      filename: new URL('./worker.js', import.meta.url).href,
+      // The CommonJS entry, so piscina loads our ES modules one way only (see worker-entry.cts).
+      filename: new URL('./worker-entry.cjs', import.meta.url).href,
       minThreads: this.workers,
       maxThreads: this.workers,
       idleTimeout: 5_000,

@@ -5,7 +5,7 @@
  * by the pool, which replaces the worker; the pipeline records the item's error.
  */
 import { workerData } from 'node:worker_threads';
-import { createEngine } from '../detectors/engine.js';
+import { createEngine, type Engine } from '../detectors/engine.js';
 import { phoneRegionsOf } from '../detectors/phone.js';
 import { selectDetectors } from '../detectors/registry.js';
 import type { Finding } from '../detectors/types.js';
@@ -50,6 +50,7 @@ export interface WorkerTask {
 
 /** Shared by an item and everything nested in it. */
 interface Run {
+  engine: Engine;
   budget: ExtractBudget;
   deadline: number;
   stopped: boolean;
@@ -57,18 +58,30 @@ interface Run {
 
 const init = workerData as WorkerInit;
 configureArchiveLimits(init.archiveLimits);
-const config = init.configPath ? await loadConfig(init.configPath) : undefined;
-const engine = createEngine(
-  selectDetectors({
-    disable: [...(init.disabledDetectors ?? []), ...(config?.disable ?? [])],
-    extra: config?.detectors ?? [],
-    phoneRegions: phoneRegionsOf(init.phoneRegions ?? config?.phoneRegions ?? []),
-  }),
-  createHasher(Buffer.from(init.key, 'hex')),
-  { minConfidence: init.minConfidence, recognizers: config?.recognizers ?? [] },
-);
+
+/**
+ * Built on the first task, not at the top level: a top-level await makes this module's graph
+ * asynchronous, which `require()` cannot load (see worker-entry.cts for why that once aborted Node).
+ */
+let engineReady: Promise<Engine> | undefined;
+function workerEngine(): Promise<Engine> {
+  engineReady ??= (async () => {
+    const config = init.configPath ? await loadConfig(init.configPath) : undefined;
+    return createEngine(
+      selectDetectors({
+        disable: [...(init.disabledDetectors ?? []), ...(config?.disable ?? [])],
+        extra: config?.detectors ?? [],
+        phoneRegions: phoneRegionsOf(init.phoneRegions ?? config?.phoneRegions ?? []),
+      }),
+      createHasher(Buffer.from(init.key, 'hex')),
+      { minConfidence: init.minConfidence, recognizers: config?.recognizers ?? [] },
+    );
+  })();
+  return engineReady;
+}
 
 export default async function scanItem(task: WorkerTask): Promise<ExtractedItem[]> {
+  const engine = await workerEngine();
   let content: ItemContent;
   try {
     content = task.location ? await fileContent(Buffer.from(task.location), task.name, task.size) : memoryContent(task.bytes ?? new Uint8Array(), task.name);
@@ -76,7 +89,14 @@ export default async function scanItem(task: WorkerTask): Promise<ExtractedItem[
     return [{ kind: 'file', findings: [], error: fsItemError(err, 'opening the file') }];
   }
   const results: ExtractedItem[] = [];
-  await extractItem(content, 'file', undefined, 0, { budget: newBudget(), deadline: task.deadline ?? Number.POSITIVE_INFINITY, stopped: false }, results);
+  await extractItem(
+    content,
+    'file',
+    undefined,
+    0,
+    { engine, budget: newBudget(), deadline: task.deadline ?? Number.POSITIVE_INFINITY, stopped: false },
+    results,
+  );
   return results;
 }
 
@@ -110,7 +130,7 @@ async function extractItem(content: ItemContent, kind: ItemKind, entry: string |
         break;
       }
       if ('segment' in part) {
-        for (const f of await engine.detectAsync(part.segment)) findings.push(f);
+        for (const f of await run.engine.detectAsync(part.segment)) findings.push(f);
         continue;
       }
       const childEntry = entry ? `${entry}/${part.child.entry}` : part.child.entry;
@@ -128,7 +148,7 @@ async function extractItem(content: ItemContent, kind: ItemKind, entry: string |
     item.error = describeFailure(err);
   }
   // The item step: Art. 9/10 terms count as high only in an item that also identifies someone.
-  item.findings = engine.finalizeItem(findings);
+  item.findings = run.engine.finalizeItem(findings);
 }
 
 /** Parser errors can quote the text they choked on; only our own messages are passed on. */

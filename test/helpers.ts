@@ -16,6 +16,8 @@ export async function tempDir(prefix: string): Promise<{ dir: string; cleanup: (
 
 export interface RunResult {
   code: number | null;
+  /** The signal that ended the child (SIGABRT from a V8 abort, SIGKILL from a test), else null. */
+  signal: NodeJS.Signals | null;
   stdout: string;
   stderr: string;
 }
@@ -46,7 +48,12 @@ export function runCli(args: string[], options: { cwd?: string; env?: NodeJS.Pro
       stderr += d;
     });
     child.on('error', reject);
-    child.on('close', (code) => resolvePromise({ code, stdout, stderr }));
+    child.on('close', (code, signal) => {
+      // A child killed by a signal has no exit code; say which signal, so a failed assertion on
+      // `code` shows "SIGABRT" and the abort's own message in stderr rather than a bare null.
+      if (signal) stderr += `\n[runCli: the child was ended by ${signal}]`;
+      resolvePromise({ code, signal, stdout, stderr });
+    });
   });
 }
 
