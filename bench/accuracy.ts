@@ -5,7 +5,7 @@
  * and F1 per finding type against the generator's truth. A finding counts as a true positive when
  * an expected finding of the same type sits at the same place (path, line, cell); everything else
  * reported is a false positive, everything expected and not reported a false negative. A second
- * table gives the same per format (the file's extension).
+ * table gives the same per format (the file's extension; inside a container the chain, `eml>xlsx`).
  *
  * Options: --seed N (default 4), --keep (leave the corpus in ./detector-corpus), --explain (list
  * the places of false positives and negatives).
@@ -35,9 +35,13 @@ const keyOf = (path: string, entry: string | undefined, type: string, where: obj
 
 /** The format of an item as its extension (of the entry inside a container, if any). */
 export function formatOf(path: string, entry?: string): string {
-  const name = (entry ?? path).split('/').pop() ?? '';
-  const dot = name.lastIndexOf('.');
-  return dot > 0 ? name.slice(dot + 1).toLowerCase() : '(none)';
+  const ext = (p: string) => {
+    const name = p.split('/').pop() ?? '';
+    const dot = name.lastIndexOf('.');
+    return dot > 0 ? name.slice(dot + 1).toLowerCase() : '(none)';
+  };
+  // Inside a container: the chain, `zip>xlsx`, `eml>csv`.
+  return [path, ...(entry ? entry.split('/') : [])].map(ext).join('>');
 }
 
 /**

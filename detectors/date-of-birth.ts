@@ -119,8 +119,8 @@ export const dateOfBirthDetector = {
   find: findDates,
   context,
   negativeContext: {
-    nl: ['factuurdatum', 'vervaldatum', 'orderdatum', 'leverdatum', 'datum factuur', 'uitgiftedatum', 'geldig tot', 'afgegeven'],
-    en: ['invoice date', 'due date', 'order date', 'date of issue', 'issued', 'expiry', 'expires', 'delivery date'],
+    nl: ['factuurdatum', 'vervaldatum', 'orderdatum', 'leverdatum', 'datum factuur', 'uitgiftedatum', 'geldig tot', 'afgegeven', 'verscheen', 'uitgebracht'],
+    en: ['invoice date', 'due date', 'order date', 'date of issue', 'issued', 'expiry', 'expires', 'delivery date', 'published', 'released'],
     de: ['rechnungsdatum', 'lieferdatum', 'fällig', 'ausstellungsdatum', 'gültig bis'],
     fr: ['date de facture', "date d'échéance", 'date de livraison', "date d'émission"],
     ...ROMANCE_DATE_NEGATIVE,
@@ -155,6 +155,7 @@ export const dateOfBirthDetector = {
       'DOB 12031985',
       'Pedido del 12 de mayo de 2024', // an order date, no birth word
       'data di nascita: 31 febbraio 1980', // no such day
+      'Het boek ‘Geboren’ verscheen op 12 mei 2019.', // a book's publication date, not a birth
     ],
   },
 } satisfies Detector;
