@@ -17,30 +17,32 @@ const IT_TYPE = '(?:Via|Viale|Piazza|Piazzale|Corso|Largo|Vicolo|Strada|Contrada
 const IT_WORD = "(?:di|del|della|dei|degli|delle|dello|d'|San|Santa|\\d{1,2}|[IVX]{1,4}|\\p{Lu}[\\p{L}'-]{1,30})";
 const NUMBER = '\\d{1,4}(?: ?(?:bis|ter)|[A-Za-z](?![\\p{L}]))?';
 const rx = (body: string) => new RegExp(`${B}${body}${E}`, 'gu');
+/** One anchor object for all four: the finder tests an anchor once per text. */
+const ANCHOR = /\d{5} {1,2}\p{Lu}/u;
 
 export const ROMANCE_ADDRESS_PATTERNS: readonly { name: string; regex: RegExp; score: number; anchor: RegExp }[] = [
   // 12 rue de la Paix, 75002 Paris · 12, rue des Lilas 69002 Lyon
-  { name: 'fr-full', regex: rx(`${NUMBER},? ${FR_TYPE}(?: ${FR_WORD}){1,5},? {1,2}${POSTCODE} {1,2}${CITY}`), score: 0.85, anchor: /\d{5} {1,2}\p{Lu}/u },
+  { name: 'fr-full', regex: rx(`${NUMBER},? ${FR_TYPE}(?: ${FR_WORD}){1,5},? {1,2}${POSTCODE} {1,2}${CITY}`), score: 0.85, anchor: ANCHOR },
   // rue de la Paix 12, 75002 Paris (as a list assembles it, and as Belgians write it)
   {
     name: 'fr-street-first',
     regex: rx(`${FR_TYPE}(?: ${FR_WORD}){1,5},? ${NUMBER},? {1,2}${POSTCODE} {1,2}${CITY}`),
     score: 0.85,
-    anchor: /\d{5} {1,2}\p{Lu}/u,
+    anchor: ANCHOR,
   },
   // Calle Mayor 5, 28013 Madrid · Calle de Alcalá, 12, 3º B, 28014 Madrid
   {
     name: 'es-full',
     regex: rx(`${ES_TYPE}(?: ${ES_WORD}){1,5},? (?:n\\.?º ?)?${NUMBER}(?:,? \\d{1,2}º(?: ?[A-Z])?)?,? {1,2}${POSTCODE} {1,2}${CITY}`),
     score: 0.85,
-    anchor: /\d{5} {1,2}\p{Lu}/u,
+    anchor: ANCHOR,
   },
   // Via Roma 10, 00184 Roma · Via Garibaldi, 3 - 20121 Milano (MI)
   {
     name: 'it-full',
     regex: rx(`${IT_TYPE}(?: ${IT_WORD}){1,5},? ${NUMBER}(?:/[A-Za-z])?,? (?:- )?${POSTCODE} {1,2}${CITY}(?: \\([A-Z]{2}\\))?`),
     score: 0.85,
-    anchor: /\d{5} {1,2}\p{Lu}/u,
+    anchor: ANCHOR,
   },
 ];
 

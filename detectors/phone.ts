@@ -17,6 +17,8 @@ import type { Candidate, Detector } from './types.js';
 const DEFAULT_COUNTRY: CountryCode = 'NL';
 /** Regions tried, after the scan's own, for a national number under a phone label. */
 const NEIGHBOUR_REGIONS: readonly CountryCode[] = ['NL', 'BE', 'DE'];
+/** National number lengths (digits, with the leading 0) a region's plan can hold: no parse for the others. */
+const NATIONAL_SHAPE: Partial<Record<CountryCode, RegExp>> = { BE: /^0(?:4\d{8}|[1-9]\d{7})$/, DE: /^0[1-9]\d{8,11}$/ };
 const DATE_SHAPE = /^\d{1,2}([-./])\d{1,2}\1(?:19|20)\d{2}$/;
 const CANDIDATE = /(?<![\p{L}\p{N}+\-/.])(?:\+|00)?(?:\(0\)\s?)?\(?\d{1,5}\)?(?:[ \-./]{1,2}\(?\d{1,6}\)?|\d){1,14}(?![\p{L}\p{N}]|[.\-/]\d)/gu;
 
@@ -39,6 +41,7 @@ function parseIn(raw: string, regions: readonly CountryCode[]) {
   for (const [i, region] of tried.entries()) {
     // Dutch numbers have ten digits, except 0800/090x service numbers: skip the parser for dates and amounts.
     if (region === 'NL' && digits.length !== 10 && !/^0(800|90[069])/.test(digits)) continue;
+    if (NATIONAL_SHAPE[region]?.test(digits) === false) continue;
     const number = parsePhoneNumberFromString(compact, region);
     if (number?.isValid()) return { number, own: i < regions.length };
   }

@@ -51,8 +51,12 @@ const PATTERNS: readonly { name: string; regex: RegExp; score: number; anchor: R
 ];
 
 function* findAddresses(text: string): Iterable<Candidate> {
+  // Patterns may share an anchor: each anchor is tested once per text.
+  const anchors = new Map<RegExp, boolean>();
   for (const p of PATTERNS) {
-    if (!p.anchor.test(text)) continue;
+    let present = anchors.get(p.anchor);
+    if (present === undefined) anchors.set(p.anchor, (present = p.anchor.test(text)));
+    if (!present) continue;
     p.regex.lastIndex = 0;
     for (const m of text.matchAll(p.regex)) {
       const start = m.index ?? 0;
