@@ -19,7 +19,7 @@ import type { ExpectedItem } from '../fixtures/expected.js';
 import { seeded } from '../fixtures/identifiers.js';
 import { generateRecordCorpus } from '../fixtures/record-corpus.js';
 import type { Report } from '../scanner/model.js';
-import { scan } from '../scanner/pipeline.js';
+import { scan } from '../scanner/pipeline/scan.js';
 
 export interface TypeScore {
   type: string;

@@ -7,7 +7,7 @@ import { join, resolve } from 'node:path';
 import type { Report } from '../scanner/model.js';
 
 export const REPO = resolve(import.meta.dirname, '..');
-export const CLI = join(REPO, 'dist/scanner/cli.js');
+export const CLI = join(REPO, 'dist/scanner/commands/cli.js');
 
 export async function tempDir(prefix: string): Promise<{ dir: string; cleanup: () => Promise<void> }> {
   const dir = await mkdtemp(join(tmpdir(), `inzage-${prefix}-`));
@@ -23,7 +23,7 @@ export interface RunResult {
 }
 
 /**
- * Runs `node dist/scanner/cli.js ARGS`. With `unprivileged`, a root process drops the capabilities
+ * Runs `node dist/scanner/commands/cli.js ARGS`. With `unprivileged`, a root process drops the capabilities
  * that let root read anything (CAP_DAC_OVERRIDE, CAP_DAC_READ_SEARCH), so file modes apply to it
  * as to any user: CI runs as root, and permission errors must still be tested, not skipped.
  */

@@ -3,7 +3,7 @@ import * as XLSX from '@e965/xlsx';
 import { describe, expect, it } from 'vitest';
 import { createEngine } from '../../detectors/engine.js';
 import { builtinDetectors, selectDetectors } from '../../detectors/registry.js';
-import { memoryContent } from '../content.js';
+import { memoryContent } from './content.js';
 import { extractDelimited } from './csv.js';
 import { kindOfKey } from './field-keys.js';
 import { extractJson } from './json.js';

@@ -5,19 +5,19 @@
  * by the pool, which replaces the worker; the pipeline records the item's error.
  */
 import { workerData } from 'node:worker_threads';
-import { createEngine, type Engine } from '../detectors/engine.js';
-import { phoneRegionsOf } from '../detectors/phone.js';
-import { selectDetectors } from '../detectors/registry.js';
-import type { Finding } from '../detectors/types.js';
-import { loadConfig } from './config.js';
-import { fileContent, memoryContent } from './content.js';
-import { fsItemError, itemError } from './errors.js';
-import { extractorFor } from './extractors/index.js';
-import { type ArchiveLimits, configureArchiveLimits, newBudget } from './extractors/limits.js';
-import { type ExtractBudget, ExtractError, type ItemContent } from './extractors/types.js';
-import { BINARY, detectMediaType } from './media-type.js';
-import type { ExtractedItem, ItemKind } from './model.js';
-import { createHasher } from './secret-key.js';
+import { createEngine, type Engine } from '../../detectors/engine.js';
+import { phoneRegionsOf } from '../../detectors/phone.js';
+import { selectDetectors } from '../../detectors/registry.js';
+import type { Finding } from '../../detectors/types.js';
+import { loadConfig } from '../config.js';
+import { fsItemError, itemError } from '../errors.js';
+import { fileContent, memoryContent } from '../extractors/content.js';
+import { extractorFor } from '../extractors/index.js';
+import { type ArchiveLimits, configureArchiveLimits, newBudget } from '../extractors/limits.js';
+import { BINARY, detectMediaType } from '../extractors/media-type.js';
+import { type ExtractBudget, ExtractError, type ItemContent } from '../extractors/types.js';
+import type { ExtractedItem, ItemKind } from '../model.js';
+import { createHasher } from '../state/secret-key.js';
 
 export interface WorkerInit {
   /** The hash key, hex. Held in memory only. */
