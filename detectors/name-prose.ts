@@ -56,6 +56,19 @@ const VERBS =
   'is|has|was|had|says|said|works|lives|heeft|werd|zegt|woont|werkt|ist|hat|war|sagt|wohnt|arbeitet|est|a|était|dit|es|tiene|era|dice|è|ha|vive|lavora';
 const OPENING = new RegExp(`(?:^|(?<=[.!?]\\s{1,3}))(${NAME}) (${SURNAME}) (?:${VERBS})(?![\\p{L}\\p{N}])`, 'gu');
 
+/** Words that open the name of an organisation, not of a person: `Gemeente Utrecht`, `Stichting Hulp`. */
+const ORGANISATION_WORDS = new Set(
+  'gemeente stichting vereniging provincie afdeling bedrijf team school ziekenhuis universiteit hogeschool ministerie firma kantoor city council company stadt firma société mairie ayuntamiento comune'.split(
+    ' ',
+  ),
+);
+
+/** A person label, then (within a few words) `is` or `:`, then a capitalised name: `contactpersoon bij ons is Wubbo Visser`. */
+const LABELLED = new RegExp(
+  `(?<![\\p{L}])(?:contactpersoon|contact person|ansprechpartner|personne de contact|persona de contacto|referente)(?: [\\p{Ll}]{1,12}){0,3}(?: is| ist| est| es| è|:) (${NAME}) (${SURNAME})(?![\\p{L}\\p{N}])`,
+  'gu',
+);
+
 /**
  * Words after which a capitalised given name with a surname is a person: context for person-name.
  * (`gesprek met Kees Bakker`, `meeting with John Smith`).
@@ -83,6 +96,13 @@ export function* findProseNames(text: string, isGivenName: (lower: string) => bo
     if (TITLES.has((words[0] as string).toLowerCase())) continue;
     if (words.length === 2 && !surnameOk(words[1] as string)) continue;
     yield { start: name.index, end: name.index + name[0].length, score: 0.6, pattern: 'introduction' };
+  }
+  LABELLED.lastIndex = 0;
+  for (let m = LABELLED.exec(text); m !== null; m = LABELLED.exec(text)) {
+    const [all, given, surname] = m as unknown as [string, string, string];
+    if (!surnameOk(surname) || !surnameOk(given) || ORGANISATION_WORDS.has(given.toLowerCase())) continue;
+    const start = m.index + all.length - given.length - 1 - surname.length;
+    yield { start, end: m.index + all.length, score: 0.5, pattern: 'labelled' };
   }
   OPENING.lastIndex = 0;
   for (let m = OPENING.exec(text); m !== null; m = OPENING.exec(text)) {

@@ -222,6 +222,7 @@ export const personNameDetector = {
       'Afspraak met mevr. El Amrani om tien uur.',
       'Ciao, mi chiamo Giuseppe.',
       'Dipendente: Giuseppe Russo',
+      'contactpersoon bij ons is Wubbo Visser',
     ],
     invalid: [
       'Victoria Station',
@@ -238,6 +239,8 @@ export const personNameDetector = {
       'Victoria Station was closed.', // a listed given name before a place word
       'The Bank has a new branch.', // no listed given name opens the sentence
       'Amsterdam Centraal is open.', // a city, not a given name
+      'groetjes van het hele team', // lower-case words after a closing that are no given name
+      'contactpersoon: Gemeente Utrecht', // a label before a body, `Utrecht` is no surname after `Gemeente`
     ],
   },
 } satisfies Detector;

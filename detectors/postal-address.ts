@@ -54,8 +54,8 @@ function* findAddresses(text: string): Iterable<Candidate> {
   // Patterns may share an anchor: each anchor is tested once per text.
   const anchors = new Map<RegExp, boolean>();
   for (const p of PATTERNS) {
-    let present = anchors.get(p.anchor);
-    if (present === undefined) anchors.set(p.anchor, (present = p.anchor.test(text)));
+    const present = anchors.get(p.anchor) ?? p.anchor.test(text);
+    anchors.set(p.anchor, present);
     if (!present) continue;
     p.regex.lastIndex = 0;
     for (const m of text.matchAll(p.regex)) {
