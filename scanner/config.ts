@@ -85,6 +85,11 @@ const m365Schema = z
 /** Keys other parts of Inzage own pass through untouched; the detector and m365 keys are strict. */
 export const configSchema = z.looseObject({
   minConfidence: z.number().min(0).max(1).optional(),
+  /** Where phone numbers without a country code belong, first one first (ISO 3166 codes: NL, BE, DE…). */
+  phoneRegions: z
+    .array(z.string().regex(/^[A-Za-z]{2}$/, 'a two-letter country code such as NL, BE or DE'))
+    .min(1)
+    .optional(),
   detectors: z
     .object({
       disable: z.array(z.string()).default([]),
@@ -106,6 +111,8 @@ export interface InzageConfig {
   path?: string;
   raw: RawConfig;
   minConfidence?: number;
+  /** Regions of phone numbers without a country code (config `phoneRegions`), upper case. */
+  phoneRegions?: string[];
   /** Ids of detectors to switch off. */
   disable: string[];
   /** Custom detectors, then plugin detectors, ready for the registry. */
@@ -162,6 +169,7 @@ export async function resolveConfig(data: unknown, file: string): Promise<Inzage
     path: file,
     raw,
     ...(raw.minConfidence !== undefined ? { minConfidence: raw.minConfidence } : {}),
+    ...(raw.phoneRegions ? { phoneRegions: raw.phoneRegions.map((r) => r.toUpperCase()) } : {}),
     disable: raw.detectors.disable,
     detectors,
     recognizers: raw.recognizers.map((r) => presidioRecognizer(r)),

@@ -7,6 +7,7 @@ import { chmod, mkdir, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import picomatch from 'picomatch';
+import { phoneRegionsOf } from '../../detectors/phone.js';
 import { type ReporterOptions, reporterFor, reporters, reportFiles } from '../../reporters/index.js';
 import { DEFAULT_BROAD_GROUPS } from '../access/principals.js';
 import { type InzageConfig, loadConfig } from '../config.js';
@@ -82,6 +83,7 @@ interface ScanFlags extends CommonFlags {
   workers?: number;
   followSymlinks: boolean;
   minConfidence?: number;
+  phoneRegion?: string;
   timeout: number;
   workerMemory: number;
   progress: boolean;
@@ -131,6 +133,7 @@ function addScanOptions(cmd: Command): Command {
     .option('--workers <n>', 'worker threads for parsing and detection (default: number of cores)', positiveInt('--workers'))
     .option('--follow-symlinks', 'follow symbolic links (loop-safe)', false)
     .option('--min-confidence <n>', 'report findings from this confidence on (0..1, default 0.5)', confidence)
+    .option('--phone-region <codes>', 'where phone numbers without a country code belong, comma-separated, first one first (default NL; e.g. BE,NL)')
     .option('--timeout <seconds>', 'time limit per item', positiveInt('--timeout'), DEFAULT_ITEM_TIMEOUT_MS / 1000)
     .addOption(
       new Option('--worker-memory <mb>', 'heap limit per worker thread in MB').argParser(positiveInt('--worker-memory')).default(DEFAULT_WORKER_MEMORY_MB),
@@ -219,6 +222,7 @@ function scanOptions(paths: string[], flags: ScanFlags, extraSkip: string[], con
     ...(flags.debug ? { debug: true } : {}),
     ...(flags.concurrency !== undefined ? { concurrency: flags.concurrency } : {}),
     ...(minConfidence !== undefined ? { minConfidence } : {}),
+    ...(flags.phoneRegion ? { phoneRegions: phoneRegions(flags.phoneRegion) } : {}),
     ...(config.path ? { configPath: config.path } : {}),
     ...(flags.baseline ? { baseline: loadBaseline(flags.baseline) } : {}),
     ...(flags.suppressions ? { suppressionsFile: flags.suppressions } : {}),
@@ -227,6 +231,14 @@ function scanOptions(paths: string[], flags: ScanFlags, extraSkip: string[], con
     ...(flags.hotspots !== undefined ? { hotspots: flags.hotspots } : {}),
     ocr: ocrOptions(flags),
   };
+}
+
+function phoneRegions(list: string): string[] {
+  try {
+    return phoneRegionsOf(list.split(',').filter((c) => c.trim() !== ''));
+  } catch (err) {
+    throw new InzageError('usage', `--phone-region: ${(err as Error).message}`);
+  }
 }
 
 function retentionRules(overrides: string[]) {

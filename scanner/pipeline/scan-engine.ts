@@ -5,6 +5,7 @@
  * paths), so both see the same detectors and nothing a config detector knows stays raw in a path.
  */
 import { createEngine, type Engine } from '../../detectors/engine.js';
+import { phoneRegionsOf } from '../../detectors/phone.js';
 import { selectDetectors } from '../../detectors/registry.js';
 import type { Hasher } from '../../detectors/types.js';
 import { loadConfig } from '../config.js';
@@ -14,12 +15,18 @@ export interface EngineSettings {
   disabledDetectors?: string[];
   /** The config file with custom and plugin detectors, absolute. */
   configPath?: string;
+  /** Where phone numbers without a country code belong (`--phone-region`); else the config's `phoneRegions`. */
+  phoneRegions?: string[];
 }
 
 export async function buildScanEngine(settings: EngineSettings, hasher: Hasher): Promise<Engine> {
   const config = settings.configPath ? await loadConfig(settings.configPath) : undefined;
   return createEngine(
-    selectDetectors({ disable: [...(settings.disabledDetectors ?? []), ...(config?.disable ?? [])], extra: config?.detectors ?? [] }),
+    selectDetectors({
+      disable: [...(settings.disabledDetectors ?? []), ...(config?.disable ?? [])],
+      extra: config?.detectors ?? [],
+      phoneRegions: phoneRegionsOf(settings.phoneRegions ?? config?.phoneRegions ?? []),
+    }),
     hasher,
     { minConfidence: settings.minConfidence, recognizers: config?.recognizers ?? [] },
   );

@@ -46,6 +46,8 @@ export interface ScanOptions {
   workerMemoryMb?: number;
   minConfidence?: number;
   disabledDetectors?: string[];
+  /** Regions of phone numbers without a country code, first one first (`--phone-region`). */
+  phoneRegions?: string[];
   /** A config file with custom and plugin detectors (scanner/config.ts); each worker loads it. */
   configPath?: string;
   maxDepth?: number;
@@ -122,6 +124,7 @@ export class ScanSession {
       version: VERSION,
       minConfidence: this.minConfidence,
       disabled: [...(options.disabledDetectors ?? [])].sort(),
+      ...(options.phoneRegions?.length ? { phoneRegions: options.phoneRegions } : {}),
       maxDepth: options.maxDepth ?? DEFAULT_MAX_DEPTH,
       archiveLimits: options.archiveLimits ?? null,
       // Items that OCR skipped end as `ocr-skipped`, which is never reused; the languages change what OCR reads.
@@ -133,6 +136,7 @@ export class ScanSession {
       key: key.toString('hex'),
       minConfidence: this.minConfidence,
       disabledDetectors: options.disabledDetectors ?? [],
+      ...(options.phoneRegions?.length ? { phoneRegions: options.phoneRegions } : {}),
       maxDepth: options.maxDepth ?? DEFAULT_MAX_DEPTH,
       ...(options.configPath ? { configPath: resolve(options.configPath) } : {}),
       ...(options.archiveLimits ? { archiveLimits: options.archiveLimits } : {}),

@@ -25,6 +25,8 @@ export interface WorkerInit {
   key: string;
   minConfidence: number;
   disabledDetectors?: string[];
+  /** Regions of phone numbers without a country code (`--phone-region`); else the config's, else NL. */
+  phoneRegions?: string[];
   /** The config file, loaded again here: custom and plugin detectors are functions, which cannot be posted to a thread. */
   configPath?: string;
   /** How deep containers may nest (zip in zip in mail). */
