@@ -57,7 +57,7 @@ export function registerRows(report: Report): RegisterRow[] {
       types: [...new Set(findings.map((f) => f.type))].sort(),
       oldest: dates[0],
       newest: dates[dates.length - 1],
-      broadAccessItems: withData.filter((i) => i.access?.broad).length,
+      broadAccessItems: withData.filter((i) => i.access?.broad === true).length,
       highestRisk: withData.reduce((top, i) => (LEVEL_ORDER.indexOf(i.risk.level) > LEVEL_ORDER.indexOf(top) ? i.risk.level : top), 'none'),
     });
   }

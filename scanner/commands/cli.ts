@@ -17,6 +17,7 @@ import {
   DEFAULT_ITEM_TIMEOUT_MS,
   DEFAULT_MAX_DEPTH,
   DEFAULT_MAX_FILE_SIZE,
+  DEFAULT_MAX_FINDINGS_PER_ITEM,
   DEFAULT_WORKER_MEMORY_MB,
   loadBaseline,
   type ProgressEvent,
@@ -94,6 +95,8 @@ interface ScanFlags extends CommonFlags {
   retention: string[];
   hotspots?: number;
   maxDepth?: number;
+  maxFindings?: number;
+  debug?: boolean;
   m365?: boolean;
   mailbox?: string[];
   group?: string;
@@ -133,6 +136,12 @@ function addScanOptions(cmd: Command): Command {
       new Option('--worker-memory <mb>', 'heap limit per worker thread in MB').argParser(positiveInt('--worker-memory')).default(DEFAULT_WORKER_MEMORY_MB),
     )
     .option('--max-depth <n>', `how deep containers may nest (zip in mail in zip; default ${DEFAULT_MAX_DEPTH})`, positiveInt('--max-depth'))
+    .option(
+      '--max-findings <n>',
+      `findings listed per item; beyond it they are counted per type and the item is marked truncated (default ${DEFAULT_MAX_FINDINGS_PER_ITEM})`,
+      positiveInt('--max-findings'),
+    )
+    .option('--debug', 'show what parser libraries print in the workers on stderr, masked (hidden by default: it can quote the file)')
     .option('--state-dir <dir>', 'folder of the scan state and key (default $INZAGE_STATE_DIR or .inzage)')
     .option('--config <file>', 'config file with custom and plugin detectors (default: ./inzage.config.yaml if present)')
     .option('--broad-group <name>', `a group that stands for everyone (repeatable; replaces the defaults: ${DEFAULT_BROAD_GROUPS.join(', ')})`, collect, [])
@@ -206,6 +215,8 @@ function scanOptions(paths: string[], flags: ScanFlags, extraSkip: string[], con
     ...(flags.stateDir ? { stateDir: flags.stateDir } : {}),
     ...(flags.workers !== undefined ? { workers: flags.workers } : {}),
     ...(flags.maxDepth !== undefined ? { maxDepth: flags.maxDepth } : {}),
+    ...(flags.maxFindings !== undefined ? { maxFindingsPerItem: flags.maxFindings } : {}),
+    ...(flags.debug ? { debug: true } : {}),
     ...(flags.concurrency !== undefined ? { concurrency: flags.concurrency } : {}),
     ...(minConfidence !== undefined ? { minConfidence } : {}),
     ...(config.path ? { configPath: config.path } : {}),
@@ -405,22 +416,28 @@ async function runScan(paths: string[], flags: ScanFlags): Promise<number> {
   for (const p of paths) {
     if (!existsSync(p)) throw new InzageError('usage', `cannot scan ${p}: no such file or folder`);
   }
-  const m365 = flags.m365
-    ? resolveM365Settings({
-        mailboxes: flags.mailbox ?? [],
-        ...(flags.group ? { group: flags.group } : {}),
-        includeFolders: flags.includeFolder ?? [],
-        mail: flags.mail,
-        deviceLogin: flags.deviceLogin ?? false,
-        oneDrive: flags.onedrive ?? false,
-        sites: flags.site ?? [],
-        excludeFolders: flags.excludeFolder ?? [],
-        ...(flags.graphEndpoint ? { graphEndpoint: flags.graphEndpoint } : {}),
-        ...(flags.cloud ? { cloud: flags.cloud } : {}),
-      })
-    : undefined;
   // Loaded here first so a bad config stops the run with a usage error before any worker starts.
   const config = await loadConfig(flags.config);
+  const given = (list: string[] | undefined) => (list && list.length > 0 ? list : undefined);
+  // Only what was given on the command line overrides the config file's m365 section.
+  const m365 = flags.m365
+    ? resolveM365Settings(
+        {
+          mailboxes: given(flags.mailbox),
+          group: flags.group,
+          includeFolders: given(flags.includeFolder),
+          excludeFolders: given(flags.excludeFolder),
+          mail: flags.mail === false ? false : undefined,
+          deviceLogin: flags.deviceLogin,
+          oneDrive: flags.onedrive,
+          sites: given(flags.site),
+          graphEndpoint: flags.graphEndpoint,
+          cloud: flags.cloud,
+        },
+        process.env,
+        config.m365 ?? {},
+      )
+    : undefined;
   const out = resolve(flags.out);
   const progress = flags.progress && process.stderr.isTTY ? new ProgressLine() : undefined;
   const report = await scan({ ...scanOptions(paths, flags, [out], config), ...(m365 ? { m365 } : {}) }, { onItem: (event) => progress?.update(event) });

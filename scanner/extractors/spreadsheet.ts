@@ -8,6 +8,7 @@
 import type * as XLSX from '@e965/xlsx';
 import { columnName } from './csv.js';
 import { corePropertyPeople, embeddedPictures } from './package-extras.js';
+import { checkSheetExpansion } from './spreadsheet-guard.js';
 import type { ExtractContext, Extracted, Extractor, ItemContent } from './types.js';
 import { ExtractError } from './types.js';
 import { checkPackageLimits, openZip } from './zip-reader.js';
@@ -31,6 +32,8 @@ export async function* extractSpreadsheet(content: ItemContent, context: Extract
     const zip = await openZip(bytes);
     try {
       checkPackageLimits(zip, context);
+      // Shared strings, rows and cells within the archive limits, before SheetJS expands them.
+      await checkSheetExpansion(zip);
     } finally {
       zip.close();
     }

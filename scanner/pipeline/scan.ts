@@ -53,6 +53,10 @@ export interface ScanOptions {
   archiveLimits?: Partial<ArchiveLimits>;
   /** OCR of images and image-only PDF pages: on/off, languages, caps; `budgetPages` for the whole scan. */
   ocr?: Partial<OcrSettings> & { budgetPages?: number };
+  /** Findings listed per item; beyond it they are counted per type (default 10,000; worker.ts). */
+  maxFindingsPerItem?: number;
+  /** Show what parser libraries print in the workers on stderr, masked (pipeline/worker-console.ts). */
+  debug?: boolean;
   /** Folder of the state database and key; default INZAGE_STATE_DIR or `.inzage`. */
   stateDir?: string;
   keyFile?: string;
@@ -90,6 +94,7 @@ export const DEFAULT_MAX_FILE_SIZE = 1024 ** 3;
 export const DEFAULT_ITEM_TIMEOUT_MS = 120_000;
 export const DEFAULT_WORKER_MEMORY_MB = 1536;
 export const DEFAULT_MAX_DEPTH = 5;
+export { DEFAULT_MAX_FINDINGS_PER_ITEM } from '../model.js';
 
 /** The file each pool worker loads: a CommonJS entry, so piscina loads our ES modules one way only (see worker-entry.cts). */
 export const WORKER_ENTRY = new URL('./worker-entry.cjs', import.meta.url).href;
@@ -121,6 +126,7 @@ export class ScanSession {
       archiveLimits: options.archiveLimits ?? null,
       // Items that OCR skipped end as `ocr-skipped`, which is never reused; the languages change what OCR reads.
       ocrLanguages: options.ocr?.languages ?? null,
+      ...(options.maxFindingsPerItem !== undefined ? { maxFindings: options.maxFindingsPerItem } : {}),
       config: options.configPath ? createHash('sha256').update(readFileSync(options.configPath)).digest('hex') : null,
     });
     const init: WorkerInit = {
@@ -132,6 +138,8 @@ export class ScanSession {
       ...(options.archiveLimits ? { archiveLimits: options.archiveLimits } : {}),
       ...(options.ocr ? { ocr: ocrWorkerSettings(options.ocr) } : {}),
       ...(options.ocr?.budgetPages !== undefined ? { ocrBudget: createOcrBudget(options.ocr.budgetPages) } : {}),
+      ...(options.maxFindingsPerItem !== undefined ? { maxFindingsPerItem: options.maxFindingsPerItem } : {}),
+      ...(options.debug ? { debug: true } : {}),
     };
     this.pool = new Piscina<WorkerTask, ExtractedItem[]>({
       filename: WORKER_ENTRY,
@@ -227,6 +235,7 @@ export async function scan(options: ScanOptions, events: ScanEvents = {}): Promi
       const { scanM365 } = await import('../sources/m365/scan.js');
       await scanM365(session, scanId, options.m365, {
         disabledDetectors: options.disabledDetectors ?? [],
+        ...(options.configPath ? { configPath: resolve(options.configPath) } : {}),
         maxAttachmentSize: options.maxFileSize ?? DEFAULT_MAX_FILE_SIZE,
         onItem: (event) => {
           if (event.reused) reused++;

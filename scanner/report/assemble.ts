@@ -66,6 +66,9 @@ export function assembleReport(stored: readonly StoredItem[], ctx: AssembleConte
       return { ...f, change: itemMarks[i] ?? 'new', ...(reason ? { suppressed: reason } : {}) };
     });
     const access = s.access ?? (s.parentUri ? accessByUri.get(s.parentUri) : undefined);
+    const risk = scoreRisk(findings.filter(isActive), access, s.error, { path: s.path, ...(s.modified ? { modified: s.modified } : {}) }, riskOptions);
+    // Counted beyond the cap, so the reader knows the list is not all of it.
+    if (s.truncated) risk.reasons.push(`${s.truncated.total} findings in all, the first ${s.truncated.kept} listed (--max-findings)`);
     const item: ReportItem = {
       path: s.path,
       ...(s.entry !== undefined ? { entry: s.entry } : {}),
@@ -76,7 +79,8 @@ export function assembleReport(stored: readonly StoredItem[], ctx: AssembleConte
       ...(s.modified ? { modified: s.modified } : {}),
       ...(access ? { access } : {}),
       findings,
-      risk: scoreRisk(findings.filter(isActive), access, s.error, { path: s.path, ...(s.modified ? { modified: s.modified } : {}) }, riskOptions),
+      ...(s.truncated ? { truncated: s.truncated } : {}),
+      risk,
       error: s.error,
     };
     rollupItems.push({ item, root: s.root, parentUri: s.parentUri });

@@ -12,7 +12,7 @@ import { dirname, resolve } from 'node:path';
 import Database from 'better-sqlite3';
 import type { Finding } from '../../detectors/types.js';
 import { InzageError } from '../errors.js';
-import type { Access, ErrorCode, ExtractedItem, ItemError, ItemKind, SourceItem } from '../model.js';
+import type { Access, ErrorCode, ExtractedItem, ItemError, ItemKind, SourceItem, Truncation } from '../model.js';
 
 export const DEFAULT_STATE_DIR = '.inzage';
 
@@ -69,6 +69,8 @@ export const MIGRATIONS: string[] = [
                           'where', json(location), 'basis', json(basis)) AS obj
        FROM findings WHERE item_uri = items.uri ORDER BY ord));
    DROP TABLE findings;`,
+  // v3: the finding counts of an item that had more findings than the cap (JSON Truncation).
+  'ALTER TABLE items ADD COLUMN truncated TEXT;',
 ];
 
 export interface StoredItem {
@@ -84,6 +86,7 @@ export interface StoredItem {
   access?: Access;
   error: ItemError | null;
   findings: StoredFinding[];
+  truncated?: Truncation;
 }
 
 export interface StoredFinding extends Finding {
@@ -118,6 +121,7 @@ interface ItemRow {
 
 interface ItemRowWithFindings extends ItemRow {
   findings: string | null;
+  truncated?: string | null;
 }
 
 /** The findings of an item as stored: a JSON array of engine findings. */
@@ -236,9 +240,9 @@ export class ScanState {
   saveItem(scanId: string, item: SourceItem, access: Access | undefined, results: ExtractedItem[], settings: string): void {
     const insertItem = this.db.prepare(
       `INSERT INTO items (uri, parent_uri, root, path, entry, kind, media_type, size, modified, fp_size, fp_mtime_ms, fp_ino, fp_dev,
-         access, error_code, error_message, settings, findings, last_seen_scan, gone_scan)
+         access, error_code, error_message, settings, findings, truncated, last_seen_scan, gone_scan)
        VALUES (@uri, @parent_uri, @root, @path, @entry, @kind, @media_type, @size, @modified, @fp_size, @fp_mtime_ms, @fp_ino, @fp_dev,
-         @access, @error_code, @error_message, @settings, @findings, @scan, NULL)`,
+         @access, @error_code, @error_message, @settings, @findings, @truncated, @scan, NULL)`,
     );
     this.db.transaction(() => {
       this.db.prepare('DELETE FROM items WHERE parent_uri = ? OR uri = ?').run(item.uri, item.uri);
@@ -265,6 +269,7 @@ export class ScanState {
           error_message: result.error?.message ?? null,
           settings,
           findings: result.findings.length > 0 ? JSON.stringify(result.findings) : null,
+          truncated: result.truncated ? JSON.stringify(result.truncated) : null,
           scan: scanId,
         });
       }
@@ -327,6 +332,7 @@ export class ScanState {
       ...(r.modified ? { modified: r.modified } : {}),
       ...(r.access ? { access: JSON.parse(r.access) as Access } : {}),
       error: r.error_code ? { code: r.error_code as ErrorCode, message: r.error_message ?? '' } : null,
+      ...(r.truncated ? { truncated: JSON.parse(r.truncated) as Truncation } : {}),
       findings: parseFindings(r.findings).map((f): StoredFinding => {
         const d = decisions.size > 0 ? decisions.get(triageKey(r.uri, f.type, f.hash)) : undefined;
         return d ? { ...f, status: d.status, ...(d.note ? { note: d.note } : {}) } : f;
