@@ -101,10 +101,11 @@ interface Run {
 
 const init = workerData as WorkerInit;
 configureArchiveLimits(init.archiveLimits);
-configureOcr(init.ocr, init.ocrBudget);
-const hasher = createHasher(Buffer.from(init.key, 'hex'));
+// First, so that nothing a library prints while it is set up reaches the user's terminal.
 let readyEngine: Engine | undefined;
 routeWorkerConsole(init.debug === true, () => (readyEngine ? (text) => (readyEngine as Engine).redact(text) : undefined));
+configureOcr(init.ocr, init.ocrBudget);
+const hasher = createHasher(Buffer.from(init.key, 'hex'));
 
 /**
  * Built on the first task, not at the top level: a top-level await makes this module's graph
