@@ -4,8 +4,11 @@
  * overlaps between types once for all, and turns each survivor into a Finding that carries only
  * a masked form and a keyed hash.
  */
+
+import { ASK_REGEX, buildContextLookup, NEAR_NEGATIVE, NEAR_POSITIVE } from './context.js';
 import type { Recognizer } from './ner.js';
 import { buildPrefilter } from './prefilter.js';
+import { type Gate, gateFor, shapeOf } from './shape.js';
 import type { Candidate, Category, ContextWords, Detector, Finding, Hasher, Segment } from './types.js';
 
 export interface EngineOptions {
@@ -45,7 +48,11 @@ const OVERLAP = 1024;
 
 interface Compiled {
   detector: Detector;
+  /** Its position in the engine's list, for the context look-up. */
+  index: number;
   keywords: string[] | undefined;
+  /** `requires`, answered from the text's shape where that is enough. */
+  gate: Gate | undefined;
   context: RegExp | undefined;
   negative: RegExp | undefined;
 }
@@ -87,21 +94,25 @@ export function createEngine(detectors: readonly Detector[], hasher: Hasher, opt
       if (!p.regex.global) throw new Error(`detector ${d.id}: pattern ${p.name} needs the g flag`);
     }
   }
-  const compiled: Compiled[] = detectors.map((detector) => ({
+  const compiled: Compiled[] = detectors.map((detector, index) => ({
     detector,
+    index,
     keywords: detector.keywords?.map((k) => k.toLowerCase()),
+    gate: detector.requires ? gateFor(detector.requires) : undefined,
     context: wordsRegex(detector.context),
     negative: wordsRegex(detector.negativeContext),
   }));
+  // Every detector's context words in one index, scanned once per window (context.ts).
+  const context = buildContextLookup(detectors.map((d) => ({ context: d.context, negative: d.negativeContext })));
   // One Aho–Corasick pass over a segment decides which keyword-gated detectors run (prefilter.ts).
   const prefilter = buildPrefilter(compiled.map((c) => c.keywords));
   const anyKeywords = compiled.some((c) => c.keywords);
   const byId = new Map(compiled.map((c) => [c.detector.id, c]));
   const recognizers = options.recognizers ?? [];
 
-  function candidatesIn(c: Compiled, text: string): Candidate[] {
+  /** The candidates of one detector in a window, appended to `out`. */
+  function candidatesIn(c: Compiled, text: string, out: Candidate[]): void {
     const d = c.detector;
-    const out: Candidate[] = [];
     for (const p of d.patterns ?? []) {
       // exec on the shared regex, not matchAll, which clones the regex on every call.
       const re = p.regex;
@@ -112,7 +123,6 @@ export function createEngine(detectors: readonly Detector[], hasher: Hasher, opt
       }
     }
     if (d.find) for (const cand of d.find(text)) out.push(cand);
-    return out;
   }
 
   function score(c: Compiled, cand: Candidate, text: string, segment: Segment): Scored | undefined {
@@ -127,16 +137,13 @@ export function createEngine(detectors: readonly Detector[], hasher: Hasher, opt
     const checksum = verdict === true && d.checksum === true;
     if (checksum) basis.push('checksum');
     if (c.context || c.negative) {
-      const near = `${text.slice(Math.max(0, cand.start - CONTEXT_BEFORE), cand.start)} ${text.slice(cand.end, cand.end + CONTEXT_AFTER)}`;
-      // The segment's context (a column header, the line before) is a label for the value that
-      // opens the segment, not for a date in the middle of the next sentence of prose.
-      const opens = segment.context !== undefined && !/\p{L}/u.test(text.slice(Math.max(0, cand.start - CONTEXT_BEFORE), cand.start));
-      const around = opens ? `${near} ${segment.context}` : near;
-      if (c.context?.test(around)) {
+      let near = context.lookup(c.index, cand.start, cand.end, CONTEXT_BEFORE, CONTEXT_AFTER);
+      if (near === ASK_REGEX) near = nearByRegex(c, cand, text, segment);
+      if (near & NEAR_POSITIVE) {
         value += CONTEXT_BOOST;
         basis.push('context');
       }
-      if (c.negative?.test(near)) {
+      if (near & NEAR_NEGATIVE) {
         value -= NEGATIVE_CONTEXT_PENALTY;
         basis.push('negative-context');
       }
@@ -145,14 +152,31 @@ export function createEngine(detectors: readonly Detector[], hasher: Hasher, opt
     return { detector: d, start: cand.start, end: cand.end, normalized, raw, score: value, checksum, basis };
   }
 
+  /** The context rule as a regex over the text around the candidate: what `context.lookup` answers by offset, for the rare case it cannot. */
+  function nearByRegex(c: Compiled, cand: Candidate, text: string, segment: Segment): number {
+    const near = `${text.slice(Math.max(0, cand.start - CONTEXT_BEFORE), cand.start)} ${text.slice(cand.end, cand.end + CONTEXT_AFTER)}`;
+    // The segment's context (a column header, the line before) is a label for the value that
+    // opens the segment, not for a date in the middle of the next sentence of prose.
+    const opens = segment.context !== undefined && !/\p{L}/u.test(text.slice(Math.max(0, cand.start - CONTEXT_BEFORE), cand.start));
+    const around = opens ? `${near} ${segment.context}` : near;
+    return (c.context?.test(around) ? NEAR_POSITIVE : 0) | (c.negative?.test(near) ? NEAR_NEGATIVE : 0);
+  }
+
+  // Reused between windows: the eligibility marks and the candidate list.
+  const eligible = new Uint8Array(compiled.length);
+  const candidates: Candidate[] = [];
+
   function detectWindow(segment: Segment, text: string, ownedStart: number, ownedEnd: number, external?: Map<Compiled, Candidate[]>): Scored[] {
+    // The fast path: a text with no digit, no capital and no keyword runs nothing.
+    const shape = shapeOf(text);
     // Keywords count in the text and in its context (a column header, the line before), since
     // that is where a gated detector's context words, and so its confidence, come from.
-    const eligible = new Uint8Array(compiled.length);
+    eligible.fill(0);
     if (anyKeywords) {
       prefilter.scan(text, eligible);
       if (segment.context) prefilter.scan(segment.context, eligible);
     }
+    context.reset(text, segment.context);
     const scored: Scored[] = [];
     const consider = (c: Compiled, cand: Candidate) => {
       if (cand.start < ownedStart || cand.start >= ownedEnd || cand.end <= cand.start) return;
@@ -163,11 +187,16 @@ export function createEngine(detectors: readonly Detector[], hasher: Hasher, opt
     for (let i = 0; i < compiled.length; i++) {
       const c = compiled[i] as Compiled;
       if (c.keywords && eligible[i] === 0) continue;
-      if (c.detector.requires && !c.detector.requires.test(text)) continue;
-      for (const cand of candidatesIn(c, text)) consider(c, cand);
+      if (c.gate && !c.gate(shape, text)) continue;
+      candidates.length = 0;
+      candidatesIn(c, text, candidates);
+      for (let k = 0; k < candidates.length; k++) consider(c, candidates[k] as Candidate);
     }
     if (external) for (const [c, cands] of external) for (const cand of cands) consider(c, cand);
-    return resolveOverlaps(scored).filter((s) => s.score >= minConfidence);
+    const kept = resolveOverlaps(scored);
+    let below = 0;
+    for (const s of kept) if (s.score < minConfidence) below++;
+    return below === 0 ? kept : kept.filter((s) => s.score >= minConfidence);
   }
 
   /** Asks every recogniser about a window; entity types map to detector ids, which supply normalise, validate and mask. */
