@@ -6,6 +6,7 @@
  * candidate, joined by a space, with the segment's context appended when the candidate opens
  * its segment), without building that text or running a regex per candidate.
  */
+import { hasLetter, wordCharAt, wordCharBefore } from './chars.js';
 import { buildWordIndex, newWordHits } from './prefilter.js';
 import type { ContextWords } from './types.js';
 
@@ -13,58 +14,6 @@ import type { ContextWords } from './types.js';
 export const NEAR_POSITIVE = 1;
 export const NEAR_NEGATIVE = 2;
 export const ASK_REGEX = -1;
-
-/** Letters and digits (a word edge is a character that is neither), and letters alone, per UTF-16 unit. */
-const LETTER_OR_DIGIT = new Uint8Array(65536);
-const LETTER = new Uint8Array(65536);
-{
-  const ln = /[\p{L}\p{N}]/u;
-  const l = /\p{L}/u;
-  for (let c = 0; c < 65536; c++) {
-    if (c >= 0xd800 && c <= 0xdfff) continue;
-    const ch = String.fromCharCode(c);
-    if (ln.test(ch)) LETTER_OR_DIGIT[c] = 1;
-    if (l.test(ch)) LETTER[c] = 1;
-  }
-}
-const LETTER_OR_DIGIT_CP = /^[\p{L}\p{N}]$/u;
-const LETTER_CP = /^\p{L}$/u;
-
-/** Whether the code point that ends just before `i` (not reaching below `floor`) is a letter or digit, as a Unicode regex sees the text from `floor`. */
-function wordCharBefore(text: string, i: number, floor: number): boolean {
-  const c = text.charCodeAt(i - 1);
-  if (c >= 0xdc00 && c <= 0xdfff && i - 2 >= floor) {
-    const h = text.charCodeAt(i - 2);
-    if (h >= 0xd800 && h <= 0xdbff) return LETTER_OR_DIGIT_CP.test(text.slice(i - 2, i));
-  }
-  return LETTER_OR_DIGIT[c] === 1;
-}
-
-/** Whether the code point at `i` (ending before `ceil`) is a letter or digit. */
-function wordCharAt(text: string, i: number, ceil: number): boolean {
-  const c = text.charCodeAt(i);
-  if (c >= 0xd800 && c <= 0xdbff && i + 1 < ceil) {
-    const l = text.charCodeAt(i + 1);
-    if (l >= 0xdc00 && l <= 0xdfff) return LETTER_OR_DIGIT_CP.test(text.slice(i, i + 2));
-  }
-  return LETTER_OR_DIGIT[c] === 1;
-}
-
-/** Whether `text[from, to)` holds a letter, as `/\p{L}/u` would on that slice. */
-export function hasLetter(text: string, from: number, to: number): boolean {
-  for (let i = from; i < to; i++) {
-    const c = text.charCodeAt(i);
-    if (LETTER[c] === 1) return true;
-    if (c >= 0xd800 && c <= 0xdbff && i + 1 < to) {
-      const l = text.charCodeAt(i + 1);
-      if (l >= 0xdc00 && l <= 0xdfff) {
-        if (LETTER_CP.test(text.slice(i, i + 2))) return true;
-        i++;
-      }
-    }
-  }
-  return false;
-}
 
 interface Lists {
   /** Per word id: 1 when it is one of this detector's context words, 2 negative, 3 both. */

@@ -4,7 +4,7 @@
  * `0049 30 1234567`). A digit run that does not start with 0, + or 00 is never a phone number
  * here: that keeps order numbers and BSNs out.
  */
-import { type CountryCode, parsePhoneNumberFromString } from 'libphonenumber-js/max';
+import { type CountryCode, Metadata, type PhoneNumber, parsePhoneNumberFromString } from 'libphonenumber-js/max';
 import { maskKeepLast } from './mask.js';
 import type { Candidate, Detector } from './types.js';
 
@@ -12,7 +12,24 @@ const DEFAULT_COUNTRY: CountryCode = 'NL';
 const DATE_SHAPE = /^\d{1,2}([-./])\d{1,2}\1(?:19|20)\d{2}$/;
 const CANDIDATE = /(?<![\p{L}\p{N}+\-/.])(?:\+|00)?(?:\(0\)\s?)?\(?\d{1,5}\)?(?:[ \-./]{1,2}\(?\d{1,6}\)?|\d){1,14}(?![\p{L}\p{N}]|[.\-/]\d)/gu;
 
-function parse(raw: string) {
+/** The country calling codes of the numbering plans (1 to 3 digits); undefined if this libphonenumber does not list them. */
+const CALLING_CODES: ReadonlySet<string> | undefined = (() => {
+  const metadata = new Metadata() as unknown as { countryCallingCodes?: () => Record<string, unknown> };
+  return typeof metadata.countryCallingCodes === 'function' ? new Set(Object.keys(metadata.countryCallingCodes())) : undefined;
+})();
+
+/**
+ * Whether libphonenumber can read `+digits` at all: it takes the first 1, 2 or 3 digits that are
+ * a calling code and fails (by throwing, which costs a stack trace) when none is.
+ */
+function hasCallingCode(international: string): boolean {
+  if (!CALLING_CODES) return true;
+  if (international[1] === '0') return false;
+  for (let n = 1; n <= 3; n++) if (CALLING_CODES.has(international.slice(1, 1 + n))) return true;
+  return false;
+}
+
+function parseUncached(raw: string): PhoneNumber | undefined {
   const digits = raw.replace(/\D/g, '');
   if (digits.length < 8 || digits.length > 15) return undefined;
   const compact = raw.replace(/\(0\)/, '').replace(/[^\d+]/g, '');
@@ -20,8 +37,38 @@ function parse(raw: string) {
   if (!international && !compact.startsWith('0')) return undefined;
   // Dutch numbers have ten digits, except 0800/090x service numbers: skip the parser for dates and amounts.
   if (!international && digits.length !== 10 && !/^0(800|90[069])/.test(digits)) return undefined;
+  if (international && !hasCallingCode(international)) return undefined;
   const number = parsePhoneNumberFromString(international ?? compact, DEFAULT_COUNTRY);
   return number?.isValid() ? number : undefined;
+}
+
+/**
+ * A candidate is parsed when it is found, again when the engine normalises it, and its E.164 form
+ * once more for the mask: the parse is remembered (a bounded map, emptied when full) so each
+ * number costs one parse.
+ */
+const parsed = new Map<string, PhoneNumber | null>();
+const PARSED_MAX = 4096;
+function parse(raw: string): PhoneNumber | undefined {
+  const known = parsed.get(raw);
+  if (known !== undefined) return known ?? undefined;
+  const number = parseUncached(raw);
+  if (parsed.size >= PARSED_MAX) parsed.clear();
+  parsed.set(raw, number ?? null);
+  return number;
+}
+
+/** The calling code of an E.164 number the detector produced (`+31…`), as libphonenumber reads it. */
+const callingCodeOf = new Map<string, string>();
+function callingCode(e164: string): string {
+  let cc = callingCodeOf.get(e164);
+  if (cc === undefined) {
+    const number = parsePhoneNumberFromString(e164);
+    cc = number ? `+${number.countryCallingCode}` : '';
+    if (callingCodeOf.size >= PARSED_MAX) callingCodeOf.clear();
+    callingCodeOf.set(e164, cc);
+  }
+  return cc;
 }
 
 export const phoneDetector = {
@@ -54,8 +101,7 @@ export const phoneDetector = {
   },
   normalize: (raw) => parse(raw)?.number ?? '',
   mask(e164) {
-    const number = parsePhoneNumberFromString(e164);
-    const cc = number ? `+${number.countryCallingCode}` : '';
+    const cc = callingCode(e164);
     return `${cc} ${maskKeepLast(e164.slice(cc.length), 2)}`.trim();
   },
   examples: {

@@ -6,6 +6,7 @@
  * Dutch postcode with a city, or a UK postcode, at the threshold; a street and number alone only
  * with an address word nearby.
  */
+import { isHighSurrogate, isLowSurrogate, LETTER_OR_DIGIT, pairIsLetterOrDigit } from './chars.js';
 import type { Candidate, Detector } from './types.js';
 
 const B = '(?<![\\p{L}\\p{N}])';
@@ -61,7 +62,24 @@ function* findAddresses(text: string): Iterable<Candidate> {
 
 /** Shows the first character of each word and hides the rest, so `Kerkstraat 12` becomes `K********* 1*`. */
 export function maskWords(value: string): string {
-  return value.replace(/([\p{L}\p{N}])([\p{L}\p{N}]*)/gu, (_, first: string, rest: string) => first + '*'.repeat(rest.length));
+  // As `replace(/([\p{L}\p{N}])([\p{L}\p{N}]*)/gu, first + '*' per unit of the rest)`, with table look-ups.
+  let out = '';
+  let inWord = false;
+  for (let i = 0; i < value.length; i++) {
+    const c = value.charCodeAt(i);
+    let units = 1;
+    let wordChar = LETTER_OR_DIGIT[c] === 1;
+    if (isHighSurrogate(c) && i + 1 < value.length && isLowSurrogate(value.charCodeAt(i + 1))) {
+      units = 2;
+      wordChar = pairIsLetterOrDigit(value.slice(i, i + 2));
+    }
+    if (!wordChar) out += value.slice(i, i + units);
+    else if (inWord) out += units === 2 ? '**' : '*';
+    else out += value.slice(i, i + units);
+    inWord = wordChar;
+    i += units - 1;
+  }
+  return out;
 }
 
 export const postalAddressDetector = {
