@@ -4,16 +4,27 @@
 export const LETTER_OR_DIGIT = new Uint8Array(65536);
 /** 1 for a letter (`\p{L}`), per UTF-16 unit. */
 export const LETTER = new Uint8Array(65536);
+/** 1 for a capital (`\p{Lu}`), 2 for a lower-case letter (`\p{Ll}`), per UTF-16 unit. */
+export const LETTER_CASE = new Uint8Array(65536);
 {
   const ln = /[\p{L}\p{N}]/u;
   const l = /\p{L}/u;
+  const lu = /\p{Lu}/u;
+  const ll = /\p{Ll}/u;
   for (let c = 0; c < 65536; c++) {
     if (c >= 0xd800 && c <= 0xdfff) continue;
     const ch = String.fromCharCode(c);
     if (ln.test(ch)) LETTER_OR_DIGIT[c] = 1;
-    if (l.test(ch)) LETTER[c] = 1;
+    if (l.test(ch)) {
+      LETTER[c] = 1;
+      if (lu.test(ch)) LETTER_CASE[c] = 1;
+      else if (ll.test(ch)) LETTER_CASE[c] = 2;
+    }
   }
 }
+
+/** Whether a text holds a surrogate (a character outside the Basic Multilingual Plane), where the tables do not reach. */
+export const hasSurrogate = (text: string) => /[\uD800-\uDFFF]/.test(text);
 const LETTER_OR_DIGIT_CP = /^[\p{L}\p{N}]$/u;
 const LETTER_CP = /^\p{L}$/u;
 

@@ -7,9 +7,10 @@
 
 import { ASK_REGEX, buildContextLookup, NEAR_NEGATIVE, NEAR_POSITIVE } from './context.js';
 import type { Recognizer } from './ner.js';
+import { needsOf, type PatternNeeds } from './pattern-gate.js';
 import { buildPrefilter } from './prefilter.js';
-import { type Gate, gateFor, shapeOf } from './shape.js';
-import type { Candidate, Category, ContextWords, Detector, Finding, Hasher, Segment } from './types.js';
+import { type Gate, gateFor, type Shape, shapeOf } from './shape.js';
+import type { Candidate, Category, ContextWords, Detector, DetectorPattern, Finding, Hasher, Segment } from './types.js';
 
 export interface EngineOptions {
   /** Findings below this confidence are not reported. */
@@ -53,6 +54,8 @@ interface Compiled {
   keywords: string[] | undefined;
   /** `requires`, answered from the text's shape where that is enough. */
   gate: Gate | undefined;
+  /** Per pattern: what a match needs (pattern-gate.ts). */
+  needs: (PatternNeeds | undefined)[];
   context: RegExp | undefined;
   negative: RegExp | undefined;
 }
@@ -99,6 +102,7 @@ export function createEngine(detectors: readonly Detector[], hasher: Hasher, opt
     index,
     keywords: detector.keywords?.map((k) => k.toLowerCase()),
     gate: detector.requires ? gateFor(detector.requires) : undefined,
+    needs: (detector.patterns ?? []).map((p) => needsOf(p.regex)),
     context: wordsRegex(detector.context),
     negative: wordsRegex(detector.negativeContext),
   }));
@@ -111,9 +115,13 @@ export function createEngine(detectors: readonly Detector[], hasher: Hasher, opt
   const recognizers = options.recognizers ?? [];
 
   /** The candidates of one detector in a window, appended to `out`. */
-  function candidatesIn(c: Compiled, text: string, out: Candidate[]): void {
+  function candidatesIn(c: Compiled, text: string, shape: Shape, out: Candidate[]): void {
     const d = c.detector;
-    for (const p of d.patterns ?? []) {
+    const patterns = d.patterns ?? [];
+    for (let k = 0; k < patterns.length; k++) {
+      const p = patterns[k] as DetectorPattern;
+      const needs = c.needs[k];
+      if (needs && !meets(shape, needs)) continue;
       // exec on the shared regex, not matchAll, which clones the regex on every call.
       const re = p.regex;
       re.lastIndex = 0;
@@ -189,7 +197,7 @@ export function createEngine(detectors: readonly Detector[], hasher: Hasher, opt
       if (c.keywords && eligible[i] === 0) continue;
       if (c.gate && !c.gate(shape, text)) continue;
       candidates.length = 0;
-      candidatesIn(c, text, candidates);
+      candidatesIn(c, text, shape, candidates);
       for (let k = 0; k < candidates.length; k++) consider(c, candidates[k] as Candidate);
     }
     if (external) for (const [c, cands] of external) for (const cand of cands) consider(c, cand);
@@ -293,6 +301,14 @@ export function createEngine(detectors: readonly Detector[], hasher: Hasher, opt
       return findings;
     },
   };
+}
+
+function meets(shape: Shape, needs: PatternNeeds): boolean {
+  if (shape.longestDigitRun < needs.run) return false;
+  const min = needs.min;
+  const counts = shape.counts;
+  for (let i = 0; i < min.length; i++) if ((counts[i] as number) < (min[i] as number)) return false;
+  return true;
 }
 
 /** Keeps, of overlapping candidates, the checksum-validated one, then the higher score, then the longer. */

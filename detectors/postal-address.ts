@@ -49,15 +49,25 @@ const PATTERNS: readonly { name: string; regex: RegExp; score: number; anchor: R
   { name: 'street-number', regex: rx(`(?:${CAP} ){0,3}\\p{Lu}[\\p{L}'-]{0,30}${STREET_SUFFIX} ${NUMBER}`), score: 0.35, anchor: STREET_ANCHOR },
 ];
 
-function* findAddresses(text: string): Iterable<Candidate> {
+const anchorSeen = new Map<RegExp, boolean>();
+
+function findAddresses(text: string): Candidate[] {
+  const found: Candidate[] = [];
+  // Patterns share anchors: test each once.
+  anchorSeen.clear();
   for (const p of PATTERNS) {
-    if (!p.anchor.test(text)) continue;
-    p.regex.lastIndex = 0;
-    for (const m of text.matchAll(p.regex)) {
-      const start = m.index ?? 0;
-      yield { start, end: start + m[0].length, score: p.score, pattern: p.name };
+    let present = anchorSeen.get(p.anchor);
+    if (present === undefined) {
+      present = p.anchor.test(text);
+      anchorSeen.set(p.anchor, present);
     }
+    if (!present) continue;
+    // exec on the shared regex: matchAll would clone it on every call.
+    const re = p.regex;
+    re.lastIndex = 0;
+    for (let m = re.exec(text); m !== null; m = re.exec(text)) found.push({ start: m.index, end: m.index + m[0].length, score: p.score, pattern: p.name });
   }
+  return found;
 }
 
 /** Shows the first character of each word and hides the rest, so `Kerkstraat 12` becomes `K********* 1*`. */

@@ -129,6 +129,7 @@ function compileAutomaton(keywords: readonly { text: string; owner: number }[], 
   }
   const width = symbolOf.size + 1;
   // Every UTF-16 unit whose lower-case form is a keyword character maps to that character's symbol.
+  const { lower, folded } = caseTables();
   const symbols = new Uint16Array(65536);
   for (let c = 0; c < 65536; c++) {
     const direct = symbolOf.get(c);
@@ -136,14 +137,9 @@ function compileAutomaton(keywords: readonly { text: string; owner: number }[], 
       symbols[c] = direct;
       continue;
     }
-    if (c >= 0xd800 && c <= 0xdfff) continue;
-    const ch = String.fromCharCode(c);
-    const lower = ch.toLowerCase();
-    if (lower.length === 1) symbols[c] = symbolOf.get(lower.charCodeAt(0)) ?? 0;
-    if (foldUpper && symbols[c] === 0) {
-      const folded = ch.toUpperCase().toLowerCase();
-      if (folded.length === 1) symbols[c] = symbolOf.get(folded.charCodeAt(0)) ?? 0;
-    }
+    const l = lower[c] as number;
+    if (l !== 0) symbols[c] = symbolOf.get(l) ?? 0;
+    if (foldUpper && symbols[c] === 0 && folded[c] !== 0) symbols[c] = symbolOf.get(folded[c] as number) ?? 0;
   }
 
   // The trie, as growable arrays of transitions (-1: none).
@@ -197,4 +193,22 @@ function compileAutomaton(keywords: readonly { text: string; owner: number }[], 
     }
   }
   return { symbols, delta, width, states, out: outputs.map((o) => Int32Array.from(o)) };
+}
+
+let cases: { lower: Uint16Array; folded: Uint16Array } | undefined;
+/** Per UTF-16 unit: its lower-case form and that of its upper-case form, when each is one unit (else 0). Built once. */
+function caseTables(): { lower: Uint16Array; folded: Uint16Array } {
+  if (cases) return cases;
+  const lower = new Uint16Array(65536);
+  const folded = new Uint16Array(65536);
+  for (let c = 0; c < 65536; c++) {
+    if (c >= 0xd800 && c <= 0xdfff) continue;
+    const ch = String.fromCharCode(c);
+    const l = ch.toLowerCase();
+    if (l.length === 1) lower[c] = l.charCodeAt(0);
+    const f = ch.toUpperCase().toLowerCase();
+    if (f.length === 1) folded[c] = f.charCodeAt(0);
+  }
+  cases = { lower, folded };
+  return cases;
 }

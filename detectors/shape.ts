@@ -16,31 +16,54 @@ export const ANGLE = 32;
 export interface Shape {
   flags: number;
   longestDigitRun: number;
+  /** How many digits, `:`, `.`, `@` and `<` the text holds (as pattern-gate.ts counts them). */
+  counts: Int32Array;
 }
 
-const shape: Shape = { flags: 0, longestDigitRun: 0 };
+const shape: Shape = { flags: 0, longestDigitRun: 0, counts: new Int32Array(5) };
 
 /** The shape of `text`; the object is reused by the next call. */
 export function shapeOf(text: string): Shape {
   let flags = 0;
   let run = 0;
   let longest = 0;
+  let digits = 0;
+  let colons = 0;
+  let dots = 0;
+  let ats = 0;
+  let angles = 0;
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
     if (c >= 48 && c <= 57) {
+      digits++;
       if (++run > longest) longest = run;
       continue;
     }
     run = 0;
     if (c >= 65 && c <= 90) flags |= UPPER;
     else if (c >= 128) flags |= NON_ASCII;
-    else if (c === 46) flags |= DOT;
-    else if (c === 58) flags |= COLON;
-    else if (c === 64) flags |= AT;
-    else if (c === 60) flags |= ANGLE;
+    else if (c === 46) {
+      flags |= DOT;
+      dots++;
+    } else if (c === 58) {
+      flags |= COLON;
+      colons++;
+    } else if (c === 64) {
+      flags |= AT;
+      ats++;
+    } else if (c === 60) {
+      flags |= ANGLE;
+      angles++;
+    }
   }
   shape.flags = flags;
   shape.longestDigitRun = longest;
+  const counts = shape.counts;
+  counts[0] = digits;
+  counts[1] = colons;
+  counts[2] = dots;
+  counts[3] = ats;
+  counts[4] = angles;
   return shape;
 }
 
