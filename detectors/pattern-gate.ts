@@ -39,6 +39,9 @@ export interface PatternNeeds {
 
 class GiveUp extends Error {}
 
+/** Character sets already read, by flags and source: patterns share most of theirs (`\\d`, the edge classes). */
+const charSets = new Map<string, Summary>();
+
 const zero = () => [0, 0, 0, 0, 0];
 const empty = (): Summary => ({ min: zero(), first: new Uint8Array(128), firstWide: false, nullable: true, run: 0, digit: false });
 
@@ -51,6 +54,17 @@ export function needsOf(regex: RegExp): PatternNeeds | undefined {
 
   /** An atom's character set: ASCII members tested with the atom's own source, wide members by its kind. */
   function charSet(atomSource: string, asciiOnly: boolean): Summary {
+    const key = `${caseless}${unicode}${asciiOnly}${atomSource}`;
+    let known = charSets.get(key);
+    if (!known) {
+      known = readCharSet(atomSource, asciiOnly);
+      charSets.set(key, known);
+    }
+    // Callers change `first` of sequences they build, never of an atom's: sharing is safe.
+    return known;
+  }
+
+  function readCharSet(atomSource: string, asciiOnly: boolean): Summary {
     let re: RegExp;
     try {
       re = new RegExp(`^(?:${atomSource})$`, caseless ? (unicode ? 'iu' : 'i') : unicode ? 'u' : '');

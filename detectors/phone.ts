@@ -55,6 +55,8 @@ function parse(raw: string): PhoneNumber | undefined {
   const number = parseUncached(raw);
   if (parsed.size >= PARSED_MAX) parsed.clear();
   parsed.set(raw, number ?? null);
+  // Its E.164 form reads back with the same calling code: the mask need not parse it again.
+  if (number) rememberCallingCode(number.number, `+${number.countryCallingCode}`);
   return number;
 }
 
@@ -65,10 +67,13 @@ function callingCode(e164: string): string {
   if (cc === undefined) {
     const number = parsePhoneNumberFromString(e164);
     cc = number ? `+${number.countryCallingCode}` : '';
-    if (callingCodeOf.size >= PARSED_MAX) callingCodeOf.clear();
-    callingCodeOf.set(e164, cc);
+    rememberCallingCode(e164, cc);
   }
   return cc;
+}
+function rememberCallingCode(e164: string, cc: string): void {
+  if (callingCodeOf.size >= PARSED_MAX) callingCodeOf.clear();
+  callingCodeOf.set(e164, cc);
 }
 
 export const phoneDetector = {

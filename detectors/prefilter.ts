@@ -26,6 +26,12 @@ export function buildPrefilter(lists: readonly (readonly string[] | undefined)[]
     }
   });
   const { symbols, delta, width, out, states } = compileAutomaton(keywords, false);
+  const rows = delta.map((next) => next * width);
+  // Indexed by row (state times width), so the test needs no division.
+  const hasOutput = new Uint8Array(states * width);
+  out.forEach((o, state) => {
+    if (o.length > 0) hasOutput[state * width] = 1;
+  });
   const gatedCount = new Set(keywords.map((k) => k.owner)).size;
 
   return {
@@ -34,11 +40,12 @@ export function buildPrefilter(lists: readonly (readonly string[] | undefined)[]
       if (gatedCount === 0) return;
       let found = 0;
       for (const e of eligible) if (e) found++;
-      let node = 0;
+      // `row` is a state times the width: one look-up per character, no multiplication.
+      let row = 0;
       for (let i = 0; i < text.length; i++) {
-        node = delta[node * width + (symbols[text.charCodeAt(i)] as number)] as number;
-        if (node === 0) continue;
-        const o = out[node] as Int32Array;
+        row = rows[row + (symbols[text.charCodeAt(i)] as number)] as number;
+        if (hasOutput[row] === 0) continue;
+        const o = out[(row / width) | 0] as Int32Array;
         for (let j = 0; j < o.length; j++) {
           const owner = o[j] as number;
           if (eligible[owner] === 0) {
