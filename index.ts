@@ -22,5 +22,5 @@ export { ConfigError, type CustomDetectorConfig, type InzageConfig, loadConfig }
 export type { ChildContent, ExtractContext, Extracted, Extractor, ItemContent } from './scanner/extractors/types.js';
 export { ExtractError } from './scanner/extractors/types.js';
 export type { Access, AccessEntry, ErrorCode, Hotspot, ItemError, ItemKind, Report, ReportFolder, ReportItem, Risk, RiskLevel } from './scanner/model.js';
-export { type ScanOptions, scan } from './scanner/pipeline.js';
-export { DEFAULT_RETENTION_RULES, type RetentionRule, type RiskOptions } from './scanner/risk.js';
+export { type ScanOptions, scan } from './scanner/pipeline/scan.js';
+export { DEFAULT_RETENTION_RULES, type RetentionRule, type RiskOptions } from './scanner/report/risk.js';

@@ -16,7 +16,7 @@ import { generateDetectorCorpus } from '../fixtures/detector-corpus.js';
 import type { ExpectedItem } from '../fixtures/expected.js';
 import { seeded } from '../fixtures/identifiers.js';
 import type { Report } from '../scanner/model.js';
-import { scan } from '../scanner/pipeline.js';
+import { scan } from '../scanner/pipeline/scan.js';
 
 export interface TypeScore {
   type: string;

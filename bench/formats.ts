@@ -21,12 +21,12 @@ import { createEngine } from '../detectors/engine.js';
 import { selectDetectors } from '../detectors/registry.js';
 import { composeEml } from '../fixtures/mail.js';
 import { zipBytes } from '../fixtures/zip-writer.js';
-import { memoryContent } from '../scanner/content.js';
+import { memoryContent } from '../scanner/extractors/content.js';
 import { extractorFor } from '../scanner/extractors/index.js';
+import { detectMediaType } from '../scanner/extractors/media-type.js';
 import type { ItemContent } from '../scanner/extractors/types.js';
-import { detectMediaType } from '../scanner/media-type.js';
-import { scan } from '../scanner/pipeline.js';
-import { createHasher } from '../scanner/secret-key.js';
+import { scan } from '../scanner/pipeline/scan.js';
+import { createHasher } from '../scanner/state/secret-key.js';
 
 const FORMATS = ['docx', 'xlsx', 'pdf', 'eml', 'zip'] as const;
 type Format = (typeof FORMATS)[number];

@@ -10,7 +10,7 @@ import { pathToFileURL } from 'node:url';
 import type { Category, Finding } from '../detectors/types.js';
 import { renderHtml } from '../reporters/html.js';
 import type { Report, ReportItem } from '../scanner/model.js';
-import { levelFor } from '../scanner/risk.js';
+import { levelFor } from '../scanner/report/risk.js';
 import { launchChromium } from './chromium.js';
 
 /** A small deterministic generator, so every run measures the same report. */

@@ -1,5 +1,5 @@
 /** Child process of the benchmark: one scan, then its figures as JSON (peak RSS covers all worker threads). */
-import { scan } from '../scanner/pipeline.js';
+import { scan } from '../scanner/pipeline/scan.js';
 
 const [root, workers] = process.argv.slice(2);
 const started = process.hrtime.bigint();

@@ -10,7 +10,7 @@ import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
 
 const dist = (p: string) => pathToFileURL(resolve(import.meta.dirname, '../dist', p)).href;
-const { scan } = (await import(dist('scanner/pipeline.js'))) as typeof import('../scanner/pipeline.js');
+const { scan } = (await import(dist('scanner/pipeline/scan.js'))) as typeof import('../scanner/pipeline/scan.js');
 const { score } = (await import(dist('bench/accuracy.js'))) as typeof import('../bench/accuracy.js');
 const { generateDetectorCorpus } = (await import(dist('fixtures/detector-corpus.js'))) as typeof import('../fixtures/detector-corpus.js');
 const { seeded } = (await import(dist('fixtures/identifiers.js'))) as typeof import('../fixtures/identifiers.js');

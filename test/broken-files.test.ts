@@ -13,7 +13,7 @@ import { generateFormatFixtures } from '../fixtures/formats.js';
 import type { Report } from '../scanner/model.js';
 
 const run = promisify(execFile);
-const CLI = join(import.meta.dirname, '..', 'dist', 'scanner', 'cli.js');
+const CLI = join(import.meta.dirname, '..', 'dist', 'scanner', 'commands', 'cli.js');
 const READ_ERRORS = new Set(['corrupt', 'encrypted', 'no-text-layer', 'archive-limit', 'unsupported-format', 'too-large', 'empty', 'timeout']);
 
 let dir: string;

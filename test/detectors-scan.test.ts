@@ -9,8 +9,10 @@ import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
 
-// The built module, so the worker file (dist/scanner/worker.js) exists; typed from the source.
-const { scan } = (await import(pathToFileURL(resolve(import.meta.dirname, '../dist/scanner/pipeline.js')).href)) as typeof import('../scanner/pipeline.js');
+// The built module, so the worker file (dist/scanner/pipeline/worker.js) exists; typed from the source.
+const { scan } = (await import(
+  pathToFileURL(resolve(import.meta.dirname, '../dist/scanner/pipeline/scan.js')).href
+)) as typeof import('../scanner/pipeline/scan.js');
 
 const root = mkdtempSync(join(tmpdir(), 'inzage-detectors-'));
 const share = join(root, 'share');

@@ -7,7 +7,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { scan } from '../dist/scanner/pipeline.js';
+import { scan } from '../dist/scanner/pipeline/scan.js';
 import type { ExpectedItem } from '../fixtures/expected.js';
 import { generateFormatFixtures } from '../fixtures/formats.js';
 import { composeEml } from '../fixtures/mail.js';

@@ -7,7 +7,7 @@ import { join, resolve } from 'node:path';
 import type { Report } from '../scanner/model.js';
 
 export const REPO = resolve(import.meta.dirname, '..');
-export const CLI = join(REPO, 'dist/scanner/cli.js');
+export const CLI = join(REPO, 'dist/scanner/commands/cli.js');
 
 export async function tempDir(prefix: string): Promise<{ dir: string; cleanup: () => Promise<void> }> {
   const dir = await mkdtemp(join(tmpdir(), `inzage-${prefix}-`));
@@ -16,12 +16,14 @@ export async function tempDir(prefix: string): Promise<{ dir: string; cleanup: (
 
 export interface RunResult {
   code: number | null;
+  /** The signal that ended the child (SIGABRT from a V8 abort, SIGKILL from a test), else null. */
+  signal: NodeJS.Signals | null;
   stdout: string;
   stderr: string;
 }
 
 /**
- * Runs `node dist/scanner/cli.js ARGS`. With `unprivileged`, a root process drops the capabilities
+ * Runs `node dist/scanner/commands/cli.js ARGS`. With `unprivileged`, a root process drops the capabilities
  * that let root read anything (CAP_DAC_OVERRIDE, CAP_DAC_READ_SEARCH), so file modes apply to it
  * as to any user: CI runs as root, and permission errors must still be tested, not skipped.
  */
@@ -46,7 +48,12 @@ export function runCli(args: string[], options: { cwd?: string; env?: NodeJS.Pro
       stderr += d;
     });
     child.on('error', reject);
-    child.on('close', (code) => resolvePromise({ code, stdout, stderr }));
+    child.on('close', (code, signal) => {
+      // A child killed by a signal has no exit code; say which signal, so a failed assertion on
+      // `code` shows "SIGABRT" and the abort's own message in stderr rather than a bare null.
+      if (signal) stderr += `\n[runCli: the child was ended by ${signal}]`;
+      resolvePromise({ code, signal, stdout, stderr });
+    });
   });
 }
 

@@ -17,7 +17,7 @@ import { renderHtml } from '../reporters/html.js';
 import type { Report, ReportItem } from '../scanner/model.js';
 
 const REPO = resolve(import.meta.dirname, '..');
-const CLI = join(REPO, 'dist/scanner/cli.js');
+const CLI = join(REPO, 'dist/scanner/commands/cli.js');
 const ARTIFACTS = join(REPO, 'test-artifacts');
 const run = promisify(execFile);
 

@@ -6,7 +6,7 @@ import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-const CLI = join(resolve(import.meta.dirname, '..'), 'dist/scanner/cli.js');
+const CLI = join(resolve(import.meta.dirname, '..'), 'dist/scanner/commands/cli.js');
 const run = promisify(execFile);
 
 describe('inzage scan --format csv,register', () => {

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as XLSX from '@e965/xlsx';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { scan } from '../dist/scanner/pipeline.js';
+import { scan } from '../dist/scanner/pipeline/scan.js';
 import { docxBytes } from '../fixtures/office.js';
 import { zipBytes } from '../fixtures/zip-writer.js';
 

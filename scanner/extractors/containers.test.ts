@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { memoryContent } from '../content.js';
-import { detectMediaType } from '../media-type.js';
+import { memoryContent } from './content.js';
 import { extractMbox, messageStarts } from './mbox.js';
+import { detectMediaType } from './media-type.js';
 import { rtfToText } from './rtf.js';
 import type { Extracted } from './types.js';
 

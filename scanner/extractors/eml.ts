@@ -6,7 +6,7 @@
  * = its file name) read by the same extractors.
  */
 import type { AddressObject, ParsedMail } from 'mailparser';
-import { memoryContent } from '../content.js';
+import { memoryContent } from './content.js';
 import { extractHtml } from './html.js';
 import { uniqueEntry } from './segments.js';
 import type { ChildContent, Extracted, Extractor, ItemContent } from './types.js';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createEngine } from '../../detectors/engine.js';
 import { coreDetectors } from '../../detectors/registry.js';
-import { memoryContent } from '../content.js';
+import { memoryContent } from './content.js';
 import { extractDelimited, sniffDelimiter, splitCells } from './csv.js';
 import { decodeLines, looksLikeText, sniffEncoding } from './decode.js';
 import { extractHtml } from './html.js';

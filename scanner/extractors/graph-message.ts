@@ -5,8 +5,9 @@
  * messages become children that go through the extractors again; a reference attachment (a link
  * to a file in OneDrive or SharePoint) becomes a child holding only its name and link.
  */
-import { memoryContent } from '../content.js';
+
 import type { ErrorCode } from '../model.js';
+import { memoryContent } from './content.js';
 import { extractHtml } from './html.js';
 import { ExtractError, type Extracted, type Extractor, type ItemContent } from './types.js';
 

@@ -3,7 +3,7 @@
  * item (`kind: message`, `entry: message-N.eml`) read as an e-mail. Messages start at a line
  * beginning with `From ` at the file's start or after an empty line; the mailbox itself holds no text.
  */
-import { memoryContent } from '../content.js';
+import { memoryContent } from './content.js';
 import type { Extracted, Extractor, ItemContent } from './types.js';
 
 const SEPARATOR = Buffer.from('\nFrom ');

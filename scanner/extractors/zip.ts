@@ -7,9 +7,9 @@
  * file under another name is read as that.
  */
 import { basename } from 'node:path/posix';
-import { memoryContent, unreadContent } from '../content.js';
 import { itemError } from '../errors.js';
 import type { ItemError } from '../model.js';
+import { memoryContent, unreadContent } from './content.js';
 import { docxExtractor } from './docx.js';
 import { odfExtractor } from './odf.js';
 import { pptxExtractor } from './pptx.js';

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { createEngine } from '../../../detectors/engine.js';
 import { selectDetectors } from '../../../detectors/registry.js';
 import type { Finding } from '../../../detectors/types.js';
-import { memoryContent } from '../../content.js';
+import { memoryContent } from '../../extractors/content.js';
 import { extractGraphMessage, type GraphMessageDoc } from '../../extractors/graph-message.js';
 import type { Extracted } from '../../extractors/types.js';
 import { accessFromPermissions } from './drives.js';

@@ -15,7 +15,7 @@ import pLimit from 'p-limit';
 import picomatch from 'picomatch';
 import { GRAPH_MESSAGE_EXTENSION, type GraphAttachmentDoc, type GraphMessageDoc } from '../../extractors/graph-message.js';
 import type { Access, ErrorCode, ItemError, SourceItem } from '../../model.js';
-import type { ProgressEvent, ScanSession } from '../../pipeline.js';
+import type { ProgressEvent, ScanSession } from '../../pipeline/scan.js';
 import { type GraphApi, GraphCallError, type Page } from './graph.js';
 import type { M365Settings } from './settings.js';
 

@@ -7,7 +7,7 @@
 import { createEngine } from '../../../detectors/engine.js';
 import { selectDetectors } from '../../../detectors/registry.js';
 import { InzageError } from '../../errors.js';
-import type { ProgressEvent, ScanSession } from '../../pipeline.js';
+import type { ProgressEvent, ScanSession } from '../../pipeline/scan.js';
 import { scanDrives } from './drives.js';
 import { GraphApi, GraphCallError } from './graph.js';
 import { listMailboxes, scanMailboxes } from './mail.js';

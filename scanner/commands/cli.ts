@@ -7,13 +7,11 @@ import { chmod, mkdir, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import picomatch from 'picomatch';
-import { type ReporterOptions, reporterFor, reporters, reportFiles } from '../reporters/index.js';
-import { DEFAULT_BROAD_GROUPS } from './access/principals.js';
-import { type InzageConfig, loadConfig } from './config.js';
-import { InzageError } from './errors.js';
-import { findSubject, formatHits, type SubjectQuery } from './find.js';
-import { evaluateGate, type FailRule, parseFailOn } from './gate.js';
-import type { Report } from './model.js';
+import { type ReporterOptions, reporterFor, reporters, reportFiles } from '../../reporters/index.js';
+import { DEFAULT_BROAD_GROUPS } from '../access/principals.js';
+import { type InzageConfig, loadConfig } from '../config.js';
+import { InzageError } from '../errors.js';
+import type { Report } from '../model.js';
 import {
   DEFAULT_ITEM_TIMEOUT_MS,
   DEFAULT_MAX_DEPTH,
@@ -24,13 +22,15 @@ import {
   reportFromState,
   type ScanOptions,
   scan,
-} from './pipeline.js';
-import { DEFAULT_RETENTION_RULES, overrideRetention } from './risk.js';
-import { keyFilePath, loadOrCreateKey } from './secret-key.js';
-import { formatSize, parseSize } from './size.js';
-import { type CloudName, NATIONAL_CLOUDS, resolveM365Settings } from './sources/m365/settings.js';
-import { ScanState, stateDir, TRIAGE_STATUSES, type TriageStatus } from './state.js';
-import { VERSION } from './version.js';
+} from '../pipeline/scan.js';
+import { evaluateGate, type FailRule, parseFailOn } from '../report/gate.js';
+import { DEFAULT_RETENTION_RULES, overrideRetention } from '../report/risk.js';
+import { formatSize, parseSize } from '../size.js';
+import { type CloudName, NATIONAL_CLOUDS, resolveM365Settings } from '../sources/m365/settings.js';
+import { keyFilePath, loadOrCreateKey } from '../state/secret-key.js';
+import { ScanState, stateDir, TRIAGE_STATUSES, type TriageStatus } from '../state/state.js';
+import { VERSION } from '../version.js';
+import { findSubject, formatHits, type SubjectQuery } from './find.js';
 import { startWatch } from './watch.js';
 
 const collect = (value: string, previous: string[]) => [...previous, value];

@@ -8,11 +8,11 @@ import { randomUUID } from 'node:crypto';
 import { relative, resolve, sep } from 'node:path';
 import { watch as chokidarWatch } from 'chokidar';
 import picomatch from 'picomatch';
-import type { Finding } from '../detectors/types.js';
-import { InzageError } from './errors.js';
-import { DEFAULT_MAX_FILE_SIZE, type ScanOptions, ScanSession, scan } from './pipeline.js';
-import { DEFAULT_EXCLUDES, sourceItemFor } from './sources/filesystem.js';
-import { readIgnoreFiles } from './suppressions.js';
+import type { Finding } from '../../detectors/types.js';
+import { InzageError } from '../errors.js';
+import { DEFAULT_MAX_FILE_SIZE, type ScanOptions, ScanSession, scan } from '../pipeline/scan.js';
+import { readIgnoreFiles } from '../report/suppressions.js';
+import { DEFAULT_EXCLUDES, sourceItemFor } from '../sources/filesystem.js';
 
 export interface WatchOptions extends ScanOptions {
   debounceMs?: number;

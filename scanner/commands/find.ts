@@ -3,11 +3,11 @@
  * person's data?". Each given value is normalised the way its detector does and hashed with the
  * installation key, then looked up in the state. The raw values live only in this process's memory.
  */
-import { selectDetectors } from '../detectors/registry.js';
-import { InzageError } from './errors.js';
-import type { Access } from './model.js';
-import { createHasher } from './secret-key.js';
-import type { ScanState } from './state.js';
+import { selectDetectors } from '../../detectors/registry.js';
+import { InzageError } from '../errors.js';
+import type { Access } from '../model.js';
+import { createHasher } from '../state/secret-key.js';
+import type { ScanState } from '../state/state.js';
 
 export interface SubjectQuery {
   type: string;

@@ -1,7 +1,7 @@
 /** The risk score: its parts, levels, retention rules and their overrides. */
 import { describe, expect, it } from 'vitest';
-import type { Category, Finding } from '../detectors/types.js';
-import type { Access } from './model.js';
+import type { Category, Finding } from '../../detectors/types.js';
+import type { Access } from '../model.js';
 import { DEFAULT_RETENTION_RULES, levelAtLeast, levelFor, overrideRetention, parseDuration, retentionOverdue, scoreRisk } from './risk.js';
 
 const NOW = new Date('2026-06-01T00:00:00Z');

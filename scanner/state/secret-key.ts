@@ -7,7 +7,7 @@
 import { createHmac, randomBytes } from 'node:crypto';
 import { chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { InzageError } from './errors.js';
+import { InzageError } from '../errors.js';
 
 export const DEFAULT_KEY_FILE = '.inzage/secret.key';
 

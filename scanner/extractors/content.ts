@@ -1,7 +1,7 @@
 /** ItemContent over a file (read lazily, streamed) or over bytes already in memory (archive entries, mail attachments). */
 import { createReadStream } from 'node:fs';
 import { open, readFile } from 'node:fs/promises';
-import type { ItemContent } from './extractors/types.js';
+import type { ItemContent } from './types.js';
 
 export const HEAD_BYTES = 8192;
 const CHUNK = 1024 * 1024;

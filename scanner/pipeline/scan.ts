@@ -11,21 +11,21 @@ import { availableParallelism } from 'node:os';
 import { basename, join, resolve } from 'node:path';
 import pLimit, { type LimitFunction } from 'p-limit';
 import { Piscina } from 'piscina';
-import { DEFAULT_MIN_CONFIDENCE } from '../detectors/engine.js';
-import { AccessCollector, type AccessOptions } from './access/collector.js';
-import type { SnapshotItem } from './changes.js';
-import { InzageError, itemError } from './errors.js';
-import type { ArchiveLimits } from './extractors/limits.js';
-import type { Access, ExtractedItem, ItemError, Report, ReportChanges, SourceItem } from './model.js';
-import { assembleReport, type ReportSettings, snapshotOf } from './report.js';
-import type { RiskOptions } from './risk.js';
-import { foldersOf, locationOfFileUri } from './rollup.js';
-import { keyFilePath, loadOrCreateKey } from './secret-key.js';
-import { crawlFilesystem } from './sources/filesystem.js';
-import { type M365Settings, m365Root } from './sources/m365/settings.js';
-import { ScanState, type StoredItem, stateDir } from './state.js';
-import { loadSuppressions, readIgnoreFiles } from './suppressions.js';
-import { VERSION } from './version.js';
+import { DEFAULT_MIN_CONFIDENCE } from '../../detectors/engine.js';
+import { AccessCollector, type AccessOptions } from '../access/collector.js';
+import { InzageError, itemError } from '../errors.js';
+import type { ArchiveLimits } from '../extractors/limits.js';
+import type { Access, ExtractedItem, ItemError, Report, ReportChanges, SourceItem } from '../model.js';
+import { assembleReport, type ReportSettings, snapshotOf } from '../report/assemble.js';
+import type { SnapshotItem } from '../report/changes.js';
+import type { RiskOptions } from '../report/risk.js';
+import { foldersOf, locationOfFileUri } from '../report/rollup.js';
+import { loadSuppressions, readIgnoreFiles } from '../report/suppressions.js';
+import { crawlFilesystem } from '../sources/filesystem.js';
+import { type M365Settings, m365Root } from '../sources/m365/settings.js';
+import { keyFilePath, loadOrCreateKey } from '../state/secret-key.js';
+import { ScanState, type StoredItem, stateDir } from '../state/state.js';
+import { VERSION } from '../version.js';
 import type { WorkerInit, WorkerTask } from './worker.js';
 
 export interface ScanOptions {
@@ -60,7 +60,7 @@ export interface ScanOptions {
   skipFolders?: string[];
   /** Broad groups and whether to read ACLs (scanner/access/collector.ts). */
   access?: AccessOptions;
-  /** Retention rules (scanner/risk.ts); ages are measured at the end of the scan. */
+  /** Retention rules (scanner/report/risk.ts); ages are measured at the end of the scan. */
   risk?: Pick<RiskOptions, 'retention'>;
   /** Length of the report's hot-spot list; default 25. */
   hotspots?: number;
@@ -85,6 +85,9 @@ export const DEFAULT_MAX_FILE_SIZE = 1024 ** 3;
 export const DEFAULT_ITEM_TIMEOUT_MS = 120_000;
 export const DEFAULT_WORKER_MEMORY_MB = 1536;
 export const DEFAULT_MAX_DEPTH = 5;
+
+/** The file each pool worker loads: a CommonJS entry, so piscina loads our ES modules one way only (see worker-entry.cts). */
+export const WORKER_ENTRY = new URL('./worker-entry.cjs', import.meta.url).href;
 
 /** The worker pool, the key and the state, shared by a scan and by watch mode. */
 export class ScanSession {
@@ -122,7 +125,7 @@ export class ScanSession {
       ...(options.archiveLimits ? { archiveLimits: options.archiveLimits } : {}),
     };
     this.pool = new Piscina<WorkerTask, ExtractedItem[]>({
-      filename: new URL('./worker.js', import.meta.url).href,
+      filename: WORKER_ENTRY,
       minThreads: this.workers,
       maxThreads: this.workers,
       idleTimeout: 5_000,
@@ -209,7 +212,7 @@ export async function scan(options: ScanOptions, events: ScanEvents = {}): Promi
     session.state.markGone(scanId, options.roots);
     if (options.m365) {
       // Loaded only when needed: the Azure and Graph libraries add a fifth of a second to every start.
-      const { scanM365 } = await import('./sources/m365/scan.js');
+      const { scanM365 } = await import('../sources/m365/scan.js');
       await scanM365(session, scanId, options.m365, {
         disabledDetectors: options.disabledDetectors ?? [],
         maxAttachmentSize: options.maxFileSize ?? DEFAULT_MAX_FILE_SIZE,

@@ -18,7 +18,7 @@ import { join, resolve } from 'node:path';
 import picomatch from 'picomatch';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
-import { InzageError } from './errors.js';
+import { InzageError } from '../errors.js';
 
 const entrySchema = z
   .object({

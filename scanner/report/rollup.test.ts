@@ -1,10 +1,10 @@
 /** Roll-up over report items: folder chains, subtree counts, same-as-folder access, hot spots. */
 import { describe, expect, it } from 'vitest';
-import type { Category } from '../detectors/types.js';
-import type { Access, ReportItem } from './model.js';
+import type { Category } from '../../detectors/types.js';
+import type { Access, ReportItem } from '../model.js';
+import { fileUri } from '../sources/filesystem.js';
 import { scoreRisk } from './risk.js';
 import { foldersOf, locationOfFileUri, type RollupItem, rollUp } from './rollup.js';
-import { fileUri } from './sources/filesystem.js';
 
 const ROOT = '/srv/share';
 const NOW = new Date('2026-06-01T00:00:00Z');

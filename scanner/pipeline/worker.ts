@@ -5,18 +5,18 @@
  * by the pool, which replaces the worker; the pipeline records the item's error.
  */
 import { workerData } from 'node:worker_threads';
-import { createEngine } from '../detectors/engine.js';
-import { selectDetectors } from '../detectors/registry.js';
-import type { Finding } from '../detectors/types.js';
-import { loadConfig } from './config.js';
-import { fileContent, memoryContent } from './content.js';
-import { fsItemError, itemError } from './errors.js';
-import { extractorFor } from './extractors/index.js';
-import { type ArchiveLimits, configureArchiveLimits, newBudget } from './extractors/limits.js';
-import { type ExtractBudget, ExtractError, type ItemContent } from './extractors/types.js';
-import { BINARY, detectMediaType } from './media-type.js';
-import type { ExtractedItem, ItemKind } from './model.js';
-import { createHasher } from './secret-key.js';
+import { createEngine, type Engine } from '../../detectors/engine.js';
+import { selectDetectors } from '../../detectors/registry.js';
+import type { Finding } from '../../detectors/types.js';
+import { loadConfig } from '../config.js';
+import { fsItemError, itemError } from '../errors.js';
+import { fileContent, memoryContent } from '../extractors/content.js';
+import { extractorFor } from '../extractors/index.js';
+import { type ArchiveLimits, configureArchiveLimits, newBudget } from '../extractors/limits.js';
+import { BINARY, detectMediaType } from '../extractors/media-type.js';
+import { type ExtractBudget, ExtractError, type ItemContent } from '../extractors/types.js';
+import type { ExtractedItem, ItemKind } from '../model.js';
+import { createHasher } from '../state/secret-key.js';
 
 export interface WorkerInit {
   /** The hash key, hex. Held in memory only. */
@@ -47,6 +47,7 @@ export interface WorkerTask {
 
 /** Shared by an item and everything nested in it. */
 interface Run {
+  engine: Engine;
   budget: ExtractBudget;
   deadline: number;
   stopped: boolean;
@@ -54,14 +55,26 @@ interface Run {
 
 const init = workerData as WorkerInit;
 configureArchiveLimits(init.archiveLimits);
-const config = init.configPath ? await loadConfig(init.configPath) : undefined;
-const engine = createEngine(
-  selectDetectors({ disable: [...(init.disabledDetectors ?? []), ...(config?.disable ?? [])], extra: config?.detectors ?? [] }),
-  createHasher(Buffer.from(init.key, 'hex')),
-  { minConfidence: init.minConfidence, recognizers: config?.recognizers ?? [] },
-);
+
+/**
+ * Built on the first task, not at the top level: a top-level await makes this module's graph
+ * asynchronous, which `require()` cannot load (see worker-entry.cts for why that once aborted Node).
+ */
+let engineReady: Promise<Engine> | undefined;
+function workerEngine(): Promise<Engine> {
+  engineReady ??= (async () => {
+    const config = init.configPath ? await loadConfig(init.configPath) : undefined;
+    return createEngine(
+      selectDetectors({ disable: [...(init.disabledDetectors ?? []), ...(config?.disable ?? [])], extra: config?.detectors ?? [] }),
+      createHasher(Buffer.from(init.key, 'hex')),
+      { minConfidence: init.minConfidence, recognizers: config?.recognizers ?? [] },
+    );
+  })();
+  return engineReady;
+}
 
 export default async function scanItem(task: WorkerTask): Promise<ExtractedItem[]> {
+  const engine = await workerEngine();
   let content: ItemContent;
   try {
     content = task.location ? await fileContent(Buffer.from(task.location), task.name, task.size) : memoryContent(task.bytes ?? new Uint8Array(), task.name);
@@ -69,7 +82,14 @@ export default async function scanItem(task: WorkerTask): Promise<ExtractedItem[
     return [{ kind: 'file', findings: [], error: fsItemError(err, 'opening the file') }];
   }
   const results: ExtractedItem[] = [];
-  await extractItem(content, 'file', undefined, 0, { budget: newBudget(), deadline: task.deadline ?? Number.POSITIVE_INFINITY, stopped: false }, results);
+  await extractItem(
+    content,
+    'file',
+    undefined,
+    0,
+    { engine, budget: newBudget(), deadline: task.deadline ?? Number.POSITIVE_INFINITY, stopped: false },
+    results,
+  );
   return results;
 }
 
@@ -103,7 +123,7 @@ async function extractItem(content: ItemContent, kind: ItemKind, entry: string |
         break;
       }
       if ('segment' in part) {
-        for (const f of await engine.detectAsync(part.segment)) findings.push(f);
+        for (const f of await run.engine.detectAsync(part.segment)) findings.push(f);
         continue;
       }
       const childEntry = entry ? `${entry}/${part.child.entry}` : part.child.entry;
@@ -121,7 +141,7 @@ async function extractItem(content: ItemContent, kind: ItemKind, entry: string |
     item.error = describeFailure(err);
   }
   // The item step: Art. 9/10 terms count as high only in an item that also identifies someone.
-  item.findings = engine.finalizeItem(findings);
+  item.findings = run.engine.finalizeItem(findings);
 }
 
 /** Parser errors can quote the text they choked on; only our own messages are passed on. */

@@ -4,8 +4,8 @@
  * (or the baseline). Findings that are suppressed or triaged as false-positive or accepted never
  * count: risk is scored on the remaining ones.
  */
-import { InzageError } from './errors.js';
-import type { Report, ReportFinding, RiskLevel } from './model.js';
+import { InzageError } from '../errors.js';
+import type { Report, ReportFinding, RiskLevel } from '../model.js';
 
 const LEVELS: RiskLevel[] = ['none', 'low', 'medium', 'high', 'critical'];
 

@@ -4,7 +4,7 @@
  * counted as a multiset, so a value that moves to another line is unchanged, and a second
  * occurrence of it is new.
  */
-import type { ReportChanges, ResolvedFinding } from './model.js';
+import type { ReportChanges, ResolvedFinding } from '../model.js';
 
 export interface SnapshotFinding {
   type: string;

@@ -7,10 +7,10 @@
  * Folders are named by `file://` URIs, which carry a path's exact bytes (percent-encoded), so a
  * folder's location can be recovered from its URI even when its name is not valid UTF-8.
  */
-import type { Category } from '../detectors/types.js';
-import type { Access, Hotspot, ReportFolder, ReportItem } from './model.js';
+import type { Category } from '../../detectors/types.js';
+import type { Access, Hotspot, ReportFolder, ReportItem } from '../model.js';
+import { fileUri } from '../sources/filesystem.js';
 import { combineRisk, type RiskOptions, riskCategory } from './risk.js';
-import { fileUri } from './sources/filesystem.js';
 
 export const DEFAULT_HOTSPOTS = 25;
 const DAY_MS = 86_400_000;

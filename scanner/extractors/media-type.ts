@@ -3,8 +3,8 @@
  * renamed to .txt is still a Word file, and a .txt full of binary is not text.
  */
 import { fileTypeFromBuffer } from 'file-type';
-import { looksLikeText, sniffEncoding } from './extractors/decode.js';
-import { mediaTypeForExtension, refineContainerType } from './extractors/index.js';
+import { looksLikeText, sniffEncoding } from './decode.js';
+import { mediaTypeForExtension, refineContainerType } from './index.js';
 
 export const BINARY = 'application/octet-stream';
 

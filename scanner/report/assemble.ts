@@ -4,14 +4,14 @@
  * changes since the previous scan or baseline, and the stats.
  */
 import { randomUUID } from 'node:crypto';
+import { type Access, type Report, type ReportChanges, type ReportFinding, type ReportItem, SKIP_CODES } from '../model.js';
+import type { StoredItem } from '../state/state.js';
+import { VERSION } from '../version.js';
 import { changeItemKey, diffFindings, type SnapshotItem } from './changes.js';
 import { isActive } from './gate.js';
-import { type Access, type Report, type ReportChanges, type ReportFinding, type ReportItem, SKIP_CODES } from './model.js';
 import { type RetentionRule, scoreRisk } from './risk.js';
 import { type RollupItem, rollUp } from './rollup.js';
-import type { StoredItem } from './state.js';
 import type { Suppressions } from './suppressions.js';
-import { VERSION } from './version.js';
 
 export interface AssembleContext {
   scanId?: string;

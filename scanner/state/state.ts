@@ -10,9 +10,9 @@
 import { chmodSync, closeSync, mkdirSync, openSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import Database from 'better-sqlite3';
-import type { Finding } from '../detectors/types.js';
-import { InzageError } from './errors.js';
-import type { Access, ErrorCode, ExtractedItem, ItemError, ItemKind, SourceItem } from './model.js';
+import type { Finding } from '../../detectors/types.js';
+import { InzageError } from '../errors.js';
+import type { Access, ErrorCode, ExtractedItem, ItemError, ItemKind, SourceItem } from '../model.js';
 
 export const DEFAULT_STATE_DIR = '.inzage';
 
