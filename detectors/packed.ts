@@ -2,17 +2,20 @@
  * The compact hand-off of findings from a worker thread: columns instead of objects. Posting
  * thousands of small finding objects costs a structured clone of each (about 8 µs a finding, and
  * garbage on both sides); packed, an item's findings are one string table, one index column and one
- * number column, cloned as a handful of values. `packItems` runs in the worker, `unpackItems` on
+ * number column and the masked forms and hashes end to end, cloned as a handful of values. `packItems` runs in the worker, `unpackItems` on
  * the main thread, and what comes out equals what went in (as JSON: `where` keeps its keys and values).
  */
 import type { Category, Finding, Where } from './types.js';
 
 export interface PackedFindings {
-  /** The distinct strings (types, categories, masked forms, hashes, `where` and `basis` as JSON), end to end. */
+  /** The distinct strings that repeat (types, categories, `where` and `basis` as JSON), end to end. */
   text: string;
-  /** Where each string of the table ends in `text`. */
+  /** Where each string of that table ends in `text`. */
   ends: Uint32Array;
-  /** Per finding, six table indices: type, category, masked, hash, where, basis (NONE: no basis). */
+  /** Per finding its masked form and its hash, end to end, and where each of those ends. */
+  values: string;
+  valueEnds: Uint32Array;
+  /** Per finding, four table indices: type, category, where, basis (NONE: no basis). */
   rows: Uint32Array;
   confidence: Float64Array;
 }
@@ -25,7 +28,7 @@ export interface PackedItems<T> {
 }
 
 const NONE = 0xffffffff;
-const COLUMNS = 6;
+const COLUMNS = 4;
 const KEYS: ReadonlySet<string> = new Set(['type', 'category', 'confidence', 'masked', 'hash', 'where', 'basis']);
 
 /** Packs every item's findings; items are copied with `findings: []`. */
@@ -43,6 +46,10 @@ export function packItems<T extends { findings: Finding[] }>(items: readonly T[]
   };
   const total = items.reduce((n, item) => n + item.findings.length, 0);
   const rows = new Uint32Array(total * COLUMNS);
+  // Masked forms and hashes are unique per finding: no table, just end to end.
+  const values: string[] = new Array(total * 2);
+  const valueEnds = new Uint32Array(total * 2);
+  let valuesEnd = 0;
   const confidence = new Float64Array(total);
   const counts = new Uint32Array(items.length);
   let k = 0;
@@ -53,10 +60,14 @@ export function packItems<T extends { findings: Finding[] }>(items: readonly T[]
       const at = k * COLUMNS;
       rows[at] = id(f.type);
       rows[at + 1] = id(f.category);
-      rows[at + 2] = id(f.masked);
-      rows[at + 3] = id(f.hash);
-      rows[at + 4] = id(JSON.stringify(f.where));
-      rows[at + 5] = f.basis === undefined ? NONE : id(JSON.stringify(f.basis));
+      rows[at + 2] = id(JSON.stringify(f.where));
+      rows[at + 3] = f.basis === undefined ? NONE : id(JSON.stringify(f.basis));
+      values[k * 2] = f.masked;
+      valuesEnd += f.masked.length;
+      valueEnds[k * 2] = valuesEnd;
+      values[k * 2 + 1] = f.hash;
+      valuesEnd += f.hash.length;
+      valueEnds[k * 2 + 1] = valuesEnd;
       confidence[k] = f.confidence;
       k++;
     }
@@ -67,12 +78,16 @@ export function packItems<T extends { findings: Finding[] }>(items: readonly T[]
     end += s.length;
     ends[i] = end;
   });
-  return { items: items.map((item) => ({ ...item, findings: [] })), counts, findings: { text: strings.join(''), ends, rows, confidence } };
+  return {
+    items: items.map((item) => ({ ...item, findings: [] })),
+    counts,
+    findings: { text: strings.join(''), ends, values: values.join(''), valueEnds, rows, confidence },
+  };
 }
 
 /** The items with their findings back, as they were before `packItems`. */
 export function unpackItems<T extends { findings: Finding[] }>(packed: PackedItems<T>): T[] {
-  const { text, ends, rows, confidence } = packed.findings;
+  const { text, ends, values, valueEnds, rows, confidence } = packed.findings;
   const strings: string[] = new Array(ends.length);
   let start = 0;
   for (let i = 0; i < ends.length; i++) {
@@ -95,14 +110,15 @@ export function unpackItems<T extends { findings: Finding[] }>(packed: PackedIte
     const count = packed.counts[i] as number;
     for (let n = 0; n < count; n++, k++) {
       const at = k * COLUMNS;
-      const basis = rows[at + 5] as number;
+      const basis = rows[at + 3] as number;
+      const maskedStart = k === 0 ? 0 : (valueEnds[k * 2 - 1] as number);
       const finding: Finding = {
         type: strings[rows[at] as number] as string,
         category: strings[rows[at + 1] as number] as Category,
         confidence: confidence[k] as number,
-        masked: strings[rows[at + 2] as number] as string,
-        hash: strings[rows[at + 3] as number] as string,
-        where: { ...json<Where>(rows[at + 4] as number) },
+        masked: values.slice(maskedStart, valueEnds[k * 2]),
+        hash: values.slice(valueEnds[k * 2], valueEnds[k * 2 + 1]),
+        where: { ...json<Where>(rows[at + 2] as number) },
       };
       if (basis !== NONE) finding.basis = [...json<string[]>(basis)];
       findings.push(finding);
