@@ -175,7 +175,7 @@ export function createEngine(detectors: readonly Detector[], hasher: Hasher, opt
   const candidates: Candidate[] = [];
 
   function detectWindow(segment: Segment, text: string, ownedStart: number, ownedEnd: number, external?: Map<Compiled, Candidate[]>): Scored[] {
-    // The fast path: a text with no digit, no capital and no keyword runs nothing.
+    // The text's shape decides, before any regex, which detectors and patterns can match at all.
     const shape = shapeOf(text);
     // Keywords count in the text and in its context (a column header, the line before), since
     // that is where a gated detector's context words, and so its confidence, come from.
@@ -273,6 +273,11 @@ export function createEngine(detectors: readonly Detector[], hasher: Hasher, opt
     detect(segment: Segment): Finding[] {
       const text = segment.text;
       const findings: Finding[] = [];
+      if (text.length <= WINDOW) {
+        // One window, the common case: no list of windows to build.
+        for (const s of detectWindow(segment, text, segment.ownedStart ?? 0, segment.ownedEnd ?? text.length)) findings.push(toFinding(s, segment));
+        return findings;
+      }
       for (const w of windows(text, segment.ownedStart ?? 0, segment.ownedEnd ?? text.length)) {
         const piece = w.from === 0 && w.to === text.length ? text : text.slice(w.from, w.to);
         for (const s of detectWindow(segment, piece, w.lead, w.owned)) findings.push(toFinding(s, segment));

@@ -47,3 +47,18 @@ describe('packed hand-off of findings', () => {
     expect(() => packItems([{ findings: [odd] }])).toThrow(/unknown field "raw"/);
   });
 });
+
+describe('packed places', () => {
+  it('keeps the key order and values of each finding’s place, also when neighbours look alike', () => {
+    const base = { type: 't', category: 'contact' as const, confidence: 0.5, masked: 'm', hash: 'h' };
+    const findings: Finding[] = [
+      { ...base, where: { line: 1, cell: 'A1' } },
+      { ...base, where: { cell: 'A1', line: 1 } },
+      { ...base, where: { line: 1, cell: 'A1' } },
+      { ...base, where: { line: 2, cell: 'A1' } },
+      { ...base, where: {} },
+    ];
+    const before = JSON.stringify(findings);
+    expect(JSON.stringify(unpackItems(packItems([{ findings }]))[0]?.findings)).toBe(before);
+  });
+});

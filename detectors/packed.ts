@@ -53,6 +53,8 @@ export function packItems<T extends { findings: Finding[] }>(items: readonly T[]
   const confidence = new Float64Array(total);
   const counts = new Uint32Array(items.length);
   let k = 0;
+  let lastWhere: Where | undefined;
+  let lastWhereId = 0;
   items.forEach((item, i) => {
     counts[i] = item.findings.length;
     for (const f of item.findings) {
@@ -60,7 +62,12 @@ export function packItems<T extends { findings: Finding[] }>(items: readonly T[]
       const at = k * COLUMNS;
       rows[at] = id(f.type);
       rows[at + 1] = id(f.category);
-      rows[at + 2] = id(JSON.stringify(f.where));
+      // Findings of one segment share their place: its JSON is made once.
+      if (lastWhere === undefined || !samePlace(lastWhere, f.where)) {
+        lastWhere = f.where;
+        lastWhereId = id(JSON.stringify(f.where));
+      }
+      rows[at + 2] = lastWhereId;
       rows[at + 3] = f.basis === undefined ? NONE : id(JSON.stringify(f.basis));
       values[k * 2] = f.masked;
       valuesEnd += f.masked.length;
@@ -83,6 +90,19 @@ export function packItems<T extends { findings: Finding[] }>(items: readonly T[]
     counts,
     findings: { text: strings.join(''), ends, values: values.join(''), valueEnds, rows, confidence },
   };
+}
+
+function samePlace(a: Where, b: Where): boolean {
+  if (a === b) return true;
+  // Same keys in the same order (JSON keeps the order), same values.
+  const keys = Object.keys(a);
+  const other = Object.keys(b);
+  if (keys.length !== other.length) return false;
+  for (let i = 0; i < keys.length; i++) {
+    const key = keys[i] as keyof Where;
+    if (other[i] !== key || a[key] !== b[key]) return false;
+  }
+  return true;
 }
 
 /** The items with their findings back, as they were before `packItems`. */

@@ -29,7 +29,8 @@ function hasCallingCode(international: string): boolean {
   return false;
 }
 
-function parseUncached(raw: string): PhoneNumber | undefined {
+/** The compact form libphonenumber is asked about, or undefined when the candidate is rejected without asking. */
+function askable(raw: string): string | undefined {
   const digits = raw.replace(/\D/g, '');
   if (digits.length < 8 || digits.length > 15) return undefined;
   const compact = raw.replace(/\(0\)/, '').replace(/[^\d+]/g, '');
@@ -38,23 +39,25 @@ function parseUncached(raw: string): PhoneNumber | undefined {
   // Dutch numbers have ten digits, except 0800/090x service numbers: skip the parser for dates and amounts.
   if (!international && digits.length !== 10 && !/^0(800|90[069])/.test(digits)) return undefined;
   if (international && !hasCallingCode(international)) return undefined;
-  const number = parsePhoneNumberFromString(international ?? compact, DEFAULT_COUNTRY);
-  return number?.isValid() ? number : undefined;
+  return international ?? compact;
 }
 
 /**
  * A candidate is parsed when it is found, again when the engine normalises it, and its E.164 form
- * once more for the mask: the parse is remembered (a bounded map, emptied when full) so each
- * number costs one parse.
+ * once more for the mask: what libphonenumber says is remembered (a bounded map, emptied when
+ * full) so each number costs one parse. Candidates rejected before the parser are not remembered.
  */
 const parsed = new Map<string, PhoneNumber | null>();
 const PARSED_MAX = 4096;
 function parse(raw: string): PhoneNumber | undefined {
-  const known = parsed.get(raw);
+  const input = askable(raw);
+  if (input === undefined) return undefined;
+  const known = parsed.get(input);
   if (known !== undefined) return known ?? undefined;
-  const number = parseUncached(raw);
+  const candidate = parsePhoneNumberFromString(input, DEFAULT_COUNTRY);
+  const number = candidate?.isValid() ? candidate : undefined;
   if (parsed.size >= PARSED_MAX) parsed.clear();
-  parsed.set(raw, number ?? null);
+  parsed.set(input, number ?? null);
   // Its E.164 form reads back with the same calling code: the mask need not parse it again.
   if (number) rememberCallingCode(number.number, `+${number.countryCallingCode}`);
   return number;

@@ -39,7 +39,7 @@ export function buildPrefilter(lists: readonly (readonly string[] | undefined)[]
     scan(text: string, eligible: Uint8Array): void {
       if (gatedCount === 0) return;
       let found = 0;
-      for (const e of eligible) if (e) found++;
+      for (let i = 0; i < eligible.length; i++) if (eligible[i] !== 0) found++;
       // `row` is a state times the width: one look-up per character, no multiplication.
       let row = 0;
       for (let i = 0; i < text.length; i++) {
