@@ -16,7 +16,8 @@ import { type PackedItems, unpackItems } from '../../detectors/packed.js';
 import { AccessCollector, type AccessOptions } from '../access/collector.js';
 import { InzageError, itemError } from '../errors.js';
 import type { ArchiveLimits } from '../extractors/limits.js';
-import type { Access, ExtractedItem, ItemError, Report, ReportChanges, SourceItem } from '../model.js';
+import { createOcrBudget, type OcrSettings } from '../extractors/ocr-engine.js';
+import type { Access, ExtractedItem, ItemError, OcrCost, Report, ReportChanges, SourceItem } from '../model.js';
 import { assembleReport, type ReportSettings, snapshotOf } from '../report/assemble.js';
 import type { SnapshotItem } from '../report/changes.js';
 import type { RiskOptions } from '../report/risk.js';
@@ -51,6 +52,8 @@ export interface ScanOptions {
   maxDepth?: number;
   /** Zip-bomb limits (total and per-entry uncompressed bytes, entry count, ratio); see extractors/limits.ts. */
   archiveLimits?: Partial<ArchiveLimits>;
+  /** OCR of images and image-only PDF pages: on/off, languages, caps; `budgetPages` for the whole scan. */
+  ocr?: Partial<OcrSettings> & { budgetPages?: number };
   /** Folder of the state database and key; default INZAGE_STATE_DIR or `.inzage`. */
   stateDir?: string;
   keyFile?: string;
@@ -75,6 +78,8 @@ export interface ProgressEvent {
   findings: number;
   error: ItemError | null;
   reused: boolean;
+  /** OCR done for this item (pages, milliseconds); absent when none. */
+  ocr?: OcrCost;
 }
 
 export interface ScanEvents {
@@ -115,6 +120,8 @@ export class ScanSession {
       disabled: [...(options.disabledDetectors ?? [])].sort(),
       maxDepth: options.maxDepth ?? DEFAULT_MAX_DEPTH,
       archiveLimits: options.archiveLimits ?? null,
+      // Items that OCR skipped end as `ocr-skipped`, which is never reused; the languages change what OCR reads.
+      ocrLanguages: options.ocr?.languages ?? null,
       config: options.configPath ? createHash('sha256').update(readFileSync(options.configPath)).digest('hex') : null,
     });
     const init: WorkerInit = {
@@ -124,6 +131,8 @@ export class ScanSession {
       maxDepth: options.maxDepth ?? DEFAULT_MAX_DEPTH,
       ...(options.configPath ? { configPath: resolve(options.configPath) } : {}),
       ...(options.archiveLimits ? { archiveLimits: options.archiveLimits } : {}),
+      ...(options.ocr ? { ocr: ocrWorkerSettings(options.ocr) } : {}),
+      ...(options.ocr?.budgetPages !== undefined ? { ocrBudget: createOcrBudget(options.ocr.budgetPages) } : {}),
     };
     this.pool = new Piscina<WorkerTask, PackedItems<ExtractedItem>>({
       filename: WORKER_ENTRY,
@@ -153,7 +162,8 @@ export class ScanSession {
     if (this.state.reuseIfUnchanged(scanId, item, access, this.settings)) return { ...base, findings: 0, error: null, reused: true };
     const results = await this.extract(item);
     this.state.saveItem(scanId, item, access, results, this.settings);
-    return { ...base, findings: results.reduce((n, r) => n + r.findings.length, 0), error: results[0]?.error ?? null, reused: false };
+    const ocr = ocrCost(results);
+    return { ...base, findings: results.reduce((n, r) => n + r.findings.length, 0), error: results[0]?.error ?? null, reused: false, ...(ocr ? { ocr } : {}) };
   }
 
   private async extract(item: SourceItem): Promise<ExtractedItem[]> {
@@ -186,6 +196,7 @@ export async function scan(options: ScanOptions, events: ScanEvents = {}): Promi
   const scanId = randomUUID();
   let read = 0;
   let reused = 0;
+  const ocr: OcrCost = { pages: 0, ms: 0 };
   // File-system roots, then the Microsoft 365 root when it is scanned too.
   const roots = [...options.roots, ...(options.m365 ? [m365Root(options.m365)] : [])];
   try {
@@ -204,6 +215,7 @@ export async function scan(options: ScanOptions, events: ScanEvents = {}): Promi
       const task = session.handle(scanId, item).then((event) => {
         if (event.reused) reused++;
         else if (!item.error && item.location) read++;
+        addOcrCost(ocr, event.ocr);
         events.onItem?.(event);
       });
       inFlight.add(task);
@@ -221,6 +233,7 @@ export async function scan(options: ScanOptions, events: ScanEvents = {}): Promi
         onItem: (event) => {
           if (event.reused) reused++;
           else if (!event.error) read++;
+          addOcrCost(ocr, event.ocr);
           events.onItem?.(event);
         },
       });
@@ -245,6 +258,7 @@ export async function scan(options: ScanOptions, events: ScanEvents = {}): Promi
       since,
       read,
       reused,
+      ...(ocr.pages > 0 ? { ocr } : {}),
       settings,
     });
     session.state.finishScan(scanId, finishedAt, storedChanges(report));
@@ -394,4 +408,26 @@ function workerFailure(err: unknown, timeoutMs: number) {
     return itemError('too-large', 'reading it needed more memory than a worker may use (--worker-memory); not scanned');
   }
   return itemError('internal', `the worker failed on this item (${e?.name ?? 'error'}); the scan went on`);
+}
+
+/** The OCR settings a worker needs (the budget travels apart, as shared memory). */
+function ocrWorkerSettings(options: NonNullable<ScanOptions['ocr']>): Partial<OcrSettings> {
+  const { budgetPages: _budget, ...settings } = options;
+  return settings;
+}
+
+function ocrCost(results: readonly ExtractedItem[]): OcrCost | undefined {
+  let pages = 0;
+  let ms = 0;
+  for (const r of results) {
+    pages += r.ocr?.pages ?? 0;
+    ms += r.ocr?.ms ?? 0;
+  }
+  return pages > 0 ? { pages, ms } : undefined;
+}
+
+function addOcrCost(total: OcrCost, cost: OcrCost | undefined): void {
+  if (!cost) return;
+  total.pages += cost.pages;
+  total.ms += cost.ms;
 }
