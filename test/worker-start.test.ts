@@ -20,6 +20,7 @@ import { fileURLToPath } from 'node:url';
 import { Piscina } from 'piscina';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { unpackItems } from '../dist/detectors/packed.js';
+import type { Finding } from '../dist/detectors/types.js';
 import { WORKER_ENTRY } from '../dist/scanner/pipeline/scan.js';
 import { type RunResult, runCli, tempDir } from './helpers.js';
 
@@ -60,7 +61,9 @@ it('scans an item in a pool built on that file', async () => {
   const pool = new Piscina({ filename: WORKER_ENTRY, minThreads: 1, maxThreads: 1, workerData: { key: '00'.repeat(32), minConfidence: 0.5, maxDepth: 5 } });
   try {
     // The worker hands findings back packed (detectors/packed.ts).
-    const [item] = unpackItems(await pool.run({ bytes: new TextEncoder().encode('Mail j.jansen@example.nl\n'), name: 'a.txt', size: 25 }));
+    const [item] = unpackItems<{ findings: Finding[]; error: unknown }>(
+      await pool.run({ bytes: new TextEncoder().encode('Mail j.jansen@example.nl\n'), name: 'a.txt', size: 25 }),
+    );
     expect(item.error).toBeNull();
     expect(item.findings.map((f: { type: string }) => f.type)).toEqual(['email']);
   } finally {
