@@ -19,6 +19,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Piscina } from 'piscina';
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { unpackItems } from '../dist/detectors/packed.js';
+import type { Finding } from '../dist/detectors/types.js';
 import { WORKER_ENTRY } from '../dist/scanner/pipeline/scan.js';
 import { type RunResult, runCli, tempDir } from './helpers.js';
 
@@ -65,7 +67,10 @@ it('gives the pool a worker file that require() loads by itself, so piscina neve
 it('scans an item in a pool built on that file', async () => {
   const pool = new Piscina({ filename: WORKER_ENTRY, minThreads: 1, maxThreads: 1, workerData: WORKER_INIT });
   try {
-    const [item] = await pool.run({ bytes: new TextEncoder().encode('Mail j.jansen@example.nl\n'), name: 'a.txt', size: 25 });
+    // The worker hands findings back packed (detectors/packed.ts).
+    const [item] = unpackItems<{ findings: Finding[]; error: unknown }>(
+      await pool.run({ bytes: new TextEncoder().encode('Mail j.jansen@example.nl\n'), name: 'a.txt', size: 25 }),
+    );
     expect(item.error).toBeNull();
     expect(item.findings.map((f: { type: string }) => f.type)).toEqual(['email']);
   } finally {

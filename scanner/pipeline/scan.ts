@@ -12,6 +12,7 @@ import { basename, join, resolve } from 'node:path';
 import pLimit, { type LimitFunction } from 'p-limit';
 import { Piscina } from 'piscina';
 import { DEFAULT_MIN_CONFIDENCE } from '../../detectors/engine.js';
+import { type PackedItems, unpackItems } from '../../detectors/packed.js';
 import { AccessCollector, type AccessOptions } from '../access/collector.js';
 import { InzageError, itemError } from '../errors.js';
 import type { ArchiveLimits } from '../extractors/limits.js';
@@ -105,7 +106,7 @@ export const WORKER_ENTRY = new URL('./worker-entry.cjs', import.meta.url).href;
 export class ScanSession {
   readonly state: ScanState;
   readonly minConfidence: number;
-  private readonly pool: Piscina<WorkerTask, ExtractedItem[]>;
+  private readonly pool: Piscina<WorkerTask, PackedItems<ExtractedItem>>;
   private readonly slots: LimitFunction;
   private readonly timeoutMs: number;
   readonly workers: number;
@@ -145,7 +146,7 @@ export class ScanSession {
       ...(options.maxFindingsPerItem !== undefined ? { maxFindingsPerItem: options.maxFindingsPerItem } : {}),
       ...(options.debug ? { debug: true } : {}),
     };
-    this.pool = new Piscina<WorkerTask, ExtractedItem[]>({
+    this.pool = new Piscina<WorkerTask, PackedItems<ExtractedItem>>({
       filename: WORKER_ENTRY,
       minThreads: this.workers,
       maxThreads: this.workers,
@@ -182,9 +183,10 @@ export class ScanSession {
     const task: WorkerTask = item.bytes ? { bytes: item.bytes, name, size: item.size } : { location: item.location as Buffer, name, size: item.size };
     try {
       // The worker stops itself at the deadline and keeps what it found; the abort is for a parser stuck in one part.
-      const results = await this.slots(() =>
+      const packed = await this.slots(() =>
         this.pool.run({ ...task, deadline: Date.now() + this.timeoutMs }, { signal: AbortSignal.timeout(this.timeoutMs + hardTimeoutGrace(this.timeoutMs)) }),
       );
+      const results = unpackItems(packed);
       if (results.length === 0) return [{ kind: item.kind, findings: [], error: itemError('internal', 'the worker returned nothing for this item') }];
       // The worker calls every top item a file; the source knows better (a mail message).
       return results.map((r) => (r.entry === undefined ? { ...r, kind: item.kind } : r));

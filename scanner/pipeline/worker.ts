@@ -6,6 +6,7 @@
  */
 import { workerData } from 'node:worker_threads';
 import type { Engine } from '../../detectors/engine.js';
+import { type PackedItems, packItems } from '../../detectors/packed.js';
 import type { Finding } from '../../detectors/types.js';
 import { fsItemError, itemError } from '../errors.js';
 import { fileContent, memoryContent } from '../extractors/content.js';
@@ -125,7 +126,12 @@ export async function prepareWorker(): Promise<void> {
   await workerEngine();
 }
 
-export default async function scanItem(task: WorkerTask): Promise<ExtractedItem[]> {
+/** Findings go back packed (detectors/packed.ts): a few columns instead of thousands of small objects to clone. */
+export default async function scanItem(task: WorkerTask): Promise<PackedItems<ExtractedItem>> {
+  return packItems(await extractTask(task));
+}
+
+async function extractTask(task: WorkerTask): Promise<ExtractedItem[]> {
   const engine = await workerEngine();
   let content: ItemContent;
   try {
