@@ -301,7 +301,7 @@ export class ScanState {
       for (const w of writes) {
         if (w.op === 'reuse') {
           seen.run(scanId, w.uri, w.uri);
-          if (w.access) seenAccess.run(JSON.stringify(w.access), w.accessVersion ?? null, w.uri);
+          if (w.access !== undefined) seenAccess.run(w.access ? JSON.stringify(w.access) : null, w.accessVersion ?? null, w.uri);
           continue;
         }
         const { item, access, results } = w;

@@ -78,10 +78,10 @@ export interface PriorItem {
 /** One entry of a `writeItems` batch. */
 export type ItemWrite =
   | {
-      /** Unchanged: seen by this scan, result kept. Access is replaced only when given. */
+      /** Unchanged: seen by this scan, result kept. Access is replaced only when given (null: none known now). */
       op: 'reuse';
       uri: string;
-      access?: Access;
+      access?: Access | null;
       accessVersion?: string;
     }
   | {
