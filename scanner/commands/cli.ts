@@ -119,7 +119,7 @@ function addScanOptions(cmd: Command): Command {
       size,
       DEFAULT_MAX_FILE_SIZE,
     )
-    .option('--concurrency <n>', 'items in flight at once (default: twice the workers)', positiveInt('--concurrency'))
+    .option('--concurrency <n>', 'items in flight at once (default: four times the workers)', positiveInt('--concurrency'))
     .option('--workers <n>', 'worker threads for parsing and detection (default: number of cores)', positiveInt('--workers'))
     .option('--follow-symlinks', 'follow symbolic links (loop-safe)', false)
     .option('--min-confidence <n>', 'report findings from this confidence on (0..1, default 0.5)', confidence)
