@@ -8,9 +8,10 @@
  * it in memory, the CLI streams it to files (reporters/stream.ts).
  */
 import { randomUUID } from 'node:crypto';
+import { resolve } from 'node:path';
 import type { ReportChanges } from '../model.js';
 import { snapshotOf } from '../report/assemble.js';
-import { lastScanContext, saveReportSettings } from '../report/from-state.js';
+import { lastScanContext, type StoredChanges, saveReportSettings } from '../report/from-state.js';
 import { type ChangeMarker, collectReport, type ReportSettings, type StreamContext, snapshotMarker, stateMarker } from '../report/stream.js';
 import { loadSuppressions, readIgnoreFiles } from '../report/suppressions.js';
 import { filesystemSource } from '../sources/filesystem.js';
@@ -23,7 +24,7 @@ import { BatchWriter } from './batch-writer.js';
 import { DEFAULT_MAX_FILE_SIZE, type ProgressEvent, type ScanEvents, type ScanOptions } from './options.js';
 import { ScanSession } from './session.js';
 
-export { loadBaseline } from './baseline.js';
+export { loadBaseline } from '../report/baseline.js';
 export * from './options.js';
 export { ScanSession, WORKER_ENTRY } from './session.js';
 
@@ -109,7 +110,7 @@ export async function scanThen<T>(
       reused: counts.reused,
       settings,
     });
-    await store.finishScan(scanId, finishedAt, { changes });
+    await store.finishScan(scanId, finishedAt, { changes, ...(options.baseline ? { baseline: resolve(options.baseline.file) } : {}) } satisfies StoredChanges);
     return result;
   } finally {
     await session.close();

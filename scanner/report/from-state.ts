@@ -4,11 +4,14 @@
  * since). Which findings were new is kept per item by the scan that read it; the resolved ones are
  * kept with the scan.
  */
+import { existsSync } from 'node:fs';
 import { InzageError } from '../errors.js';
 import type { Access, ReportChanges } from '../model.js';
 import { stateDir } from '../state/state.js';
 import type { ScanStore } from '../state/store.js';
-import { type ReportSettings, type StreamContext, stateMarker } from './stream.js';
+import { snapshotOf } from './assemble.js';
+import { loadBaseline } from './baseline.js';
+import { type ChangeMarker, type ReportSettings, type StreamContext, snapshotMarker, stateMarker } from './stream.js';
 import { loadSuppressions } from './suppressions.js';
 
 /** One value, overwritten by each scan: folder access for a whole share is too large to keep per scan. */
@@ -17,6 +20,8 @@ export const SETTINGS_KEY = 'report-settings';
 /** Kept with the scan so `inzage report` lists the same resolved findings (new ones are marked per item). */
 export interface StoredChanges {
   changes: ReportChanges;
+  /** A scan compared with `--baseline`: that file, so `inzage report` compares with it again (marks are per item against the state otherwise). */
+  baseline?: string;
   /** Written by versions before schema 3 only: every new finding of the scan. */
   newFindings?: { path: string; entry?: string; type: string; hash: string }[];
 }
@@ -54,7 +59,14 @@ export async function lastScanContext(store: ScanStore, options: { stateDir?: st
     finishedAt: new Date(last.finishedAt ?? last.startedAt),
     minConfidence: last.minConfidence,
     suppressions: loadSuppressions(options.suppressionsFile),
-    marker: stateMarker(last.id, kept.changes.since, kept.changes.resolvedFindings ?? []),
+    marker: baselineMarker(kept) ?? stateMarker(last.id, kept.changes.since, kept.changes.resolvedFindings ?? []),
     settings: await storedSettings(store, last.id),
   };
+}
+
+/** The baseline a scan was compared with, read again while it is still there. */
+function baselineMarker(kept: StoredChanges): ChangeMarker | undefined {
+  if (!kept.baseline || !existsSync(kept.baseline)) return undefined;
+  const { report } = loadBaseline(kept.baseline);
+  return snapshotMarker(snapshotOf(report.items), kept.changes.since);
 }
