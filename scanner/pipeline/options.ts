@@ -1,7 +1,8 @@
 /** What a scan can be told, what it reports as it goes, and the defaults. */
 import type { AccessOptions } from '../access/collector.js';
 import type { ArchiveLimits } from '../extractors/limits.js';
-import type { ItemError, Report } from '../model.js';
+import type { OcrSettings } from '../extractors/ocr-engine.js';
+import type { ItemError, OcrCost, Report } from '../model.js';
 import type { RiskOptions } from '../report/risk.js';
 import type { M365Settings } from '../sources/m365/settings.js';
 
@@ -27,6 +28,8 @@ export interface ScanOptions {
   maxDepth?: number;
   /** Zip-bomb limits (total and per-entry uncompressed bytes, entry count, ratio); see extractors/limits.ts. */
   archiveLimits?: Partial<ArchiveLimits>;
+  /** OCR of images and image-only PDF pages: on/off, languages, caps; `budgetPages` for the whole scan. */
+  ocr?: Partial<OcrSettings> & { budgetPages?: number };
   /** Folder of the state database and key; default INZAGE_STATE_DIR or `.inzage`. */
   stateDir?: string;
   keyFile?: string;
@@ -53,6 +56,8 @@ export interface ProgressEvent {
   findings: number;
   error: ItemError | null;
   reused: boolean;
+  /** OCR done for this item (pages, milliseconds); absent when none. */
+  ocr?: OcrCost;
 }
 
 export interface ScanEvents {

@@ -9,7 +9,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { resolve } from 'node:path';
-import type { ReportChanges } from '../model.js';
+import type { OcrCost, ReportChanges } from '../model.js';
 import { snapshotOf } from '../report/assemble.js';
 import { lastScanContext, type StoredChanges, saveReportSettings } from '../report/from-state.js';
 import { type ChangeMarker, collectReport, type ReportSettings, type StreamContext, snapshotMarker, stateMarker } from '../report/stream.js';
@@ -45,7 +45,7 @@ export async function scanThen<T>(
   const session = new ScanSession(options);
   const store = session.store;
   const scanId = randomUUID();
-  const counts = { read: 0, reused: 0 };
+  const counts = { read: 0, reused: 0, ocr: { pages: 0, ms: 0 } };
   // File-system roots, then the Microsoft 365 root when it is scanned too.
   const roots = [...options.roots, ...(options.m365 ? [m365Root(options.m365)] : [])];
   try {
@@ -70,6 +70,7 @@ export async function scanThen<T>(
         onItem: (event) => {
           if (event.reused) counts.reused++;
           else if (!event.error) counts.read++;
+          addOcrCost(counts.ocr, event.ocr);
           events.onItem?.(event);
         },
       });
@@ -108,6 +109,7 @@ export async function scanThen<T>(
       marker,
       read: counts.read,
       reused: counts.reused,
+      ...(counts.ocr.pages > 0 ? { ocr: counts.ocr } : {}),
       settings,
     });
     await store.finishScan(scanId, finishedAt, { changes, ...(options.baseline ? { baseline: resolve(options.baseline.file) } : {}) } satisfies StoredChanges);
@@ -137,7 +139,7 @@ async function consumeSource(
   source: AsyncIterable<SourceEvent>,
   options: ScanOptions,
   events: ScanEvents,
-  counts: { read: number; reused: number },
+  counts: { read: number; reused: number; ocr: OcrCost },
 ): Promise<void> {
   const store = session.store;
   const writer = new BatchWriter(store, scanId, options.writeBatch?.items, options.writeBatch?.delayMs);
@@ -158,6 +160,7 @@ async function consumeSource(
         .handleBatched(item, writer, (done: ProgressEvent) => {
           if (done.reused) counts.reused++;
           else if (readable) counts.read++;
+          addOcrCost(counts.ocr, done.ocr);
           events.onItem?.(done);
         })
         .catch((err: unknown) => {
@@ -199,4 +202,10 @@ export async function reportFromState(options: { stateDir?: string; suppressions
   } finally {
     await store.close();
   }
+}
+
+function addOcrCost(total: OcrCost, cost: OcrCost | undefined): void {
+  if (!cost) return;
+  total.pages += cost.pages;
+  total.ms += cost.ms;
 }

@@ -18,7 +18,8 @@ import { Piscina } from 'piscina';
 import { DEFAULT_MIN_CONFIDENCE } from '../../detectors/engine.js';
 import { AccessCollector } from '../access/collector.js';
 import { itemError } from '../errors.js';
-import type { Access, ExtractedItem, ResolvedFinding, SourceItem } from '../model.js';
+import { createOcrBudget, type OcrSettings } from '../extractors/ocr-engine.js';
+import type { Access, ExtractedItem, OcrCost, ResolvedFinding, SourceItem } from '../model.js';
 import { foldersOf } from '../report/rollup.js';
 import { keyFilePath, loadOrCreateKey } from '../state/secret-key.js';
 import { canReuse, type ScanState, SqliteStore, stateDir, versionOf } from '../state/state.js';
@@ -73,6 +74,8 @@ export class ScanSession {
       disabled: [...(options.disabledDetectors ?? [])].sort(),
       maxDepth: options.maxDepth ?? DEFAULT_MAX_DEPTH,
       archiveLimits: options.archiveLimits ?? null,
+      // Items that OCR skipped end as `ocr-skipped`, which is never reused; the languages change what OCR reads.
+      ocrLanguages: options.ocr?.languages ?? null,
       config: options.configPath ? createHash('sha256').update(readFileSync(options.configPath)).digest('hex') : null,
     });
     const init: WorkerInit = {
@@ -82,6 +85,8 @@ export class ScanSession {
       maxDepth: options.maxDepth ?? DEFAULT_MAX_DEPTH,
       ...(options.configPath ? { configPath: resolve(options.configPath) } : {}),
       ...(options.archiveLimits ? { archiveLimits: options.archiveLimits } : {}),
+      ...(options.ocr ? { ocr: ocrWorkerSettings(options.ocr) } : {}),
+      ...(options.ocr?.budgetPages !== undefined ? { ocrBudget: createOcrBudget(options.ocr.budgetPages) } : {}),
     };
     this.pool = new Piscina<WorkerTask, ExtractedItem[]>({
       filename: WORKER_ENTRY,
@@ -137,7 +142,8 @@ export class ScanSession {
     const write = await this.replacement(item, prior, access, results);
     const findings = results.reduce((n, r) => n + r.findings.length, 0);
     if (findings > 0 && !item.access && item.location) this.ledger.needAcl.set(item.uri, modeOf(access));
-    return { event: { ...base, findings, error: results[0]?.error ?? null, reused: false }, write };
+    const ocr = ocrCost(results);
+    return { event: { ...base, findings, error: results[0]?.error ?? null, reused: false, ...(ocr ? { ocr } : {}) }, write };
   }
 
   private noteFolders(item: SourceItem): void {
@@ -259,4 +265,20 @@ function workerFailure(err: unknown, timeoutMs: number) {
     return itemError('too-large', 'reading it needed more memory than a worker may use (--worker-memory); not scanned');
   }
   return itemError('internal', `the worker failed on this item (${e?.name ?? 'error'}); the scan went on`);
+}
+
+/** The OCR settings a worker needs (the budget travels apart, as shared memory). */
+function ocrWorkerSettings(options: NonNullable<ScanOptions['ocr']>): Partial<OcrSettings> {
+  const { budgetPages: _budget, ...settings } = options;
+  return settings;
+}
+
+function ocrCost(results: readonly ExtractedItem[]): OcrCost | undefined {
+  let pages = 0;
+  let ms = 0;
+  for (const r of results) {
+    pages += r.ocr?.pages ?? 0;
+    ms += r.ocr?.ms ?? 0;
+  }
+  return pages > 0 ? { pages, ms } : undefined;
 }

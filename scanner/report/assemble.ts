@@ -3,7 +3,7 @@
  * new or unchanged, suppressed or triaged, a risk scored on the findings that still count, the
  * changes since the previous scan or baseline, and the stats.
  */
-import type { Report, ReportChanges, ReportItem } from '../model.js';
+import type { OcrCost, Report, ReportChanges, ReportItem } from '../model.js';
 import type { StoredItem } from '../state/store.js';
 import type { SnapshotItem } from './changes.js';
 import { ReportAssembler, type ReportSettings, snapshotMarker } from './stream.js';
@@ -23,6 +23,8 @@ export interface AssembleContext {
   since: ReportChanges['since'];
   read?: number;
   reused?: number;
+  /** OCR done in this scan; left out of reports rendered from the state, which do not know it. */
+  ocr?: OcrCost;
   settings?: ReportSettings;
 }
 

@@ -5,7 +5,7 @@
  * reported in memory that grows with its folders, not its items or findings.
  */
 import { randomUUID } from 'node:crypto';
-import { type Access, type Report, type ReportChanges, type ReportFinding, type ReportItem, type ResolvedFinding, SKIP_CODES } from '../model.js';
+import { type Access, type OcrCost, type Report, type ReportChanges, type ReportFinding, type ReportItem, type ResolvedFinding, SKIP_CODES } from '../model.js';
 import type { StoredItem } from '../state/store.js';
 import { VERSION } from '../version.js';
 import type { SnapshotItem } from './changes.js';
@@ -116,6 +116,8 @@ export interface StreamContext {
   marker: ChangeMarker;
   read?: number;
   reused?: number;
+  /** OCR done in this scan; left out of reports rendered from the state, which do not know it. */
+  ocr?: OcrCost;
   settings?: ReportSettings;
 }
 
@@ -247,6 +249,7 @@ export class ReportAssembler {
         suppressed: st.suppressed,
         read: this.ctx.read ?? 0,
         reused: this.ctx.reused ?? 0,
+        ...(this.ctx.ocr ? { ocr: this.ctx.ocr } : {}),
       },
       changes: { since: this.ctx.marker.since, new: this.added, resolved: resolvedFindings.length, unchanged: this.unchanged, resolvedFindings },
       folders,
