@@ -1,9 +1,11 @@
 /**
- * `npm run accuracy`: writes the detector corpus (fixtures/detector-corpus.ts) with a fixed seed,
+ * `npm run accuracy`: writes the detector corpus (fixtures/detector-corpus.ts) and the record
+ * corpus (fixtures/record-corpus.ts: CSV, XLSX and JSON lists in six languages, prose) with a fixed seed,
  * scans it with the real pipeline (extractors, worker, item step) and prints precision, recall
  * and F1 per finding type against the generator's truth. A finding counts as a true positive when
  * an expected finding of the same type sits at the same place (path, line, cell); everything else
- * reported is a false positive, everything expected and not reported a false negative.
+ * reported is a false positive, everything expected and not reported a false negative. A second
+ * table gives the same per format (the file's extension; inside a container the chain, `eml>xlsx`).
  *
  * Options: --seed N (default 4), --keep (leave the corpus in ./detector-corpus), --explain (list
  * the places of false positives and negatives).
@@ -15,6 +17,7 @@ import { DEFAULT_MIN_CONFIDENCE } from '../detectors/engine.js';
 import { generateDetectorCorpus } from '../fixtures/detector-corpus.js';
 import type { ExpectedItem } from '../fixtures/expected.js';
 import { seeded } from '../fixtures/identifiers.js';
+import { generateRecordCorpus } from '../fixtures/record-corpus.js';
 import type { Report } from '../scanner/model.js';
 import { scan } from '../scanner/pipeline/scan.js';
 
@@ -30,28 +33,43 @@ export interface TypeScore {
 
 const keyOf = (path: string, entry: string | undefined, type: string, where: object) => `${path}\0${entry ?? ''}\0${type}\0${JSON.stringify(where)}`;
 
-/** Scores a report against the truth, per type; multiple findings at one place are matched by count. */
-export function score(report: Report, truth: readonly ExpectedItem[], misses?: string[]): TypeScore[] {
+/** The format of an item as its extension (of the entry inside a container, if any). */
+export function formatOf(path: string, entry?: string): string {
+  const ext = (p: string) => {
+    const name = p.split('/').pop() ?? '';
+    const dot = name.lastIndexOf('.');
+    return dot > 0 ? name.slice(dot + 1).toLowerCase() : '(none)';
+  };
+  // Inside a container: the chain, `zip>xlsx`, `eml>csv`.
+  return [path, ...(entry ? entry.split('/') : [])].map(ext).join('>');
+}
+
+/**
+ * Scores a report against the truth, per type (or, with `by: 'format'`, per format); multiple
+ * findings at one place are matched by count.
+ */
+export function score(report: Report, truth: readonly ExpectedItem[], misses?: string[], by: 'type' | 'format' = 'type'): TypeScore[] {
+  const group = (path: string, entry: string | undefined, type: string) => (by === 'type' ? type : formatOf(path, entry));
   const expected = new Map<string, number>();
   const found = new Map<string, number>();
-  const types = new Set<string>();
+  const groups = new Map<string, string>();
   for (const item of truth) {
     for (const f of item.findings) {
       const k = keyOf(item.path, item.entry, f.type, f.where);
       expected.set(k, (expected.get(k) ?? 0) + 1);
-      types.add(f.type);
+      groups.set(k, group(item.path, item.entry, f.type));
     }
   }
   for (const item of report.items) {
     for (const f of item.findings) {
       const k = keyOf(item.path, item.entry, f.type, f.where);
       found.set(k, (found.get(k) ?? 0) + 1);
-      types.add(f.type);
+      groups.set(k, group(item.path, item.entry, f.type));
     }
   }
-  const counts = new Map<string, { tp: number; fp: number; fn: number }>([...types].map((t) => [t, { tp: 0, fp: 0, fn: 0 }]));
+  const counts = new Map<string, { tp: number; fp: number; fn: number }>([...new Set(groups.values())].map((t) => [t, { tp: 0, fp: 0, fn: 0 }]));
   for (const k of new Set([...expected.keys(), ...found.keys()])) {
-    const type = k.split('\0')[2] as string;
+    const type = groups.get(k) as string;
     const c = counts.get(type) as { tp: number; fp: number; fn: number };
     const e = expected.get(k) ?? 0;
     const f = found.get(k) ?? 0;
@@ -69,10 +87,10 @@ export function score(report: Report, truth: readonly ExpectedItem[], misses?: s
     .sort((a, b) => a.type.localeCompare(b.type));
 }
 
-export function formatTable(rows: readonly TypeScore[]): string {
+export function formatTable(rows: readonly TypeScore[], first = 'type'): string {
   const pct = (n: number) => `${(n * 100).toFixed(1)}%`.padStart(7);
   const lines = [
-    `${'type'.padEnd(20)} ${'TP'.padStart(5)} ${'FP'.padStart(5)} ${'FN'.padStart(5)} ${'prec'.padStart(7)} ${'recall'.padStart(7)} ${'F1'.padStart(7)}`,
+    `${first.padEnd(20)} ${'TP'.padStart(5)} ${'FP'.padStart(5)} ${'FN'.padStart(5)} ${'prec'.padStart(7)} ${'recall'.padStart(7)} ${'F1'.padStart(7)}`,
   ];
   for (const r of rows)
     lines.push(
@@ -96,11 +114,13 @@ async function main(argv: string[]): Promise<void> {
   const root = keep ? resolve('detector-corpus') : await mkdtemp(join(tmpdir(), 'inzage-accuracy-'));
   const share = join(root, 'share');
   try {
-    const truth = await generateDetectorCorpus(share, seeded(seed));
+    const random = seeded(seed);
+    const truth = [...(await generateDetectorCorpus(share, random)), ...(await generateRecordCorpus(share, random))];
     const report = await scan({ roots: [share], keyFile: join(root, 'key'), workers: 1 });
     process.stdout.write(`Detector accuracy on the generated corpus (seed ${seed}, threshold ${DEFAULT_MIN_CONFIDENCE}, ${report.stats.items} files):\n\n`);
     const misses: string[] = [];
-    process.stdout.write(`${formatTable(score(report, truth, misses))}\n`);
+    process.stdout.write(`${formatTable(score(report, truth, misses))}\n\n`);
+    process.stdout.write(`${formatTable(score(report, truth, undefined, 'format'), 'format')}\n`);
     // Places only, never values: the corpus is on disk with --keep for a closer look.
     if (argv.includes('--explain')) process.stdout.write(`\n${misses.sort().join('\n')}\n`);
     const errors = report.items.filter((i) => i.error);

@@ -1,6 +1,11 @@
 /**
- * `npm run bench [-- --size 200MB --keep]`: generates a share of text files and scans it with one
- * worker and with all cores; prints files/s, MB/s and peak RSS. Speed goals live here, not in tests.
+ * `npm run bench [-- --size 200MB --dense 50MB --keep]`: speed goals live here, not in tests.
+ *   1. Side by side with ripgrep: a dense share (letters, exports and logs, about 17 personal values
+ *      per KB, in files of about 5 KB) scanned on all cores, and ripgrep with 14 patterns for the
+ *      same types over the same files on all cores; the ratio of their throughputs. Then clean
+ *      text (office prose, no personal data) with one worker: MB/s per core.
+ *   2. A share of text files scanned with one worker and with all cores: files/s, MB/s, peak RSS.
+ *   3. An incremental rescan of many small files.
  */
 import { execFileSync } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -8,10 +13,17 @@ import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { parseSize } from '../scanner/size.js';
-import { writeTextShare } from './text-share.js';
+import { cleanLine, denseLine } from './dense-text.js';
+import { ripgrepVersion, runRipgrep } from './ripgrep.js';
+import { writeLinesShare, writeTextShare } from './text-share.js';
 
 const { values } = parseArgs({
-  options: { size: { type: 'string', default: '200MB' }, files: { type: 'string', default: '10000' }, keep: { type: 'boolean', default: false } },
+  options: {
+    size: { type: 'string', default: '200MB' },
+    dense: { type: 'string', default: '50MB' },
+    files: { type: 'string', default: '10000' },
+    keep: { type: 'boolean', default: false },
+  },
 });
 
 interface RunFigures {
@@ -36,6 +48,7 @@ const total = parseSize(values.size);
 const dir = await mkdtemp(join(tmpdir(), 'inzage-bench-'));
 const share = join(dir, 'share');
 try {
+  await againstRipgrep(dir);
   const t0 = Date.now();
   const files = await writeTextShare(share, total);
   process.stdout.write(`Generated ${files} text files, ${(total / 1024 ** 2).toFixed(0)} MB, in ${((Date.now() - t0) / 1000).toFixed(1)} s (${share})\n\n`);
@@ -60,4 +73,33 @@ try {
   process.stdout.write(`  rescan       ${again.seconds.toFixed(1).padStart(6)} s, ${again.read} files read, ${again.reused} reused\n`);
 } finally {
   if (!values.keep) await rm(dir, { recursive: true, force: true });
+}
+
+/** Part 1: the dense share against ripgrep on all cores, and clean text per core. */
+async function againstRipgrep(dir: string): Promise<void> {
+  const dense = join(dir, 'dense');
+  const bytes = parseSize(values.dense);
+  const files = await writeLinesShare(dense, bytes, 5 * 1024, denseLine, 11);
+  const cores = availableParallelism();
+  process.stdout.write(`Dense share: ${files} files, ${(bytes / 1024 ** 2).toFixed(0)} MB, about 17 personal values per KB; ${cores} cores\n`);
+  const scan = runScan(dense, cores, join(dir, 'state-dense'));
+  const scanMbs = scan.bytes / 1024 ** 2 / scan.seconds;
+  process.stdout.write(
+    `  inzage scan, ${cores} workers   ${scan.seconds.toFixed(1).padStart(6)} s  ${scanMbs.toFixed(2).padStart(7)} MB/s  ${scan.findings} findings\n`,
+  );
+  const version = ripgrepVersion();
+  if (version) {
+    const rg = runRipgrep(dense);
+    const rgMbs = scan.bytes / 1024 ** 2 / rg.seconds;
+    process.stdout.write(`  ${version}, 14 patterns  ${rg.seconds.toFixed(1).padStart(6)} s  ${rgMbs.toFixed(2).padStart(7)} MB/s  ${rg.matches} matches\n`);
+    process.stdout.write(`  ratio inzage / ripgrep: ${(scanMbs / rgMbs).toFixed(2)} (target 0.25, goal 1.0)\n`);
+  } else {
+    process.stdout.write('  ripgrep (rg) is not installed, so there is no ratio: apt-get install ripgrep\n');
+  }
+  const clean = join(dir, 'clean');
+  await writeLinesShare(clean, Math.min(bytes, 20 * 1024 ** 2), 64 * 1024, cleanLine, 12);
+  const quiet = runScan(clean, 1, join(dir, 'state-clean'));
+  process.stdout.write(
+    `Clean text (office prose, no personal data), one worker: ${(quiet.bytes / 1024 ** 2 / quiet.seconds).toFixed(1)} MB/s per core (target 50), ${quiet.findings} findings\n\n`,
+  );
 }

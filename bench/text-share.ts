@@ -43,3 +43,26 @@ export async function writeTextShare(dir: string, totalBytes: number, fileSize =
   }
   return files;
 }
+
+/** Writes files of about `fileSize` bytes made of `line` until `totalBytes` is reached, in ten folders; returns the file count. */
+export async function writeLinesShare(dir: string, totalBytes: number, fileSize: number, line: (r: Random) => string, seed: number): Promise<number> {
+  const r = seededRandom(seed);
+  let written = 0;
+  let files = 0;
+  while (written < totalBytes) {
+    const folder = join(dir, `map-${files % 10}`);
+    if (files < 10) await mkdir(folder, { recursive: true });
+    const lines: string[] = [];
+    let size = 0;
+    while (size < fileSize) {
+      const l = line(r);
+      lines.push(l);
+      size += Buffer.byteLength(l) + 1;
+    }
+    const body = `${lines.join('\n')}\n`;
+    await writeFile(join(folder, `document-${files}.${pick(r, ['txt', 'log', 'txt'])}`), body);
+    written += Buffer.byteLength(body);
+    files++;
+  }
+  return files;
+}

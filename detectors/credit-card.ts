@@ -3,7 +3,7 @@
  * 4-6-5/4-6-4 (American Express, Diners), checked with Luhn and the issuer's prefix and length.
  */
 import { maskKeepLast } from './mask.js';
-import type { Detector } from './types.js';
+import type { Candidate, Detector } from './types.js';
 import { luhn } from './validators.js';
 
 /** Issuer identification ranges (ISO/IEC 7812) with the lengths each issuer uses. */
@@ -22,6 +22,36 @@ const EDGE_BEFORE = '(?<![\\p{L}\\p{N}\\-.,/])';
 const EDGE_AFTER = '(?![\\p{L}\\p{N}]|[ \\-.,/]\\d)';
 const pattern = (body: string) => new RegExp(`${EDGE_BEFORE}${body}${EDGE_AFTER}`, 'gu');
 
+/**
+ * Card numbers side by side with only a space between them (`4111111111111111 4111 1111 1111 1111
+ * 4111-1111-1111-1111`): the patterns' edges refuse a number followed by space and digit, so that
+ * a group is never read as a card on its own. Here a run of digit groups is cut into cards:
+ * a compact or hyphenated number is one token, four groups of four are one card. Only runs that
+ * hold two cards or more yield, as single cards are the patterns' work.
+ */
+const RUN = /(?<![\p{L}\p{N}\-.,/])\d[\d -]{24,200}\d(?![\p{L}\p{N}])/gu;
+const WHOLE_CARD = /^(?:\d{13,19}|\d{4}(?:-\d{4}){2,3}(?:-\d{1,3})?|3\d{3}-\d{6}-\d{4,5})$/;
+function* cardsInRuns(text: string): Iterable<Candidate> {
+  RUN.lastIndex = 0;
+  for (let m = RUN.exec(text); m !== null; m = RUN.exec(text)) {
+    const tokens = [...m[0].matchAll(/\S+/g)].map((t) => ({ text: t[0], start: m.index + (t.index ?? 0) }));
+    const cards: Candidate[] = [];
+    for (let i = 0; i < tokens.length; ) {
+      const t = tokens[i] as { text: string; start: number };
+      const four = tokens.slice(i, i + 4);
+      if (WHOLE_CARD.test(t.text)) {
+        cards.push({ start: t.start, end: t.start + t.text.length, score: 0.6, pattern: 'in-a-row' });
+        i++;
+      } else if (four.length === 4 && four.every((g) => /^\d{4}$/.test(g.text))) {
+        const last = four[3] as { text: string; start: number };
+        cards.push({ start: t.start, end: last.start + 4, score: 0.8, pattern: 'in-a-row' });
+        i += 4;
+      } else i++;
+    }
+    if (cards.length >= 2) yield* cards;
+  }
+}
+
 export const creditCardDetector = {
   id: 'credit-card',
   category: 'financial',
@@ -32,6 +62,7 @@ export const creditCardDetector = {
     { name: 'amex-grouped', regex: pattern('3\\d{3}([ \\-])\\d{6}\\1\\d{4,5}'), score: 0.8 },
     { name: 'compact', regex: pattern('\\d{13,19}'), score: 0.6 },
   ],
+  find: cardsInRuns,
   checksum: true,
   context: {
     nl: ['creditcard', 'creditcardnummer', 'kaartnummer', 'betaalkaart', 'kaart', 'visa', 'mastercard', 'vervaldatum'],

@@ -1,12 +1,13 @@
 /**
  * Dates of birth (AVG/GDPR Art. 4(1): an identifying attribute, and with a name the key to most
  * look-ups). Numeric dates (day first: 31-12-1980, 31.12.1980, 31/12/80; ISO 1980-12-31) and
- * month-name dates in Dutch, English, German and French (12 maart 1985, March 12, 1985,
- * 12. März 1985, 12 mars 1985, 1er mai 1985). A date has no checksum and most dates are not
+ * month-name dates in Dutch, English, German, French, Spanish and Italian (12 maart 1985,
+ * March 12, 1985, 12. März 1985, 12 mars 1985, 1er mai 1985, 12 de marzo de 1985, 12 marzo 1985). A date has no checksum and most dates are not
  * birth dates, so confidence comes from context alone: the detector only runs where a birth
  * word is present (in the text or its column header), and a bare or invoice date stays below
  * the threshold.
  */
+import { ROMANCE_BIRTH_CONTEXT, ROMANCE_DATE_NEGATIVE, ROMANCE_MONTHS } from './date-words.js';
 import { keywordsOf } from './shared.js';
 import type { Candidate, ContextWords, Detector } from './types.js';
 import { isDate } from './validators.js';
@@ -24,6 +25,8 @@ add('jan feb mrt apr mei jun jul aug sep okt nov dec');
 add('jan feb mar apr may jun jul aug sep oct nov dec');
 add('jan feb mär apr mai jun jul aug sep okt nov dez');
 add('janv févr mars avr mai juin juil août sept oct nov déc');
+// Spanish and Italian (date-words.ts); a name shared with a language above keeps the same month.
+for (const names of ROMANCE_MONTHS) add(names);
 MONTHS.sept = 9;
 MONTHS.jänner = 1;
 MONTHS.maerz = 3;
@@ -36,6 +39,8 @@ const E = '(?![\\p{L}\\p{N}]|[-./]\\d)';
 const NUMERIC = new RegExp(`${B}(\\d{1,2})([-./])(\\d{1,2})\\2(\\d{4}|\\d{2})${E}`, 'gu');
 const ISO = new RegExp(`${B}(\\d{4})-(\\d{2})-(\\d{2})${E}`, 'gu');
 const DAY_MONTH = new RegExp(`${B}(\\d{1,2})(?:er|\\.)? ?(${MONTH_ALT})\\.? (\\d{4})${E}`, 'giu');
+/** Spanish: `12 de marzo de 1985`. */
+const DAY_DE_MONTH = new RegExp(`${B}(\\d{1,2}) de (${MONTH_ALT}) de (\\d{4})${E}`, 'giu');
 const MONTH_DAY = new RegExp(`${B}(${MONTH_ALT})\\.? (\\d{1,2})(?:st|nd|rd|th)?,? (\\d{4})${E}`, 'giu');
 
 const THIS_YEAR = new Date().getUTCFullYear();
@@ -62,6 +67,11 @@ function* findDates(text: string): Iterable<Candidate> {
     if (plausible(Number(y), MONTHS[(mo as string).toLowerCase()] ?? 0, Number(d), false))
       yield { start: m.index ?? 0, end: (m.index ?? 0) + (all as string).length, score: 0.3, pattern: 'month-name' };
   }
+  for (const m of text.matchAll(DAY_DE_MONTH)) {
+    const [all, d, mo, y] = m as unknown as string[];
+    if (plausible(Number(y), MONTHS[(mo as string).toLowerCase()] ?? 0, Number(d), false))
+      yield { start: m.index ?? 0, end: (m.index ?? 0) + (all as string).length, score: 0.3, pattern: 'month-name' };
+  }
   for (const m of text.matchAll(MONTH_DAY)) {
     const [all, mo, d, y] = m as unknown as string[];
     if (plausible(Number(y), MONTHS[(mo as string).toLowerCase()] ?? 0, Number(d), false))
@@ -70,7 +80,8 @@ function* findDates(text: string): Iterable<Candidate> {
 }
 
 /** The canonical YYYY-MM-DD of a matched date, so a look-up finds it in any print form. */
-export function normalizeDate(raw: string): string {
+export function normalizeDate(written: string): string {
+  const raw = written.replace(/^(\d{1,2}) de (\p{L}+) de (\d{4})$/u, '$1 $2 $3');
   const iso = /^(\d{4})-(\d{2})-(\d{2})$/.exec(raw);
   if (iso) return raw;
   const num = /^(\d{1,2})[-./](\d{1,2})[-./](\d{2,4})$/.exec(raw);
@@ -96,6 +107,7 @@ const context: ContextWords = {
   en: ['date of birth', 'dob', 'd.o.b.', 'born', 'birth date', 'birthdate', 'birthday', 'date_of_birth', 'birth_date'],
   de: ['geburtsdatum', 'geb.', 'geboren', 'geburtstag'],
   fr: ['né le', 'née le', 'date de naissance', 'né', 'née', 'naissance'],
+  ...ROMANCE_BIRTH_CONTEXT,
 };
 
 export const dateOfBirthDetector = {
@@ -107,10 +119,11 @@ export const dateOfBirthDetector = {
   find: findDates,
   context,
   negativeContext: {
-    nl: ['factuurdatum', 'vervaldatum', 'orderdatum', 'leverdatum', 'datum factuur', 'uitgiftedatum', 'geldig tot', 'afgegeven'],
-    en: ['invoice date', 'due date', 'order date', 'date of issue', 'issued', 'expiry', 'expires', 'delivery date'],
+    nl: ['factuurdatum', 'vervaldatum', 'orderdatum', 'leverdatum', 'datum factuur', 'uitgiftedatum', 'geldig tot', 'afgegeven', 'verscheen', 'uitgebracht'],
+    en: ['invoice date', 'due date', 'order date', 'date of issue', 'issued', 'expiry', 'expires', 'delivery date', 'published', 'released'],
     de: ['rechnungsdatum', 'lieferdatum', 'fällig', 'ausstellungsdatum', 'gültig bis'],
     fr: ['date de facture', "date d'échéance", 'date de livraison', "date d'émission"],
+    ...ROMANCE_DATE_NEGATIVE,
   },
   normalize: normalizeDate,
   mask: (iso) => `****-**-${iso.slice(8)}`,
@@ -126,6 +139,8 @@ export const dateOfBirthDetector = {
       'geboren op 23 augustus 2001 te Utrecht',
       'date de naissance : 14 février 1988',
       'Geburtstag: 5. März 1960',
+      'Fecha de nacimiento: 12 de marzo de 1985',
+      'nato il 3 aprile 1979 a Napoli',
     ],
     invalid: [
       '12-03-1985',
@@ -138,6 +153,9 @@ export const dateOfBirthDetector = {
       'Geboortedatum: 12-03-2999',
       'versie 1.2.1985',
       'DOB 12031985',
+      'Pedido del 12 de mayo de 2024', // an order date, no birth word
+      'data di nascita: 31 febbraio 1980', // no such day
+      'Het boek ‘Geboren’ verscheen op 12 mei 2019.', // a book's publication date, not a birth
     ],
   },
 } satisfies Detector;

@@ -13,7 +13,7 @@ export const emailDetector = {
     {
       name: 'address',
       regex:
-        /(?<![\p{L}\p{N}._%+-])[\p{L}\p{N}_%+-](?:[\p{L}\p{N}._%+-]{0,62}[\p{L}\p{N}_%+-])?@(?:[\p{L}\p{N}](?:[\p{L}\p{N}-]{0,61}[\p{L}\p{N}])?\.){1,8}\p{L}{2,24}(?![\p{L}\p{N}-])/gu,
+        /(?<![\p{L}\p{N}._%+-])[\p{L}\p{N}_%+-](?:[\p{L}\p{N}._%+-]{0,62}[\p{L}\p{N}_%+-])?@(?:[\p{L}\p{N}](?:[\p{L}\p{N}-]{0,61}[\p{L}\p{N}])?\.){1,8}(?:\p{L}{2,24}|[Xx][Nn]--[A-Za-z0-9-]{1,59}[A-Za-z0-9])(?![\p{L}\p{N}-])/gu,
       score: 0.9,
     },
   ],
@@ -42,6 +42,9 @@ export const emailDetector = {
       'Zoë Müller <zoë.müller@example.de>',
       '"Dr. K. Smit" k.smit@example.nl, tel. onbekend',
       'E-mailadres\tl.dijkstra@example.nl',
+      // Internationalised domains, in their ASCII (punycode) and their Unicode form.
+      'a@xn--d1acufc.xn--p1ai',
+      'a@домен.рф',
     ],
     invalid: [
       'no address here',
@@ -54,6 +57,8 @@ export const emailDetector = {
       'user@localhost',
       'a..b@example.nl',
       'twitter handle @jansen',
+      'a@xn--d1acufc.xn--', // punycode label without its encoded part
+      'a@домен.р', // one-letter top-level domain
     ],
   },
 } satisfies Detector;

@@ -4,9 +4,13 @@
  * overlaps between types once for all, and turns each survivor into a Finding that carries only
  * a masked form and a keyed hash.
  */
+
+import { ASK_REGEX, buildContextLookup, NEAR_NEGATIVE, NEAR_POSITIVE } from './context.js';
 import type { Recognizer } from './ner.js';
+import { needsOf, type PatternNeeds } from './pattern-gate.js';
 import { buildPrefilter } from './prefilter.js';
-import type { Candidate, Category, ContextWords, Detector, Finding, Hasher, Segment } from './types.js';
+import { type Gate, gateFor, type Shape, shapeOf } from './shape.js';
+import type { Candidate, Category, ContextWords, Detector, DetectorPattern, Finding, Hasher, Segment } from './types.js';
 
 export interface EngineOptions {
   /** Findings below this confidence are not reported. */
@@ -45,7 +49,13 @@ const OVERLAP = 1024;
 
 interface Compiled {
   detector: Detector;
+  /** Its position in the engine's list, for the context look-up. */
+  index: number;
   keywords: string[] | undefined;
+  /** `requires`, answered from the text's shape where that is enough. */
+  gate: Gate | undefined;
+  /** Per pattern: what a match needs (pattern-gate.ts). */
+  needs: (PatternNeeds | undefined)[];
   context: RegExp | undefined;
   negative: RegExp | undefined;
 }
@@ -87,22 +97,31 @@ export function createEngine(detectors: readonly Detector[], hasher: Hasher, opt
       if (!p.regex.global) throw new Error(`detector ${d.id}: pattern ${p.name} needs the g flag`);
     }
   }
-  const compiled: Compiled[] = detectors.map((detector) => ({
+  const compiled: Compiled[] = detectors.map((detector, index) => ({
     detector,
+    index,
     keywords: detector.keywords?.map((k) => k.toLowerCase()),
+    gate: detector.requires ? gateFor(detector.requires) : undefined,
+    needs: (detector.patterns ?? []).map((p) => needsOf(p.regex)),
     context: wordsRegex(detector.context),
     negative: wordsRegex(detector.negativeContext),
   }));
+  // Every detector's context words in one index, scanned once per window (context.ts).
+  const context = buildContextLookup(detectors.map((d) => ({ context: d.context, negative: d.negativeContext })));
   // One Aho–Corasick pass over a segment decides which keyword-gated detectors run (prefilter.ts).
   const prefilter = buildPrefilter(compiled.map((c) => c.keywords));
   const anyKeywords = compiled.some((c) => c.keywords);
   const byId = new Map(compiled.map((c) => [c.detector.id, c]));
   const recognizers = options.recognizers ?? [];
 
-  function candidatesIn(c: Compiled, text: string): Candidate[] {
+  /** The candidates of one detector in a window, appended to `out`. */
+  function candidatesIn(c: Compiled, text: string, shape: Shape, out: Candidate[]): void {
     const d = c.detector;
-    const out: Candidate[] = [];
-    for (const p of d.patterns ?? []) {
+    const patterns = d.patterns ?? [];
+    for (let k = 0; k < patterns.length; k++) {
+      const p = patterns[k] as DetectorPattern;
+      const needs = c.needs[k];
+      if (needs && !meets(shape, needs)) continue;
       // exec on the shared regex, not matchAll, which clones the regex on every call.
       const re = p.regex;
       re.lastIndex = 0;
@@ -112,7 +131,6 @@ export function createEngine(detectors: readonly Detector[], hasher: Hasher, opt
       }
     }
     if (d.find) for (const cand of d.find(text)) out.push(cand);
-    return out;
   }
 
   function score(c: Compiled, cand: Candidate, text: string, segment: Segment): Scored | undefined {
@@ -127,16 +145,13 @@ export function createEngine(detectors: readonly Detector[], hasher: Hasher, opt
     const checksum = verdict === true && d.checksum === true;
     if (checksum) basis.push('checksum');
     if (c.context || c.negative) {
-      const near = `${text.slice(Math.max(0, cand.start - CONTEXT_BEFORE), cand.start)} ${text.slice(cand.end, cand.end + CONTEXT_AFTER)}`;
-      // The segment's context (a column header, the line before) is a label for the value that
-      // opens the segment, not for a date in the middle of the next sentence of prose.
-      const opens = segment.context !== undefined && !/\p{L}/u.test(text.slice(Math.max(0, cand.start - CONTEXT_BEFORE), cand.start));
-      const around = opens ? `${near} ${segment.context}` : near;
-      if (c.context?.test(around)) {
+      let near = context.lookup(c.index, cand.start, cand.end, CONTEXT_BEFORE, CONTEXT_AFTER);
+      if (near === ASK_REGEX) near = nearByRegex(c, cand, text, segment);
+      if (near & NEAR_POSITIVE) {
         value += CONTEXT_BOOST;
         basis.push('context');
       }
-      if (c.negative?.test(near)) {
+      if (near & NEAR_NEGATIVE) {
         value -= NEGATIVE_CONTEXT_PENALTY;
         basis.push('negative-context');
       }
@@ -145,14 +160,31 @@ export function createEngine(detectors: readonly Detector[], hasher: Hasher, opt
     return { detector: d, start: cand.start, end: cand.end, normalized, raw, score: value, checksum, basis };
   }
 
+  /** The context rule as a regex over the text around the candidate: what `context.lookup` answers by offset, for the rare case it cannot. */
+  function nearByRegex(c: Compiled, cand: Candidate, text: string, segment: Segment): number {
+    const near = `${text.slice(Math.max(0, cand.start - CONTEXT_BEFORE), cand.start)} ${text.slice(cand.end, cand.end + CONTEXT_AFTER)}`;
+    // The segment's context (a column header, the line before) is a label for the value that
+    // opens the segment, not for a date in the middle of the next sentence of prose.
+    const opens = segment.context !== undefined && !/\p{L}/u.test(text.slice(Math.max(0, cand.start - CONTEXT_BEFORE), cand.start));
+    const around = opens ? `${near} ${segment.context}` : near;
+    return (c.context?.test(around) ? NEAR_POSITIVE : 0) | (c.negative?.test(near) ? NEAR_NEGATIVE : 0);
+  }
+
+  // Reused between windows: the eligibility marks and the candidate list.
+  const eligible = new Uint8Array(compiled.length);
+  const candidates: Candidate[] = [];
+
   function detectWindow(segment: Segment, text: string, ownedStart: number, ownedEnd: number, external?: Map<Compiled, Candidate[]>): Scored[] {
+    // The text's shape decides, before any regex, which detectors and patterns can match at all.
+    const shape = shapeOf(text);
     // Keywords count in the text and in its context (a column header, the line before), since
     // that is where a gated detector's context words, and so its confidence, come from.
-    const eligible = new Uint8Array(compiled.length);
+    eligible.fill(0);
     if (anyKeywords) {
       prefilter.scan(text, eligible);
       if (segment.context) prefilter.scan(segment.context, eligible);
     }
+    context.reset(text, segment.context);
     const scored: Scored[] = [];
     const consider = (c: Compiled, cand: Candidate) => {
       if (cand.start < ownedStart || cand.start >= ownedEnd || cand.end <= cand.start) return;
@@ -163,11 +195,16 @@ export function createEngine(detectors: readonly Detector[], hasher: Hasher, opt
     for (let i = 0; i < compiled.length; i++) {
       const c = compiled[i] as Compiled;
       if (c.keywords && eligible[i] === 0) continue;
-      if (c.detector.requires && !c.detector.requires.test(text)) continue;
-      for (const cand of candidatesIn(c, text)) consider(c, cand);
+      if (c.gate && !c.gate(shape, text)) continue;
+      candidates.length = 0;
+      candidatesIn(c, text, shape, candidates);
+      for (let k = 0; k < candidates.length; k++) consider(c, candidates[k] as Candidate);
     }
     if (external) for (const [c, cands] of external) for (const cand of cands) consider(c, cand);
-    return resolveOverlaps(scored).filter((s) => s.score >= minConfidence);
+    const kept = resolveOverlaps(scored);
+    let below = 0;
+    for (const s of kept) if (s.score < minConfidence) below++;
+    return below === 0 ? kept : kept.filter((s) => s.score >= minConfidence);
   }
 
   /** Asks every recogniser about a window; entity types map to detector ids, which supply normalise, validate and mask. */
@@ -236,6 +273,11 @@ export function createEngine(detectors: readonly Detector[], hasher: Hasher, opt
     detect(segment: Segment): Finding[] {
       const text = segment.text;
       const findings: Finding[] = [];
+      if (text.length <= WINDOW) {
+        // One window, the common case: no list of windows to build.
+        for (const s of detectWindow(segment, text, segment.ownedStart ?? 0, segment.ownedEnd ?? text.length)) findings.push(toFinding(s, segment));
+        return findings;
+      }
       for (const w of windows(text, segment.ownedStart ?? 0, segment.ownedEnd ?? text.length)) {
         const piece = w.from === 0 && w.to === text.length ? text : text.slice(w.from, w.to);
         for (const s of detectWindow(segment, piece, w.lead, w.owned)) findings.push(toFinding(s, segment));
@@ -264,6 +306,14 @@ export function createEngine(detectors: readonly Detector[], hasher: Hasher, opt
       return findings;
     },
   };
+}
+
+function meets(shape: Shape, needs: PatternNeeds): boolean {
+  if (shape.longestDigitRun < needs.run) return false;
+  const min = needs.min;
+  const counts = shape.counts;
+  for (let i = 0; i < min.length; i++) if ((counts[i] as number) < (min[i] as number)) return false;
+  return true;
 }
 
 /** Keeps, of overlapping candidates, the checksum-validated one, then the higher score, then the longer. */

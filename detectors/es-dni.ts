@@ -26,6 +26,8 @@ export const esDniDetector = {
   patterns: [
     { name: 'plain', regex: bounded('\\d{8}-?[A-HJ-NP-TV-Z]'), score: 0.5 },
     { name: 'dotted', regex: bounded('\\d{2}\\.\\d{3}\\.\\d{3}-?[A-HJ-NP-TV-Z]'), score: 0.55 },
+    // The letter typed in lower case (`12345678z`, `12345678-z`): the check holds, the label is needed.
+    { name: 'lower-case', regex: bounded('\\d{8}-?[a-hj-np-tv-z]'), score: 0.4 },
   ],
   checksum: true,
   context: { ...ES_ID_CONTEXT, en: [...(ES_ID_CONTEXT.en ?? []), 'documento nacional de identidad', 'd.n.i.', 'número de identificación fiscal'] },
@@ -46,6 +48,8 @@ export const esDniDetector = {
       'nif=35435588V',
       'D.N.I. 95268371-W',
       'DNI/NIF 48744624B',
+      'DNI: 92111954j',
+      'DNI 46639126-w',
     ],
     invalid: [
       'DNI 92111954K',
@@ -58,6 +62,8 @@ export const esDniDetector = {
       '10976076q7',
       'X7713440E1',
       'DNI 39980221-O',
+      '92111954j', // lower-case letter without its label
+      'DNI: 92111954-k', // lower case, wrong check letter
     ],
   },
 } satisfies Detector;

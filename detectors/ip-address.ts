@@ -8,7 +8,9 @@ import type { Detector } from './types.js';
 
 const OCTET = '(?:25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)';
 const IPV4 = new RegExp(`(?<![\\p{L}\\p{N}.])${OCTET}(?:\\.${OCTET}){3}(?![\\p{L}\\p{N}]|\\.\\d)`, 'gu');
-const IPV6 = /(?<![\p{L}\p{N}:.])(?:[0-9A-Fa-f]{1,4}|:)?(?::[0-9A-Fa-f]{0,4}){2,7}(?![\p{L}\p{N}:])/gu;
+// Not followed by `.digit`: `::ffff:256.0.0.1` is an IPv4-mapped address whose IPv4 part is
+// invalid, not the IPv6 `::ffff:256`; a valid mapped address is found by its IPv4 part.
+const IPV6 = /(?<![\p{L}\p{N}:.])(?:[0-9A-Fa-f]{1,4}|:)?(?::[0-9A-Fa-f]{0,4}){2,7}(?![\p{L}\p{N}:]|\.\d)/gu;
 
 export const ipAddressDetector = {
   id: 'ip-address',
@@ -59,6 +61,8 @@ export const ipAddressDetector = {
       'at 10:30:45',
       'mac 00:1A:2B:3C:4D:5E',
       'price 1.234.567',
+      '::ffff:256.0.0.1', // IPv4-mapped IPv6 with an octet over 255
+      'client ::ffff:10.0.0.300', // IPv4-mapped IPv6 with an octet over 255
     ],
   },
 } satisfies Detector;

@@ -18,7 +18,7 @@ marjan jolanda joke ineke gerda freya finn jens lucas levi liam sven tess yara s
 
 const EN = `james john robert michael william david richard joseph thomas charles christopher daniel matthew anthony mark donald steven paul andrew joshua
 kenneth kevin brian george timothy ronald edward jason jeffrey ryan jacob gary nicholas eric jonathan stephen larry justin scott brandon benjamin samuel
-gregory alexander frank patrick raymond jack dennis jerry tyler aaron henry peter oliver harry charlie alfie oscar archie leo mary patricia jennifer linda
+gregory alexander frank patrick raymond jack dennis dan jerry tyler aaron henry peter oliver harry charlie alfie oscar archie leo mary patricia jennifer linda
 elizabeth barbara susan jessica sarah karen lisa nancy betty margaret sandra ashley kimberly emily donna michelle carol amanda dorothy melissa deborah
 stephanie rebecca sharon laura cynthia kathleen amy angela shirley anna brenda pamela emma nicole helen samantha katherine christine debra rachel carolyn
 janet catherine maria heather diane ruth julie olivia joyce victoria kelly lauren christina joan evelyn judith megan andrea cheryl hannah jacqueline martha
@@ -47,10 +47,12 @@ driss fatima fatiha hafsa hamza hanan hassan hicham houda ikram ilham imane jama
 mina mohamed nabil nadia naima najib nordin noura omar othman rachid redouane saida salma samira sana soufiane souad yassine youssef zakaria zineb
 zoubida khalid mustapha najat nora said hind ilias imran`;
 
+import { ROMANCE_FIRST_NAMES } from './names-romance.js';
+
 const split = (s: string) => s.split(/\s+/).filter(Boolean);
 
 /** Every listed given name, lower-case. */
-export const FIRST_NAMES: ReadonlySet<string> = new Set([NL, EN, DE, FR, TR, MA].flatMap(split));
+export const FIRST_NAMES: ReadonlySet<string> = new Set([...[NL, EN, DE, FR, TR, MA].flatMap(split), ...ROMANCE_FIRST_NAMES]);
 
 /** Words that, capitalised after a given name, are not a surname: months, days, street and place words, titles. */
 export const NOT_SURNAMES: ReadonlySet<string> = new Set(

@@ -9,7 +9,10 @@
  * `Geachte`, `Dear`, a closing such as `Met vriendelijke groet`) lifts it. Model-based
  * recognisers plug in through detectors/ner.ts.
  */
+
+import { findProseNames, MEETING_CONTEXT, MONTH_SURNAMES } from './name-prose.js';
 import { FIRST_NAMES, NOT_SURNAMES, PARTICLES } from './names.js';
+import { ROMANCE_NAME_CONTEXT, ROMANCE_TITLES } from './names-romance.js';
 import { maskWords } from './postal-address.js';
 import type { Candidate, Detector } from './types.js';
 
@@ -37,6 +40,7 @@ const TITLE_WORDS: ReadonlySet<string> = new Set([
   'mlle',
   'monsieur',
   'madame',
+  ...ROMANCE_TITLES,
 ]);
 
 /**
@@ -46,12 +50,13 @@ const TITLE_WORDS: ReadonlySet<string> = new Set([
  */
 const WORD = new RegExp(`${B}\\p{Lu}\\p{Ll}{1,20}`, 'gu');
 const FULL_AT = new RegExp(`(${NAME})((?: ${INITIALS}| ${NAME}){0,2})( ${PARTICLE})? (${SURNAME})${E}`, 'uy');
-const LOWER_TITLE = /(?<![\p{L}\p{N}])(?:heer|mevrouw|meneer|juffrouw) /gu;
+const LOWER_TITLE = /(?<![\p{L}\p{N}])(?:heer|mevrouw|meneer|juffrouw|mevr\.|dhr\.|mw\.) ?(?=\p{Lu})/gu;
 const TITLE_END = /\.? /y;
 const AFTER_TITLE = new RegExp(`(?:${NAME} |${INITIALS} ?)?(?:${PARTICLE} )?${SURNAME}${E}`, 'uy');
 const HAS_INITIAL = /\p{Lu}\./u;
 /** A segment that is nothing but a name: a cell under `Naam`, the line under `Met vriendelijke groet,`. */
-const WHOLE = new RegExp(`^\\s{0,8}(${NAME})(?: ${PARTICLE})? (${SURNAME})\\s{0,8}$`, 'u');
+// A second given name and a second surname too: `Anna Maria De Luca`, `María García López`.
+const WHOLE = new RegExp(`^\\s{0,8}(${NAME})(?: ${NAME})?(?: ${PARTICLE})? (${SURNAME})(?: ${SURNAME})?\\s{0,8}$`, 'u');
 const INITIALED = new RegExp(`${B}${INITIALS} ?(?:${PARTICLE} )?${SURNAME}${E}`, 'gu');
 
 const STREETISH = /(?:straat|laan|weg|plein|gracht|kade|singel|dijk|straße|strasse|street|road|avenue|lane)$/;
@@ -74,7 +79,8 @@ function* findNames(text: string): Iterable<Candidate> {
   const titled = (start: number): Candidate | undefined => {
     AFTER_TITLE.lastIndex = start;
     const m = AFTER_TITLE.exec(text);
-    if (!m || !surnameOk(m[0].split(' ').pop() as string)) return undefined;
+    const last = m?.[0].split(' ').pop() as string;
+    if (!m || !(surnameOk(last) || MONTH_SURNAMES.has(last.toLowerCase()))) return undefined;
     return { start, end: start + m[0].length, score: 0.6, pattern: 'title' };
   };
   for (const w of text.matchAll(WORD)) {
@@ -99,6 +105,7 @@ function* findNames(text: string): Iterable<Candidate> {
     const c = titled((t.index ?? 0) + t[0].length);
     if (c) yield c;
   }
+  yield* findProseNames(text, (w) => FIRST_NAMES.has(w), surnameOk);
   if (!HAS_INITIAL.test(text)) return;
   for (const m of text.matchAll(INITIALED)) {
     const start = m.index ?? 0;
@@ -142,6 +149,7 @@ export const personNameDetector = {
       'afwezig',
       'notulist',
       'voorzitter',
+      ...MEETING_CONTEXT.nl,
     ],
     en: [
       'name',
@@ -166,9 +174,25 @@ export const personNameDetector = {
       'present',
       'absent',
       'chair',
+      ...MEETING_CONTEXT.en,
     ],
-    de: ['name', 'vorname', 'nachname', 'herr', 'frau', 'sehr geehrte', 'sehr geehrter', 'mit freundlichen grüßen', 'mitarbeiter', 'ansprechpartner'],
-    fr: ['nom', 'prénom', 'monsieur', 'madame', 'cordialement', 'salarié', 'nom complet'],
+    de: [
+      'name',
+      'vorname',
+      'nachname',
+      'herr',
+      'frau',
+      'sehr geehrte',
+      'sehr geehrter',
+      'mit freundlichen grüßen',
+      'mitarbeiter',
+      'ansprechpartner',
+      ...MEETING_CONTEXT.de,
+    ],
+    fr: ['nom', 'prénom', 'monsieur', 'madame', 'cordialement', 'salarié', 'nom complet', ...MEETING_CONTEXT.fr],
+    ...ROMANCE_NAME_CONTEXT,
+    es: [...ROMANCE_NAME_CONTEXT.es, ...MEETING_CONTEXT.es],
+    it: [...ROMANCE_NAME_CONTEXT.it, ...MEETING_CONTEXT.it],
   },
   negativeContext: {
     nl: ['straat', 'bv', 'b.v.', 'stichting', 'gemeente'],
@@ -190,6 +214,15 @@ export const personNameDetector = {
       'Madame Dubois a appelé.',
       'Naam werknemer: Mohamed Bouzid',
       'Kind regards, Emily Johnson',
+      'John Oliver is a comedian.',
+      'Dan Bar has a bank account.',
+      'They call me Mr. May.',
+      'Hi, my name is Dan.',
+      'Morgen een gesprek met Kees Bakker.',
+      'Afspraak met mevr. El Amrani om tien uur.',
+      'Ciao, mi chiamo Giuseppe.',
+      'Dipendente: Giuseppe Russo',
+      'contactpersoon bij ons is Wubbo Visser',
     ],
     invalid: [
       'Victoria Station',
@@ -202,6 +235,12 @@ export const personNameDetector = {
       'Amsterdam Centraal',
       'Met Vriendelijke Groet',
       'jan de vries',
+      'My name is on the list.', // no capitalised name after the introduction
+      'Victoria Station was closed.', // a listed given name before a place word
+      'The Bank has a new branch.', // no listed given name opens the sentence
+      'Amsterdam Centraal is open.', // a city, not a given name
+      'groetjes van het hele team', // lower-case words after a closing that are no given name
+      'contactpersoon: Gemeente Utrecht', // a label before a body, `Utrecht` is no surname after `Gemeente`
     ],
   },
 } satisfies Detector;

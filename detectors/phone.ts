@@ -3,25 +3,88 @@
  * without a country code (`06-12345678`, `020 123 4567`); others need one (`+32 2 123 45 67`,
  * `0049 30 1234567`). A digit run that does not start with 0, + or 00 is never a phone number
  * here: that keeps order numbers and BSNs out.
+ *
+ * Numbers without a country code are read in the scan's phone regions (`--phone-region`, config
+ * `phoneRegions`; default NL) at full score. A national number that only another neighbouring
+ * region's plan accepts (a Belgian `02 555 12 34`, a German `030 12345678` in a Dutch scan) scores
+ * under the threshold, so only a phone label beside it (`Tel.`, `Telefon`, a phone column) reports
+ * it: an unlabelled digit run never becomes valid by guessing a region for it.
  */
-import { type CountryCode, parsePhoneNumberFromString } from 'libphonenumber-js/max';
+import { type CountryCode, isSupportedCountry, parsePhoneNumberFromString } from 'libphonenumber-js/max';
 import { maskKeepLast } from './mask.js';
 import type { Candidate, Detector } from './types.js';
 
 const DEFAULT_COUNTRY: CountryCode = 'NL';
+/** Regions tried, after the scan's own, for a national number under a phone label. */
+const NEIGHBOUR_REGIONS: readonly CountryCode[] = ['NL', 'BE', 'DE'];
+/** National number lengths (digits, with the leading 0) a region's plan can hold: no parse for the others. */
+const NATIONAL_SHAPE: Partial<Record<CountryCode, RegExp>> = { BE: /^0(?:4\d{8}|[1-9]\d{7})$/, DE: /^0[1-9]\d{8,11}$/ };
 const DATE_SHAPE = /^\d{1,2}([-./])\d{1,2}\1(?:19|20)\d{2}$/;
 const CANDIDATE = /(?<![\p{L}\p{N}+\-/.])(?:\+|00)?(?:\(0\)\s?)?\(?\d{1,5}\)?(?:[ \-./]{1,2}\(?\d{1,6}\)?|\d){1,14}(?![\p{L}\p{N}]|[.\-/]\d)/gu;
 
-function parse(raw: string) {
+function parse(raw: string, regions: readonly CountryCode[] = [DEFAULT_COUNTRY]) {
+  return parseIn(raw, regions)?.number.number;
+}
+
+/** The number and whether it was read in one of `regions` (or with its country code), else in a neighbour's plan. */
+function parseIn(raw: string, regions: readonly CountryCode[]) {
   const digits = raw.replace(/\D/g, '');
   if (digits.length < 8 || digits.length > 15) return undefined;
   const compact = raw.replace(/\(0\)/, '').replace(/[^\d+]/g, '');
   const international = compact.startsWith('+') ? compact : compact.startsWith('00') ? `+${compact.slice(2)}` : undefined;
-  if (!international && !compact.startsWith('0')) return undefined;
-  // Dutch numbers have ten digits, except 0800/090x service numbers: skip the parser for dates and amounts.
-  if (!international && digits.length !== 10 && !/^0(800|90[069])/.test(digits)) return undefined;
-  const number = parsePhoneNumberFromString(international ?? compact, DEFAULT_COUNTRY);
-  return number?.isValid() ? number : undefined;
+  if (international) {
+    const number = parsePhoneNumberFromString(international);
+    return number?.isValid() ? { number, own: true } : undefined;
+  }
+  if (!compact.startsWith('0')) return undefined;
+  const tried = [...regions, ...NEIGHBOUR_REGIONS.filter((r) => !regions.includes(r))];
+  for (const [i, region] of tried.entries()) {
+    // Dutch numbers have ten digits, except 0800/090x service numbers: skip the parser for dates and amounts.
+    if (region === 'NL' && digits.length !== 10 && !/^0(800|90[069])/.test(digits)) continue;
+    if (NATIONAL_SHAPE[region]?.test(digits) === false) continue;
+    const number = parsePhoneNumberFromString(compact, region);
+    if (number?.isValid()) return { number, own: i < regions.length };
+  }
+  return undefined;
+}
+
+/** Upper-case ISO 3166 codes libphonenumber knows; anything else is refused with the code named. */
+export function phoneRegionsOf(codes: readonly string[]): CountryCode[] {
+  return codes.map((c) => {
+    const code = c.trim().toUpperCase();
+    if (!isSupportedCountry(code)) throw new Error(`"${c}" is not a country code with a known numbering plan (for example NL, BE, DE)`);
+    return code as CountryCode;
+  });
+}
+
+/** The phone detector for a scan whose numbers without a country code belong to `regions` (first one first). */
+export function createPhoneDetector(regions: readonly CountryCode[] = [DEFAULT_COUNTRY]): Detector {
+  return {
+    ...phoneDetector,
+    *find(text: string): Iterable<Candidate> {
+      yield* findPhones(text, regions);
+    },
+    normalize: (raw) => parse(raw, regions) ?? '',
+  };
+}
+
+function* findPhones(text: string, regions: readonly CountryCode[]): Iterable<Candidate> {
+  const re = new RegExp(CANDIDATE.source, CANDIDATE.flags);
+  for (let m = re.exec(text); m !== null; m = re.exec(text)) {
+    const raw = m[0].replace(/[\s\-./]+$/, '');
+    // 09.09.1987 parses as a Dutch number, but it is written as a date: leave it to date-of-birth.
+    if (DATE_SHAPE.test(raw)) continue;
+    const parsed = parseIn(raw, regions);
+    if (!parsed) continue;
+    const start = m.index;
+    const international = raw.startsWith('+') || raw.startsWith('00');
+    yield {
+      start,
+      end: start + raw.length,
+      score: parsed.own ? 0.6 : 0.4,
+      pattern: international ? 'international' : parsed.own ? 'national' : 'national-neighbour',
+    };
+  }
 }
 
 export const phoneDetector = {
@@ -29,16 +92,7 @@ export const phoneDetector = {
   category: 'contact',
   description: 'Telephone numbers: Dutch without country code, any country with +CC or 00CC; validated per numbering plan.',
   requires: /\d{2}/,
-  *find(text: string): Iterable<Candidate> {
-    CANDIDATE.lastIndex = 0;
-    for (let m = CANDIDATE.exec(text); m !== null; m = CANDIDATE.exec(text)) {
-      const raw = m[0].replace(/[\s\-./]+$/, '');
-      // 09.09.1987 parses as a Dutch number, but it is written as a date: leave it to date-of-birth.
-      if (DATE_SHAPE.test(raw) || !parse(raw)) continue;
-      const start = m.index;
-      yield { start, end: start + raw.length, score: 0.6, pattern: raw.startsWith('+') || raw.startsWith('00') ? 'international' : 'national' };
-    }
-  },
+  find: (text: string) => findPhones(text, [DEFAULT_COUNTRY]),
   context: {
     nl: ['tel', 'tel.', 'telefoon', 'telefoonnummer', 'mobiel', 'mob', 'gsm', 'bel', 'bellen', 'nummer', 'fax', 't'],
     en: ['phone', 'telephone', 'tel', 'mobile', 'cell', 'call', 'fax', 'whatsapp'],
@@ -52,7 +106,7 @@ export const phoneDetector = {
     de: ['bestellung', 'rechnung', 'sendungsnummer'],
     fr: ['commande', 'facture', 'suivi'],
   },
-  normalize: (raw) => parse(raw)?.number ?? '',
+  normalize: (raw) => parse(raw) ?? '',
   mask(e164) {
     const number = parsePhoneNumberFromString(e164);
     const cc = number ? `+${number.countryCallingCode}` : '';
@@ -70,6 +124,8 @@ export const phoneDetector = {
       'Telefon 0049 30 12345678',
       'fax 010-4567890',
       'Contact: 0612345678',
+      'Tel.: 02 555 12 34', // Belgian, without country code, under its label
+      'Telefon: 030 12345678', // German, without country code, under its label
     ],
     invalid: [
       'BSN 123456782',
@@ -83,6 +139,8 @@ export const phoneDetector = {
       'Kenmerk 123 456 789 012',
       '06-123',
       'Geboren 09.09.1987',
+      'Artikel 02 555 12 34', // a Belgian-shaped number without a phone label
+      'Bestellnummer 030 12345678', // a German-shaped number without a phone label
     ],
   },
 } satisfies Detector;

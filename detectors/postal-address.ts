@@ -2,10 +2,11 @@
  * Postal addresses (AVG/GDPR Art. 4(1): a home address identifies a person). Dutch (street,
  * number, `1234 AB`, city), Belgian (street, number, 4-digit postcode, city; Dutch and French
  * street forms), German (street, number, 5-digit postcode, city) and UK (number, street, town,
- * postcode). No checksum: confidence comes from completeness. A full address scores high; a
+ * postcode), French, Spanish and Italian (address-romance.ts). No checksum: confidence comes from completeness. A full address scores high; a
  * Dutch postcode with a city, or a UK postcode, at the threshold; a street and number alone only
  * with an address word nearby.
  */
+import { ROMANCE_ADDRESS_CONTEXT, ROMANCE_ADDRESS_PATTERNS } from './address-romance.js';
 import type { Candidate, Detector } from './types.js';
 
 const B = '(?<![\\p{L}\\p{N}])';
@@ -46,11 +47,16 @@ const PATTERNS: readonly { name: string; regex: RegExp; score: number; anchor: R
     anchor: STREET_ANCHOR,
   },
   { name: 'street-number', regex: rx(`(?:${CAP} ){0,3}\\p{Lu}[\\p{L}'-]{0,30}${STREET_SUFFIX} ${NUMBER}`), score: 0.35, anchor: STREET_ANCHOR },
+  ...ROMANCE_ADDRESS_PATTERNS,
 ];
 
 function* findAddresses(text: string): Iterable<Candidate> {
+  // Patterns may share an anchor: each anchor is tested once per text.
+  const anchors = new Map<RegExp, boolean>();
   for (const p of PATTERNS) {
-    if (!p.anchor.test(text)) continue;
+    const present = anchors.get(p.anchor) ?? p.anchor.test(text);
+    anchors.set(p.anchor, present);
+    if (!present) continue;
     p.regex.lastIndex = 0;
     for (const m of text.matchAll(p.regex)) {
       const start = m.index ?? 0;
@@ -67,7 +73,7 @@ export function maskWords(value: string): string {
 export const postalAddressDetector = {
   id: 'postal-address',
   category: 'contact',
-  description: 'Postal addresses: Dutch, Belgian, German and UK forms; confidence by completeness.',
+  description: 'Postal addresses: Dutch, Belgian, German, UK, French, Spanish and Italian forms; confidence by completeness.',
   requires: /\d/,
   find: findAddresses,
   context: {
@@ -75,6 +81,7 @@ export const postalAddressDetector = {
     en: ['address', 'home address', 'postal address', 'lives at', 'postcode', 'residing'],
     de: ['adresse', 'anschrift', 'wohnort', 'wohnhaft', 'postanschrift'],
     fr: ['adresse', 'domicile', 'domicilié', 'demeurant'],
+    ...ROMANCE_ADDRESS_CONTEXT,
   },
   negativeContext: {
     nl: ['kantoor', 'bezoekadres', 'vestiging', 'kvk'],
@@ -96,6 +103,10 @@ export const postalAddressDetector = {
       'Postcode en woonplaats: 9712 CP Groningen',
       'Address: Flat 2, 221B Baker Street, London NW1 6XE',
       'Woonadres: Dorpsstraat 3',
+      'Adresse : 12 rue de la Paix, 75002 Paris',
+      'Dirección: Calle de Alcalá 12, 28014 Madrid',
+      'Indirizzo: Via Roma 10, 00184 Roma',
+      'Via Garibaldi, 3 - 20121 Milano (MI)',
     ],
     invalid: [
       'Dorpsstraat 3',
@@ -108,6 +119,8 @@ export const postalAddressDetector = {
       'in 2024 werkten 1200 mensen',
       'ISBN 978-90-1234-567-8',
       'Bel 020 123 4567 voor een afspraak',
+      'Via 12 stations, 00184 copies', // no street word after Via, no capitalised city
+      'Calle 12, 2024 Madrid', // four-digit number is a year, not a Spanish postcode
     ],
   },
 } satisfies Detector;

@@ -18,19 +18,125 @@ export interface Prefilter {
 
 /** Builds the automaton for keyword lists; list `i` is eligible when any of its keywords occurs. */
 export function buildPrefilter(lists: readonly (readonly string[] | undefined)[]): Prefilter {
-  // Symbols: 0 for any character in no keyword, 1.. for each lower-case character keywords use.
-  const symbolOf = new Map<number, number>();
   const keywords: { text: string; owner: number }[] = [];
   lists.forEach((list, owner) => {
     for (const k of list ?? []) {
       const text = k.toLowerCase();
-      if (!text) continue;
-      keywords.push({ text, owner });
-      for (let i = 0; i < text.length; i++) if (!symbolOf.has(text.charCodeAt(i))) symbolOf.set(text.charCodeAt(i), symbolOf.size + 1);
+      if (text) keywords.push({ text, owner });
     }
   });
+  const { symbols, delta, width, out, states } = compileAutomaton(keywords, false);
+  const rows = delta.map((next) => next * width);
+  // Indexed by row (state times width), so the test needs no division.
+  const hasOutput = new Uint8Array(states * width);
+  out.forEach((o, state) => {
+    if (o.length > 0) hasOutput[state * width] = 1;
+  });
+  const gatedCount = new Set(keywords.map((k) => k.owner)).size;
+
+  return {
+    size: states,
+    scan(text: string, eligible: Uint8Array): void {
+      if (gatedCount === 0) return;
+      let found = 0;
+      for (let i = 0; i < eligible.length; i++) if (eligible[i] !== 0) found++;
+      // `row` is a state times the width: one look-up per character, no multiplication.
+      let row = 0;
+      for (let i = 0; i < text.length; i++) {
+        row = rows[row + (symbols[text.charCodeAt(i)] as number)] as number;
+        if (hasOutput[row] === 0) continue;
+        const o = out[(row / width) | 0] as Int32Array;
+        for (let j = 0; j < o.length; j++) {
+          const owner = o[j] as number;
+          if (eligible[owner] === 0) {
+            eligible[owner] = 1;
+            if (++found >= gatedCount) return;
+          }
+        }
+      }
+    },
+  };
+}
+
+/**
+ * Every occurrence of a set of words in a text, as parallel arrays in order of their end: one
+ * pass, whatever the number of words. The engine finds context words this way once per segment
+ * and looks them up by offset for each candidate, instead of running a context regex over the
+ * text around every candidate.
+ */
+export interface WordHits {
+  count: number;
+  start: Int32Array;
+  end: Int32Array;
+  word: Int32Array;
+}
+
+export interface WordIndex {
+  /** Every occurrence of every word in `text` (case-insensitive, as a substring; callers check word edges), into `into`. */
+  scan(text: string, into: WordHits): void;
+  /** The words, lower-case, by id (their index in the list given). */
+  readonly words: readonly string[];
+}
+
+export function newWordHits(): WordHits {
+  return { count: 0, start: new Int32Array(64), end: new Int32Array(64), word: new Int32Array(64) };
+}
+
+/**
+ * Builds the index for `words` (lower-case). Case is folded as a case-insensitive Unicode regex
+ * does: a character matches a word character when its lower-case form, or that of its upper-case
+ * form (`ſ` → `S` → `s`), is that character.
+ */
+export function buildWordIndex(words: readonly string[]): WordIndex {
+  const { symbols, delta, width, out } = compileAutomaton(
+    words.map((text, owner) => ({ text, owner })).filter((w) => w.text.length > 0),
+    true,
+  );
+  const lengths = Int32Array.from(words, (w) => w.length);
+  return {
+    words,
+    scan(text: string, into: WordHits): void {
+      into.count = 0;
+      let node = 0;
+      for (let i = 0; i < text.length; i++) {
+        node = delta[node * width + (symbols[text.charCodeAt(i)] as number)] as number;
+        if (node === 0) continue;
+        const o = out[node] as Int32Array;
+        for (let j = 0; j < o.length; j++) {
+          const w = o[j] as number;
+          if (into.count === into.start.length) grow(into);
+          into.start[into.count] = i + 1 - (lengths[w] as number);
+          into.end[into.count] = i + 1;
+          into.word[into.count] = w;
+          into.count++;
+        }
+      }
+    },
+  };
+}
+
+function grow(hits: WordHits): void {
+  const size = hits.start.length * 2;
+  for (const key of ['start', 'end', 'word'] as const) {
+    const bigger = new Int32Array(size);
+    bigger.set(hits[key]);
+    hits[key] = bigger;
+  }
+}
+
+/**
+ * The dense DFA for keywords (lower-case) with their owners: `delta[state * width + symbol]`,
+ * `out[state]` the owners of the keywords that end in that state.
+ */
+function compileAutomaton(keywords: readonly { text: string; owner: number }[], foldUpper: boolean) {
+  // Symbols: 0 for any character in no keyword, 1.. for each lower-case character keywords use.
+  const symbolOf = new Map<number, number>();
+  for (const { text } of keywords) {
+    for (let i = 0; i < text.length; i++) if (!symbolOf.has(text.charCodeAt(i))) symbolOf.set(text.charCodeAt(i), symbolOf.size + 1);
+  }
   const width = symbolOf.size + 1;
   // Every UTF-16 unit whose lower-case form is a keyword character maps to that character's symbol.
+  const { lower, folded } = caseTables();
   const symbols = new Uint16Array(65536);
   for (let c = 0; c < 65536; c++) {
     const direct = symbolOf.get(c);
@@ -38,9 +144,9 @@ export function buildPrefilter(lists: readonly (readonly string[] | undefined)[]
       symbols[c] = direct;
       continue;
     }
-    if (c >= 0xd800 && c <= 0xdfff) continue;
-    const lower = String.fromCharCode(c).toLowerCase();
-    if (lower.length === 1) symbols[c] = symbolOf.get(lower.charCodeAt(0)) ?? 0;
+    const l = lower[c] as number;
+    if (l !== 0) symbols[c] = symbolOf.get(l) ?? 0;
+    if (foldUpper && symbols[c] === 0 && folded[c] !== 0) symbols[c] = symbolOf.get(folded[c] as number) ?? 0;
   }
 
   // The trie, as growable arrays of transitions (-1: none).
@@ -93,28 +199,23 @@ export function buildPrefilter(lists: readonly (readonly string[] | undefined)[]
       }
     }
   }
-  const out = outputs.map((o) => Int32Array.from(o));
-  const gatedCount = new Set(keywords.map((k) => k.owner)).size;
+  return { symbols, delta, width, states, out: outputs.map((o) => Int32Array.from(o)) };
+}
 
-  return {
-    size: states,
-    scan(text: string, eligible: Uint8Array): void {
-      if (gatedCount === 0) return;
-      let found = 0;
-      for (const e of eligible) if (e) found++;
-      let node = 0;
-      for (let i = 0; i < text.length; i++) {
-        node = delta[node * width + (symbols[text.charCodeAt(i)] as number)] as number;
-        if (node === 0) continue;
-        const o = out[node] as Int32Array;
-        for (let j = 0; j < o.length; j++) {
-          const owner = o[j] as number;
-          if (eligible[owner] === 0) {
-            eligible[owner] = 1;
-            if (++found >= gatedCount) return;
-          }
-        }
-      }
-    },
-  };
+let cases: { lower: Uint16Array; folded: Uint16Array } | undefined;
+/** Per UTF-16 unit: its lower-case form and that of its upper-case form, when each is one unit (else 0). Built once. */
+function caseTables(): { lower: Uint16Array; folded: Uint16Array } {
+  if (cases) return cases;
+  const lower = new Uint16Array(65536);
+  const folded = new Uint16Array(65536);
+  for (let c = 0; c < 65536; c++) {
+    if (c >= 0xd800 && c <= 0xdfff) continue;
+    const ch = String.fromCharCode(c);
+    const l = ch.toLowerCase();
+    if (l.length === 1) lower[c] = l.charCodeAt(0);
+    const f = ch.toUpperCase().toLowerCase();
+    if (f.length === 1) folded[c] = f.charCodeAt(0);
+  }
+  cases = { lower, folded };
+  return cases;
 }

@@ -2,6 +2,8 @@
  * The registry: the list of detectors a scan runs. Core detectors are listed here; detectors
  * from the config file and from plugin modules are added through `selectDetectors({ extra })`.
  */
+
+import type { CountryCode } from 'libphonenumber-js/max';
 import { beNationalNumberDetector } from './be-national-number.js';
 import { creditCardDetector } from './credit-card.js';
 import { dateOfBirthDetector } from './date-of-birth.js';
@@ -21,7 +23,7 @@ import { nlIdDocumentDetector } from './nl-id-document.js';
 import { nlLicensePlateDetector } from './nl-license-plate.js';
 import { passportMrzDetector } from './passport-mrz.js';
 import { personNameDetector } from './person-name.js';
-import { phoneDetector } from './phone.js';
+import { createPhoneDetector, phoneDetector } from './phone.js';
 import { plPeselDetector } from './pl-pesel.js';
 import { postalAddressDetector } from './postal-address.js';
 import { ptNifDetector } from './pt-nif.js';
@@ -63,9 +65,14 @@ export const identityDetectors: readonly Detector[] = [personNameDetector, posta
 /** Every built-in detector, in the order they run. */
 export const builtinDetectors: readonly Detector[] = [...coreDetectors, ...nationalIdDetectors, ...identityDetectors, ...specialCategoryDetectors];
 
-/** Returns the detectors to run: all built-in ones, minus disabled ids, plus extra ones (config, plugins). */
-export function selectDetectors(options: { disable?: readonly string[]; extra?: readonly Detector[] } = {}): Detector[] {
+/**
+ * Returns the detectors to run: all built-in ones, minus disabled ids, plus extra ones (config,
+ * plugins). `phoneRegions` (ISO codes, first one first) are where numbers without a country code belong.
+ */
+export function selectDetectors(options: { disable?: readonly string[]; extra?: readonly Detector[]; phoneRegions?: readonly CountryCode[] } = {}): Detector[] {
   const disabled = new Set(options.disable ?? []);
-  const all = [...builtinDetectors, ...(options.extra ?? [])];
+  const regions = options.phoneRegions;
+  const builtin = regions?.length ? builtinDetectors.map((d) => (d === phoneDetector ? createPhoneDetector(regions) : d)) : builtinDetectors;
+  const all = [...builtin, ...(options.extra ?? [])];
   return all.filter((d) => !disabled.has(d.id));
 }

@@ -8,7 +8,7 @@
 export type Category = 'contact' | 'identity' | 'online' | 'financial' | 'national-id' | 'special';
 
 /** Languages we carry context words for. */
-export type Lang = 'nl' | 'en' | 'de' | 'fr';
+export type Lang = 'nl' | 'en' | 'de' | 'fr' | 'es' | 'it';
 
 /** Where in an item a segment (and so a finding) sits. Extractors fill what applies. */
 export interface Where {

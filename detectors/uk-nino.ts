@@ -21,6 +21,8 @@ export const ukNinoDetector = {
   patterns: [
     { name: 'spaced', regex: bounded(`${P1}${P2} \\d{2} \\d{2} \\d{2} [A-D]`), score: 0.55 },
     { name: 'compact', regex: bounded(`${P1}${P2}\\d{6}[A-D]`), score: 0.45 },
+    // Typed in lower case in forms and mails (`hh 01 02 03 d`): as printed, but it needs its label.
+    { name: 'lower-case', regex: bounded(`${P1.toLowerCase()}${P2.toLowerCase()} ?\\d{2} ?\\d{2} ?\\d{2} ?[a-d]`), score: 0.3 },
   ],
   context: {
     en: ['national insurance', 'national insurance number', 'ni number', 'ni no', 'nino', 'nat ins'],
@@ -44,6 +46,8 @@ export const ukNinoDetector = {
       'NINO JE221074A',
       'nat ins SJ 91 95 92 B',
       'Your National Insurance number is WE872375A.',
+      'NI number: hh 01 02 03 d',
+      'nino ce123456a',
     ],
     invalid: [
       'HK102580A',
@@ -56,6 +60,9 @@ export const ukNinoDetector = {
       'NINO QQ123456C',
       'NINO ZZ 12 34 56 A',
       'Ref PG385140C',
+      'hh 01 02 03 d', // lower case without its label
+      'NI number: gb 12 34 56 a', // lower-case banned prefix GB
+      'NI number: hh 01 02 03 e', // suffix beyond A-D
     ],
   },
 } satisfies Detector;

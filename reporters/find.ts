@@ -7,7 +7,8 @@ const where = (w: Record<string, unknown>) =>
   Object.entries(w)
     .map(([k, v]) => `${k} ${v}`)
     .join(', ');
-const accessText = (a?: Access) => (a ? `${a.owner ?? '?'}:${a.group ?? '?'} ${a.mode ?? ''}${a.broad ? ' BROAD' : ''}` : '');
+const accessText = (a?: Access) =>
+  a ? `${a.owner ?? '?'}:${a.group ?? '?'} ${a.mode ?? ''}${a.broad === true ? ' BROAD' : a.broad === 'unknown' ? ' ACCESS-UNKNOWN' : ''}` : '';
 
 export function formatHits(hits: SubjectHit[], format: 'table' | 'json' | 'csv' | 'xml'): string {
   switch (format) {

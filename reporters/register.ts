@@ -70,7 +70,7 @@ export class RegisterAccumulator {
       if (g.oldest === undefined || Date.parse(m) < Date.parse(g.oldest)) g.oldest = m;
       if (g.newest === undefined || Date.parse(m) >= Date.parse(g.newest)) g.newest = m;
     }
-    if (item.access?.broad) g.broad++;
+    if (item.access?.broad === true) g.broad++;
     if (LEVEL_ORDER.indexOf(item.risk.level) > LEVEL_ORDER.indexOf(g.highest)) g.highest = item.risk.level;
   }
 

@@ -49,6 +49,22 @@ describe('loadConfig', () => {
     expect(found[0]?.masked).toBe('**********74');
   });
 
+  it('reads the m365 section, resolving a relative certificate path against the config file', async () => {
+    const file = write(
+      'm365.yaml',
+      `m365:\n  tenantId: t-1\n  clientId: c-1\n  certificatePath: certs/app.pem\n  graphEndpoint: https://graph.microsoft.us\n  sites: [all]\n`,
+    );
+    const config = await loadConfig(file);
+    expect(config.m365).toEqual({
+      tenantId: 't-1',
+      clientId: 'c-1',
+      certificatePath: join(dir, 'certs/app.pem'),
+      graphEndpoint: 'https://graph.microsoft.us',
+      sites: ['all'],
+    });
+    await expect(loadConfig(write('m365-bad.yaml', 'm365:\n  AZURE_TENANT_ID: t-1\n'))).rejects.toThrow(/m365: Unrecognized key.*AZURE_TENANT_ID/);
+  });
+
   it('reads JSON too', async () => {
     const file = write('inzage.config.json', JSON.stringify({ detectors: { custom: [{ id: 'x-code', category: 'identity', pattern: 'XC-\\d{5}' }] } }));
     const config = await loadConfig(undefined, dir);

@@ -58,9 +58,38 @@ const recognizerSchema = z
   })
   .strict();
 
-/** Keys other parts of Inzage own (m365, …) pass through untouched; the detector keys are strict. */
+/**
+ * Microsoft 365: the Azure SDK's variables under their own names (AZURE_TENANT_ID is `tenantId`, …)
+ * plus the Graph endpoint and what `--m365` scopes by. Command-line flags win, then the AZURE_*
+ * environment variables, then these. Strict, so a misspelt key is an error and not ignored.
+ */
+const m365Schema = z
+  .object({
+    tenantId: z.string().min(1).optional(),
+    clientId: z.string().min(1).optional(),
+    clientSecret: z.string().min(1).optional(),
+    certificatePath: z.string().min(1).optional(),
+    authorityHost: z.string().min(1).optional(),
+    graphEndpoint: z.string().min(1).optional(),
+    cloud: z.enum(['global', 'us-gov', 'us-dod', 'china']).optional(),
+    mailboxes: z.array(z.string().min(1)).optional(),
+    group: z.string().min(1).optional(),
+    includeFolders: z.array(z.string().min(1)).optional(),
+    excludeFolders: z.array(z.string().min(1)).optional(),
+    mail: z.boolean().optional(),
+    oneDrive: z.boolean().optional(),
+    sites: z.array(z.string().min(1)).optional(),
+  })
+  .strict();
+
+/** Keys other parts of Inzage own pass through untouched; the detector and m365 keys are strict. */
 export const configSchema = z.looseObject({
   minConfidence: z.number().min(0).max(1).optional(),
+  /** Where phone numbers without a country code belong, first one first (ISO 3166 codes: NL, BE, DE…). */
+  phoneRegions: z
+    .array(z.string().regex(/^[A-Za-z]{2}$/, 'a two-letter country code such as NL, BE or DE'))
+    .min(1)
+    .optional(),
   detectors: z
     .object({
       disable: z.array(z.string()).default([]),
@@ -70,21 +99,27 @@ export const configSchema = z.looseObject({
     .default({ disable: [], custom: [] }),
   plugins: z.array(z.string().min(1)).default([]),
   recognizers: z.array(recognizerSchema).default([]),
+  m365: m365Schema.optional(),
 });
 
 export type CustomDetectorConfig = z.infer<typeof customDetectorSchema>;
 export type RawConfig = z.infer<typeof configSchema>;
+export type M365Config = z.infer<typeof m365Schema>;
 
 export interface InzageConfig {
   /** The file read, absolute; undefined when none was found. */
   path?: string;
   raw: RawConfig;
   minConfidence?: number;
+  /** Regions of phone numbers without a country code (config `phoneRegions`), upper case. */
+  phoneRegions?: string[];
   /** Ids of detectors to switch off. */
   disable: string[];
   /** Custom detectors, then plugin detectors, ready for the registry. */
   detectors: Detector[];
   recognizers: Recognizer[];
+  /** The `m365` section, as written (a relative certificatePath resolved against the config file). */
+  m365?: M365Config;
 }
 
 export class ConfigError extends InzageError {
@@ -134,9 +169,11 @@ export async function resolveConfig(data: unknown, file: string): Promise<Inzage
     path: file,
     raw,
     ...(raw.minConfidence !== undefined ? { minConfidence: raw.minConfidence } : {}),
+    ...(raw.phoneRegions ? { phoneRegions: raw.phoneRegions.map((r) => r.toUpperCase()) } : {}),
     disable: raw.detectors.disable,
     detectors,
     recognizers: raw.recognizers.map((r) => presidioRecognizer(r)),
+    ...(raw.m365 ? { m365: { ...raw.m365, ...(raw.m365.certificatePath ? { certificatePath: resolve(dirname(file), raw.m365.certificatePath) } : {}) } } : {}),
   };
 }
 

@@ -59,7 +59,11 @@ export interface Access {
   group?: string;
   mode?: string;
   entries: AccessEntry[];
-  broad: boolean;
+  /**
+   * Whether broad principals can read it; `unknown` where who can read it was not read (a drive
+   * item without findings, a permissions call that failed). Unknown is never reported as `false`.
+   */
+  broad: boolean | 'unknown';
   reasons: string[];
   /** Additions to the contract. */
   source?: AccessSource;
@@ -119,6 +123,23 @@ export interface SourceItem {
   error?: ItemError;
 }
 
+/** Findings listed per item by default (`--max-findings`); the worker enforces it (pipeline/worker.ts). */
+export const DEFAULT_MAX_FINDINGS_PER_ITEM = 10_000;
+
+/**
+ * Addition to the contract: set on an item with more findings than `--max-findings` (default
+ * 10,000). `findings` then lists the first ones (up to the cap, and at least the first 100 of each
+ * type); `total` and `byType` count all of them.
+ */
+export interface Truncation {
+  /** Findings in the item, listed or not. */
+  total: number;
+  /** Findings listed in `findings`. */
+  kept: number;
+  /** All findings per type, listed or not. */
+  byType: Record<string, number>;
+}
+
 /** What the worker returns for one item (and each child it contains). */
 export interface ExtractedItem {
   entry?: string;
@@ -129,6 +150,7 @@ export interface ExtractedItem {
   error: ItemError | null;
   /** Pages and images this item sent through OCR, and the milliseconds it took (counted apart in stats). */
   ocr?: OcrCost;
+  truncated?: Truncation;
 }
 
 export interface OcrCost {
@@ -157,6 +179,8 @@ export interface ReportItem {
   modified?: string;
   access?: Access;
   findings: ReportFinding[];
+  /** Addition: the item had more findings than the cap; `findings` lists the first ones. */
+  truncated?: Truncation;
   risk: Risk;
   error: ItemError | null;
 }
@@ -228,7 +252,8 @@ export interface Hotspot {
   reasons: string[];
   findings: number;
   distinctValues: number;
-  broad: boolean;
+  /** An item's `access.broad` (`unknown` included); a folder's is whether any item under it is broad. */
+  broad: boolean | 'unknown';
 }
 
 export interface Report {

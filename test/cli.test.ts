@@ -57,6 +57,12 @@ describe('inzage CLI', () => {
     expect(bad.stderr).toContain('is not a size');
   });
 
+  it('exits 2 on a --phone-region that is no country code', async () => {
+    const r = await runCli(['scan', join(dir, 'share'), '--phone-region', 'NL,XX'], { env: env() });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('--phone-region: "XX" is not a country code');
+  });
+
   it('applies include and exclude globs and the default excludes', async () => {
     const out = join(dir, 'out-globs');
     const r = await runCli(['scan', join(dir, 'share'), '--out', out, '--exclude', 'skip', '--include', '*.txt', '--include', '*.csv'], { env: env() });

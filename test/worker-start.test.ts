@@ -19,6 +19,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Piscina } from 'piscina';
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { unpackItems } from '../dist/detectors/packed.js';
+import type { Finding } from '../dist/detectors/types.js';
 import { WORKER_ENTRY } from '../dist/scanner/pipeline/scan.js';
 import { type RunResult, runCli, tempDir } from './helpers.js';
 
@@ -26,7 +28,7 @@ let dir: string;
 let cleanup: () => Promise<void>;
 /** Files per share: the rescans of larger shares take longer, so their pools end later in the workers' start. */
 const SHARE_SIZES = [1, 20, 60, 150];
-const ROUNDS = 8;
+const ROUNDS = 6;
 
 beforeAll(async () => {
   ({ dir, cleanup } = await tempDir('worker-start'));
@@ -38,27 +40,37 @@ beforeAll(async () => {
 });
 afterAll(() => cleanup());
 
+/** What a pool's workers are given (pipeline/worker.ts `WorkerInit`), for the tests that start one here. */
+const WORKER_INIT = { key: '00'.repeat(32), minConfidence: 0.5, maxDepth: 5 };
+
 it('gives the pool a worker file that require() loads by itself, so piscina never falls back to import()', () => {
-  // In a worker thread, as piscina does; the handler must come from require() alone.
+  // In a worker thread, as piscina does; the handler must come from require() alone. A failed
+  // require prints its error code (ERR_REQUIRE_ASYNC_MODULE on the code before the fix).
   const script = `
     const { Worker } = require('node:worker_threads');
     const w = new Worker(\`
-      const { parentPort, workerData } = require('node:worker_threads');
+      const { parentPort } = require('node:worker_threads');
       let loaded;
-      try { loaded = require(workerData); }
+      try { loaded = require(process.argv[2]); }
       catch (e) { parentPort.postMessage(e.code || e.name); }
       // As piscina 5 does (TypeScript's __importStar, then the awaited default export).
       const ns = loaded && loaded.__esModule ? loaded : { default: loaded };
-      if (loaded) Promise.resolve(typeof ns === 'function' ? ns : ns.default).then((h) => parentPort.postMessage(typeof h));\`, { eval: true, workerData: process.argv[1]});
+      if (loaded) Promise.resolve(typeof ns === 'function' ? ns : ns.default).then(
+        (h) => parentPort.postMessage(typeof h),
+        (e) => parentPort.postMessage('load failed: ' + (e && e.message)),
+      );\`, { eval: true, argv: [process.argv[1]], workerData: JSON.parse(process.argv[2]) });
     w.on('message', (m) => { console.log(m); process.exit(0); });`;
-  const out = execFileSync(process.execPath, ['-e', script, fileURLToPath(WORKER_ENTRY)], { encoding: 'utf8' }).trim();
+  const out = execFileSync(process.execPath, ['-e', script, fileURLToPath(WORKER_ENTRY), JSON.stringify(WORKER_INIT)], { encoding: 'utf8' }).trim();
   expect(out).toBe('function');
 });
 
 it('scans an item in a pool built on that file', async () => {
-  const pool = new Piscina({ filename: WORKER_ENTRY, minThreads: 1, maxThreads: 1, workerData: { key: '00'.repeat(32), minConfidence: 0.5, maxDepth: 5 } });
+  const pool = new Piscina({ filename: WORKER_ENTRY, minThreads: 1, maxThreads: 1, workerData: WORKER_INIT });
   try {
-    const [item] = await pool.run({ bytes: new TextEncoder().encode('Mail j.jansen@example.nl\n'), name: 'a.txt', size: 25 });
+    // The worker hands findings back packed (detectors/packed.ts).
+    const [item] = unpackItems<{ findings: Finding[]; error: unknown }>(
+      await pool.run({ bytes: new TextEncoder().encode('Mail j.jansen@example.nl\n'), name: 'a.txt', size: 25 }),
+    );
     expect(item.error).toBeNull();
     expect(item.findings.map((f: { type: string }) => f.type)).toEqual(['email']);
   } finally {

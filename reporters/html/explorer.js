@@ -29,17 +29,21 @@ const SORTS = {
   name: (a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0),
   types: (a, b) => (a.types.join(',') < b.types.join(',') ? -1 : a.types.join(',') > b.types.join(',') ? 1 : 0),
   findings: (a, b) => a.findings - b.findings,
-  access: (a, b) => Number(a.broad) - Number(b.broad),
+  access: (a, b) => accessRank(a) - accessRank(b),
   size: (a, b) => a.size - b.size,
   modified: (a, b) => a.modified - b.modified,
 };
+
+/** Broad above unknown above narrow: unknown is not safe. */
+const accessRank = (row) => (row.broad ? 2 : row.accessUnknown ? 1 : 0);
 
 function matches(row, state, q) {
   if (state.minRank > 0 && row.rank < state.minRank) return false;
   if (state.type && !row.types.includes(state.type)) return false;
   if (state.category && !row.categories.includes(state.category)) return false;
   if (state.access === 'broad' && !row.broad) return false;
-  if (state.access === 'narrow' && row.broad) return false;
+  if (state.access === 'narrow' && (row.broad || row.accessUnknown)) return false;
+  if (state.access === 'unknown' && !row.accessUnknown) return false;
   if (state.status === 'findings' && row.findings === 0) return false;
   if (state.status === 'none' && (row.findings > 0 || row.error)) return false;
   if (state.status === 'error' && !row.error) return false;
@@ -167,6 +171,7 @@ function renderFilters(data, state, update) {
         ['', t('anyAccess')],
         ['broad', t('broadOnly')],
         ['narrow', t('notBroad')],
+        ['unknown', t('accessUnknownOnly')],
       ],
       (v) => update({ access: v, page: 0 }),
     ),
@@ -262,7 +267,15 @@ function renderTable(rows, state, update) {
             h('td', { class: 'path' }, r.name),
             h('td', null, r.types.join(', ')),
             h('td', { class: 'num' }, num(r.findings)),
-            h('td', null, r.broad ? h('span', { class: 'badge broad' }, t('broad')) : (r.item.access?.owner ?? '')),
+            h(
+              'td',
+              null,
+              r.broad
+                ? h('span', { class: 'badge broad' }, t('broad'))
+                : r.accessUnknown
+                  ? h('span', { class: 'badge unknown' }, t('accessUnknown'))
+                  : (r.item.access?.owner ?? ''),
+            ),
             h('td', { class: 'num' }, bytes(r.size)),
             h('td', null, dateTime(r.item.modified)),
           ),
@@ -309,6 +322,7 @@ export function renderItem(data, index, update) {
       [t('error'), item.error ? h('span', { class: 'error-text' }, h('code', null, item.error.code), ' ', item.error.message) : null],
     ]),
     h('h3', null, t('findings'), ` (${num(findings.length)})`),
+    item.truncated ? h('p', { class: 'muted' }, t('truncated', { total: num(item.truncated.total), kept: num(item.truncated.kept) })) : null,
     findings.length === 0
       ? h('p', { class: 'muted' }, t('noFindings'))
       : h(
@@ -353,7 +367,16 @@ export function renderItem(data, index, update) {
             }),
           ),
         ),
-    h('h3', null, t('access'), access?.broad ? h('span', { class: 'badge broad' }, t('broad')) : null),
+    h(
+      'h3',
+      null,
+      t('access'),
+      access?.broad === true
+        ? h('span', { class: 'badge broad' }, t('broad'))
+        : access?.broad === 'unknown'
+          ? h('span', { class: 'badge unknown' }, t('accessUnknown'))
+          : null,
+    ),
     access
       ? [
           facts([
@@ -361,6 +384,7 @@ export function renderItem(data, index, update) {
             [t('group'), access.group],
             [t('mode'), access.mode],
             [t('reasons'), (access.reasons ?? []).join(', ')],
+            [t('notes'), (access.notes ?? []).join(' ')],
           ]),
           (access.entries ?? []).length > 0
             ? h(

@@ -45,7 +45,9 @@ function toRow(item, index) {
     score: item.risk?.score ?? 0,
     rank: Math.max(0, LEVELS.indexOf(level)),
     level,
-    broad: Boolean(item.access?.broad),
+    broad: item.access?.broad === true,
+    // Who can read it was not read: shown as unknown, never as "not broad".
+    accessUnknown: item.access?.broad === 'unknown',
     error,
     skipped: Boolean(item.error && SKIP_CODES.has(item.error.code)),
     retention: pastRetention(item),

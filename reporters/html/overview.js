@@ -178,7 +178,13 @@ export function renderOverview(data, actions) {
       section(t('byType'), types.length ? barChart(t('byType'), types) : h('p', { class: 'muted' }, t('noneFound'))),
       section(t('byRisk'), barChart(t('byRisk'), levels)),
     ),
-    section(t('hotItems'), itemTable(data.hotItems, actions, { head: h('th', null, t('access')), cell: (r) => h('td', null, r.broad ? t('broad') : '') })),
+    section(
+      t('hotItems'),
+      itemTable(data.hotItems, actions, {
+        head: h('th', null, t('access')),
+        cell: (r) => h('td', null, r.broad ? t('broad') : r.accessUnknown ? t('accessUnknown') : ''),
+      }),
+    ),
     section(t('hotFolders'), folderTable(data.hotFolders, actions)),
     section(
       t('broadList'),

@@ -6,6 +6,7 @@ import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import picomatch from 'picomatch';
+import { phoneRegionsOf } from '../../detectors/phone.js';
 import { reporterFor, reporters } from '../../reporters/index.js';
 import { writeStreamedReports } from '../../reporters/stream.js';
 import { renderSummaryJson } from '../../reporters/summary.js';
@@ -17,6 +18,7 @@ import {
   DEFAULT_ITEM_TIMEOUT_MS,
   DEFAULT_MAX_DEPTH,
   DEFAULT_MAX_FILE_SIZE,
+  DEFAULT_MAX_FINDINGS_PER_ITEM,
   DEFAULT_WORKER_MEMORY_MB,
   loadBaseline,
   type ScanOptions,
@@ -81,6 +83,7 @@ interface ScanFlags extends CommonFlags {
   workers?: number;
   followSymlinks: boolean;
   minConfidence?: number;
+  phoneRegion?: string;
   timeout: number;
   workerMemory: number;
   progress: boolean;
@@ -94,6 +97,8 @@ interface ScanFlags extends CommonFlags {
   retention: string[];
   hotspots?: number;
   maxDepth?: number;
+  maxFindings?: number;
+  debug?: boolean;
   m365?: boolean;
   mailbox?: string[];
   group?: string;
@@ -128,11 +133,18 @@ function addScanOptions(cmd: Command): Command {
     .option('--workers <n>', 'worker threads for parsing and detection (default: number of cores)', positiveInt('--workers'))
     .option('--follow-symlinks', 'follow symbolic links (loop-safe)', false)
     .option('--min-confidence <n>', 'report findings from this confidence on (0..1, default 0.5)', confidence)
+    .option('--phone-region <codes>', 'where phone numbers without a country code belong, comma-separated, first one first (default NL; e.g. BE,NL)')
     .option('--timeout <seconds>', 'time limit per item', positiveInt('--timeout'), DEFAULT_ITEM_TIMEOUT_MS / 1000)
     .addOption(
       new Option('--worker-memory <mb>', 'heap limit per worker thread in MB').argParser(positiveInt('--worker-memory')).default(DEFAULT_WORKER_MEMORY_MB),
     )
     .option('--max-depth <n>', `how deep containers may nest (zip in mail in zip; default ${DEFAULT_MAX_DEPTH})`, positiveInt('--max-depth'))
+    .option(
+      '--max-findings <n>',
+      `findings listed per item; beyond it they are counted per type and the item is marked truncated (default ${DEFAULT_MAX_FINDINGS_PER_ITEM})`,
+      positiveInt('--max-findings'),
+    )
+    .option('--debug', 'show what parser libraries print in the workers on stderr, masked (hidden by default: it can quote the file)')
     .option('--state-dir <dir>', 'folder of the scan state and key (default $INZAGE_STATE_DIR or .inzage)')
     .option('--config <file>', 'config file with custom and plugin detectors (default: ./inzage.config.yaml if present)')
     .option('--broad-group <name>', `a group that stands for everyone (repeatable; replaces the defaults: ${DEFAULT_BROAD_GROUPS.join(', ')})`, collect, [])
@@ -206,8 +218,11 @@ function scanOptions(paths: string[], flags: ScanFlags, extraSkip: string[], con
     ...(flags.stateDir ? { stateDir: flags.stateDir } : {}),
     ...(flags.workers !== undefined ? { workers: flags.workers } : {}),
     ...(flags.maxDepth !== undefined ? { maxDepth: flags.maxDepth } : {}),
+    ...(flags.maxFindings !== undefined ? { maxFindingsPerItem: flags.maxFindings } : {}),
+    ...(flags.debug ? { debug: true } : {}),
     ...(flags.concurrency !== undefined ? { concurrency: flags.concurrency } : {}),
     ...(minConfidence !== undefined ? { minConfidence } : {}),
+    ...(flags.phoneRegion ? { phoneRegions: phoneRegions(flags.phoneRegion) } : {}),
     ...(config.path ? { configPath: config.path } : {}),
     ...(flags.baseline ? { baseline: loadBaseline(flags.baseline) } : {}),
     ...(flags.suppressions ? { suppressionsFile: flags.suppressions } : {}),
@@ -216,6 +231,14 @@ function scanOptions(paths: string[], flags: ScanFlags, extraSkip: string[], con
     ...(flags.hotspots !== undefined ? { hotspots: flags.hotspots } : {}),
     ocr: ocrOptions(flags),
   };
+}
+
+function phoneRegions(list: string): string[] {
+  try {
+    return phoneRegionsOf(list.split(',').filter((c) => c.trim() !== ''));
+  } catch (err) {
+    throw new InzageError('usage', `--phone-region: ${(err as Error).message}`);
+  }
 }
 
 function retentionRules(overrides: string[]) {
@@ -397,22 +420,28 @@ async function runScan(paths: string[], flags: ScanFlags): Promise<number> {
   for (const p of paths) {
     if (!existsSync(p)) throw new InzageError('usage', `cannot scan ${p}: no such file or folder`);
   }
-  const m365 = flags.m365
-    ? resolveM365Settings({
-        mailboxes: flags.mailbox ?? [],
-        ...(flags.group ? { group: flags.group } : {}),
-        includeFolders: flags.includeFolder ?? [],
-        mail: flags.mail,
-        deviceLogin: flags.deviceLogin ?? false,
-        oneDrive: flags.onedrive ?? false,
-        sites: flags.site ?? [],
-        excludeFolders: flags.excludeFolder ?? [],
-        ...(flags.graphEndpoint ? { graphEndpoint: flags.graphEndpoint } : {}),
-        ...(flags.cloud ? { cloud: flags.cloud } : {}),
-      })
-    : undefined;
   // Loaded here first so a bad config stops the run with a usage error before any worker starts.
   const config = await loadConfig(flags.config);
+  const given = (list: string[] | undefined) => (list && list.length > 0 ? list : undefined);
+  // Only what was given on the command line overrides the config file's m365 section.
+  const m365 = flags.m365
+    ? resolveM365Settings(
+        {
+          mailboxes: given(flags.mailbox),
+          group: flags.group,
+          includeFolders: given(flags.includeFolder),
+          excludeFolders: given(flags.excludeFolder),
+          mail: flags.mail === false ? false : undefined,
+          deviceLogin: flags.deviceLogin,
+          oneDrive: flags.onedrive,
+          sites: given(flags.site),
+          graphEndpoint: flags.graphEndpoint,
+          cloud: flags.cloud,
+        },
+        process.env,
+        config.m365 ?? {},
+      )
+    : undefined;
   const out = resolve(flags.out);
   const progress = flags.progress && process.stderr.isTTY ? new ScanProgress(process.stderr) : undefined;
   const rules = flags.failOn;

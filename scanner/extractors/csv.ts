@@ -7,6 +7,7 @@
  * read as plain text instead: no text is ever dropped because a file is not well-formed CSV.
  */
 import { decodeLines, pieceBounds } from './decode.js';
+import { type Field, recordSegments, type TypedKey, typeKeys } from './records.js';
 import type { Extracted, Extractor, ItemContent } from './types.js';
 
 export function columnName(index: number): string {
@@ -56,9 +57,19 @@ export function splitCells(line: string, delimiter: string): string[] | undefine
   return cells;
 }
 
+/** Data rows read before the columns are typed: enough to type a column by its values, few enough to hold. */
+const SAMPLE_ROWS = 100;
+
+interface Row {
+  cells: string[];
+  line: number;
+}
+
 export async function* extractDelimited(content: ItemContent, hint?: string): AsyncGenerator<Extracted> {
   let delimiter: string | undefined;
-  let headers: string[] = [];
+  let headers: string[] | undefined;
+  let keys: TypedKey[] | undefined;
+  const sample: Row[] = [];
   for await (const line of decodeLines(content)) {
     if (line.text.trim() === '') continue;
     delimiter ??= sniffDelimiter(line.text, hint);
@@ -67,15 +78,48 @@ export async function* extractDelimited(content: ItemContent, hint?: string): As
       yield { segment: { text: line.text, where: { line: line.number }, ...pieceBounds(line) } };
       continue;
     }
-    if (headers.length === 0) headers = cells.map((c) => c.trim());
-    for (let i = 0; i < cells.length; i++) {
-      const text = cells[i] as string;
-      if (text.trim() === '') continue;
-      const context = [headers[i] ?? '', i > 0 ? (cells[i - 1] ?? '').slice(-60) : ''].join(' ').trim();
-      yield { segment: { text, where: { line: line.number, cell: `${columnName(i)}${line.number}` }, context } };
+    if (headers === undefined) {
+      headers = cells.map((c) => c.trim());
+      for (let i = 0; i < cells.length; i++) {
+        const text = cells[i] as string;
+        if (text.trim() !== '') yield { segment: { text, where: { line: line.number, cell: `${columnName(i)}${line.number}` }, context: leftOf(cells, i) } };
+      }
+      continue;
     }
+    // Columns are typed (records.ts) once a sample of rows is in; the sample then goes out in order.
+    if (keys === undefined) {
+      sample.push({ cells, line: line.number });
+      if (sample.length < SAMPLE_ROWS) continue;
+      keys = typeColumns(headers, sample);
+      for (const row of sample.splice(0)) yield* rowSegments(row, keys);
+      continue;
+    }
+    yield* rowSegments({ cells, line: line.number }, keys);
+  }
+  if (keys === undefined && headers !== undefined) {
+    keys = typeColumns(headers, sample);
+    for (const row of sample) yield* rowSegments(row, keys);
   }
 }
+
+function typeColumns(headers: readonly string[], sample: readonly Row[]): TypedKey[] {
+  const width = Math.max(headers.length, ...sample.map((r) => r.cells.length));
+  const labels = Array.from({ length: width }, (_, i) => headers[i] ?? '');
+  return typeKeys(labels, (col) => sample.map((r) => r.cells[col] ?? ''));
+}
+
+function rowSegments(row: Row, keys: readonly TypedKey[]): Generator<Extracted> {
+  const fields: Field[] = row.cells.map((text, i) => ({
+    key: i,
+    text,
+    where: { line: row.line, cell: `${columnName(i)}${row.line}` },
+    context: leftOf(row.cells, i),
+  }));
+  return recordSegments(fields, keys);
+}
+
+/** The cell to the left: the label in a two-column label/value list. */
+const leftOf = (cells: readonly string[], i: number) => (i > 0 ? (cells[i - 1] ?? '').slice(-60).trim() : '');
 
 export const csvExtractor: Extractor = {
   id: 'csv',

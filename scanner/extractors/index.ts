@@ -5,6 +5,7 @@ import { emlExtractor } from './eml.js';
 import { graphMessageExtractor } from './graph-message.js';
 import { htmlExtractor } from './html.js';
 import { imageExtractor } from './image.js';
+import { jsonExtractor } from './json.js';
 import { mboxExtractor } from './mbox.js';
 import { odfExtractor } from './odf.js';
 import { OLE_TYPES, oleExtractor } from './ole.js';
@@ -33,6 +34,7 @@ export const extractors: readonly Extractor[] = [
   csvExtractor,
   htmlExtractor,
   graphMessageExtractor,
+  jsonExtractor,
   textExtractor,
 ];
 

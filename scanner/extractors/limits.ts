@@ -16,6 +16,19 @@ export interface ArchiveLimits {
   maxRatio: number;
   /** Entries smaller than this are not held to the ratio (tiny runs of zeros compress absurdly well). */
   ratioMinBytes: number;
+  /**
+   * Spreadsheets (xlsx, xlsm): a workbook expands through its shared strings, where one string
+   * stored once can fill every cell (Apache POI's poc-shared-strings.xlsx, 110 KB, held a worker
+   * for 120 s). Checked on the package before SheetJS reads it (spreadsheet-guard.ts).
+   */
+  /** Entries in the shared-strings table. */
+  maxSharedStrings: number;
+  /** Rows in one sheet; Excel itself stops at 1,048,576. */
+  maxSheetRows: number;
+  /** Cells in one sheet. */
+  maxSheetCells: number;
+  /** Characters that all cells of a workbook show through shared strings, added up. */
+  maxSheetText: number;
 }
 
 export const DEFAULT_ARCHIVE_LIMITS: ArchiveLimits = {
@@ -24,6 +37,10 @@ export const DEFAULT_ARCHIVE_LIMITS: ArchiveLimits = {
   maxEntryBytes: 512 * 1024 ** 2,
   maxRatio: 200,
   ratioMinBytes: 1024 ** 2,
+  maxSharedStrings: 5_000_000,
+  maxSheetRows: 1_048_576,
+  maxSheetCells: 20_000_000,
+  maxSheetText: 512 * 1024 ** 2,
 };
 
 let limits: ArchiveLimits = DEFAULT_ARCHIVE_LIMITS;

@@ -8,7 +8,7 @@
  * document info is a `metadata-person` finding. A PDF that needs a password to open: `encrypted` (one with only
  * an owner password, which restricts printing or copying, opens and is scanned).
  */
-import { getDocumentProxy, renderPageAsImage } from 'unpdf';
+import { getDocumentProxy, getResolvedPDFJS, renderPageAsImage } from 'unpdf';
 import type { Segment } from '../../detectors/types.js';
 import { personMetadata } from './metadata.js';
 import { ocrSettings, takeOcrPage } from './ocr-engine.js';
@@ -44,6 +44,7 @@ export async function* extractPdf(content: ItemContent): AsyncGenerator<Extracte
   let textChars = 0;
   let ocrPages = 0;
   let unreadPages = 0;
+  let blankPages = 0;
   try {
     const author = await documentAuthor(pdf);
     if (author) yield { direct: author };
@@ -62,6 +63,11 @@ export async function* extractPdf(content: ItemContent): AsyncGenerator<Extracte
         yield { segment };
       }
       if (text.trim() !== '') continue;
+      // A page with no picture on it (blank, or vector drawings only) is no scan: nothing for OCR to read.
+      if (!(await pageHasPicture(pdf, pageNumber))) {
+        blankPages++;
+        continue;
+      }
       if (ocrPages >= ocrSettings().maxPagesPerItem || !takeOcrPage()) {
         unreadPages++;
         continue;
@@ -71,6 +77,9 @@ export async function* extractPdf(content: ItemContent): AsyncGenerator<Extracte
     }
   } finally {
     await pdf.destroy();
+  }
+  if (textChars === 0 && ocrPages === 0 && unreadPages === 0 && blankPages > 0) {
+    throw new ExtractError('no-text-layer', `none of its ${pdf.numPages} pages has a text layer or a picture to read by OCR (drawings or blank pages only)`);
   }
   if (unreadPages > 0 && textChars === 0 && ocrPages === 0) {
     throw new ExtractError(
@@ -87,6 +96,34 @@ export async function* extractPdf(content: ItemContent): AsyncGenerator<Extracte
 }
 
 type PdfProxy = Awaited<ReturnType<typeof getDocumentProxy>>;
+
+let imageOps: ReadonlySet<number> | undefined;
+
+/** Whether the page paints a picture (an image XObject, an inline image or an image mask). */
+async function pageHasPicture(pdf: PdfProxy, pageNumber: number): Promise<boolean> {
+  if (!imageOps) {
+    const { OPS } = await getResolvedPDFJS();
+    imageOps = new Set(
+      [
+        OPS.paintImageXObject,
+        OPS.paintInlineImageXObject,
+        OPS.paintInlineImageXObjectGroup,
+        OPS.paintImageXObjectRepeat,
+        OPS.paintImageMaskXObject,
+        OPS.paintImageMaskXObjectGroup,
+        OPS.paintImageMaskXObjectRepeat,
+        OPS.paintSolidColorImageMask,
+      ].filter((op): op is number => typeof op === 'number'),
+    );
+  }
+  const page = await pdf.getPage(pageNumber);
+  try {
+    const { fnArray } = await page.getOperatorList();
+    return fnArray.some((fn) => imageOps?.has(fn));
+  } finally {
+    page.cleanup();
+  }
+}
 
 /** A page as PNG at the OCR resolution, within the pixel cap (a poster-sized page is scaled down to fit, not refused). */
 async function renderPage(pdf: PdfProxy, pageNumber: number): Promise<Uint8Array> {

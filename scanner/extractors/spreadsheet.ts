@@ -3,11 +3,15 @@
  * build (the registry's `xlsx@0.18.5` has known prototype-pollution and ReDoS flaws). Every
  * sheet, hidden and very hidden ones too, every cell's shown value (as formatted in the file)
  * and cell comments; `where: { sheet, cell }`. A column's header (the first filled row) and the
- * cell to the left are context, so a column headed `BSN` marks its numbers as BSNs.
+ * cell to the left are context, so a column headed `BSN` marks its numbers as BSNs. Each row under
+ * the header is a record (records.ts): columns typed from header and values, a name or an address
+ * spread over columns found as one value at its first cell.
  */
 import type * as XLSX from '@e965/xlsx';
 import { columnName } from './csv.js';
 import { corePropertyPeople, embeddedPictures } from './package-extras.js';
+import { type Field, recordSegments, typeKeys } from './records.js';
+import { checkSheetExpansion } from './spreadsheet-guard.js';
 import type { ExtractContext, Extracted, Extractor, ItemContent } from './types.js';
 import { ExtractError } from './types.js';
 import { checkPackageLimits, openZip } from './zip-reader.js';
@@ -31,6 +35,8 @@ export async function* extractSpreadsheet(content: ItemContent, context: Extract
     const zip = await openZip(bytes);
     try {
       checkPackageLimits(zip, context);
+      // Shared strings, rows and cells within the archive limits, before SheetJS expands them.
+      await checkSheetExpansion(zip);
     } finally {
       zip.close();
     }
@@ -77,28 +83,36 @@ export function* workbookSegments(workbook: XLSX.WorkBook): Generator<Extracted>
     const rows = (sheet['!data'] ?? []) as (XLSX.CellObject | undefined)[][];
     const headerRow = findHeaderRow(rows);
     const headers = headerRow === undefined ? [] : (rows[headerRow] ?? []).map(shownValue);
+    // Each row under the header is a record (records.ts): columns typed from header and values.
+    const first = headerRow === undefined ? rows.length : headerRow + 1;
+    const width = rows.reduce((w, row) => Math.max(w, row?.length ?? 0), 0);
+    const keys = typeKeys(
+      Array.from({ length: width }, (_, c) => headers[c] ?? ''),
+      (c) => rows.slice(first, first + SAMPLE_ROWS).map((row) => shownValue(row?.[c])),
+    );
     for (let r = 0; r < rows.length; r++) {
       const row = rows[r];
       if (!row) continue;
       const texts = row.map(shownValue);
-      const below = headerRow !== undefined && r > headerRow;
+      const fields: Field[] = [];
       for (let c = 0; c < row.length; c++) {
         const cell = row[c];
         if (!cell) continue;
         const ref = `${columnName(c)}${r + 1}`;
         const text = texts[c] ?? '';
-        if (text.trim() !== '') {
-          const header = below ? (headers[c] ?? '') : '';
-          const left = c > 0 ? (texts[c - 1] ?? '').slice(-60) : '';
-          yield { segment: { text, where: { sheet: sheetName, cell: ref }, context: `${header} ${left}`.trim() } };
-        }
+        if (text.trim() !== '') fields.push({ key: c, text, where: { sheet: sheetName, cell: ref }, context: c > 0 ? (texts[c - 1] ?? '').slice(-60) : '' });
         for (const comment of cell.c ?? []) {
           if (comment.t?.trim()) yield { segment: { text: comment.t, where: { sheet: sheetName, cell: ref, part: 'comment' } } };
         }
       }
+      if (r >= first) yield* recordSegments(fields, keys);
+      else for (const f of fields) yield { segment: { text: f.text, where: f.where, context: (f.context ?? '').trim() } };
     }
   }
 }
+
+/** Rows under the header read to type a column by its values. */
+const SAMPLE_ROWS = 100;
 
 const HEADER_SEARCH_ROWS = 20;
 

@@ -1,4 +1,4 @@
-/** Plain-text formats read line by line: txt, log, md, json, xml, yaml, ini and kin. `where: { line }`. */
+/** Plain-text formats read line by line: txt, log, md, xml, yaml, ini and kin. `where: { line }`. */
 import { decodeLines, pieceBounds } from './decode.js';
 import type { Extracted, Extractor, ItemContent } from './types.js';
 
@@ -24,7 +24,7 @@ export async function* extractLines(content: ItemContent): AsyncGenerator<Extrac
 
 export const textExtractor: Extractor = {
   id: 'text',
-  mediaTypes: ['text/plain', 'text/markdown', 'application/json', 'application/xml', 'text/xml', 'application/x-ndjson', 'text/x-log', 'application/yaml'],
-  extensions: ['txt', 'log', 'md', 'markdown', 'json', 'ndjson', 'jsonl', 'xml', 'yaml', 'yml', 'ini', 'cfg', 'conf', 'sql', 'vcf', 'ics', 'ldif'],
+  mediaTypes: ['text/plain', 'text/markdown', 'application/xml', 'text/xml', 'text/x-log', 'application/yaml'],
+  extensions: ['txt', 'log', 'md', 'markdown', 'xml', 'yaml', 'yml', 'ini', 'cfg', 'conf', 'sql', 'vcf', 'ics', 'ldif'],
   extract: (content) => extractLines(content),
 };

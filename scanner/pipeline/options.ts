@@ -23,6 +23,8 @@ export interface ScanOptions {
   workerMemoryMb?: number;
   minConfidence?: number;
   disabledDetectors?: string[];
+  /** Regions of phone numbers without a country code, first one first (`--phone-region`). */
+  phoneRegions?: string[];
   /** A config file with custom and plugin detectors (scanner/config.ts); each worker loads it. */
   configPath?: string;
   maxDepth?: number;
@@ -30,6 +32,10 @@ export interface ScanOptions {
   archiveLimits?: Partial<ArchiveLimits>;
   /** OCR of images and image-only PDF pages: on/off, languages, caps; `budgetPages` for the whole scan. */
   ocr?: Partial<OcrSettings> & { budgetPages?: number };
+  /** Findings listed per item; beyond it they are counted per type (default 10,000; worker.ts). */
+  maxFindingsPerItem?: number;
+  /** Show what parser libraries print in the workers on stderr, masked (pipeline/worker-console.ts). */
+  debug?: boolean;
   /** Folder of the state database and key; default INZAGE_STATE_DIR or `.inzage`. */
   stateDir?: string;
   keyFile?: string;
@@ -74,3 +80,4 @@ export const DEFAULT_MAX_FILE_SIZE = 1024 ** 3;
 export const DEFAULT_ITEM_TIMEOUT_MS = 120_000;
 export const DEFAULT_WORKER_MEMORY_MB = 1536;
 export const DEFAULT_MAX_DEPTH = 5;
+export { DEFAULT_MAX_FINDINGS_PER_ITEM } from '../model.js';

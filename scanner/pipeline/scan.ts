@@ -66,6 +66,7 @@ export async function scanThen<T>(
       const { scanM365 } = await import('../sources/m365/scan.js');
       await scanM365(session, scanId, options.m365, {
         disabledDetectors: options.disabledDetectors ?? [],
+        ...(options.configPath ? { configPath: resolve(options.configPath) } : {}),
         maxAttachmentSize: options.maxFileSize ?? DEFAULT_MAX_FILE_SIZE,
         onItem: (event) => {
           if (event.reused) counts.reused++;

@@ -16,6 +16,7 @@ import { MessageChannel } from 'node:worker_threads';
 import pLimit, { type LimitFunction } from 'p-limit';
 import { Piscina } from 'piscina';
 import { DEFAULT_MIN_CONFIDENCE } from '../../detectors/engine.js';
+import { type PackedItems, unpackItems } from '../../detectors/packed.js';
 import { AccessCollector } from '../access/collector.js';
 import { itemError } from '../errors.js';
 import { createOcrBudget, type OcrSettings } from '../extractors/ocr-engine.js';
@@ -50,7 +51,7 @@ export class ScanSession {
   /** The same state, synchronous: for watch mode and the Microsoft 365 source until they use the store. */
   readonly state: ScanState;
   readonly minConfidence: number;
-  private readonly pool: Piscina<WorkerTask, ExtractedItem[]>;
+  private readonly pool: Piscina<WorkerTask, PackedItems<ExtractedItem>>;
   private readonly slots: LimitFunction;
   private readonly timeoutMs: number;
   readonly workers: number;
@@ -72,23 +73,28 @@ export class ScanSession {
       version: VERSION,
       minConfidence: this.minConfidence,
       disabled: [...(options.disabledDetectors ?? [])].sort(),
+      ...(options.phoneRegions?.length ? { phoneRegions: options.phoneRegions } : {}),
       maxDepth: options.maxDepth ?? DEFAULT_MAX_DEPTH,
       archiveLimits: options.archiveLimits ?? null,
       // Items that OCR skipped end as `ocr-skipped`, which is never reused; the languages change what OCR reads.
       ocrLanguages: options.ocr?.languages ?? null,
+      ...(options.maxFindingsPerItem !== undefined ? { maxFindings: options.maxFindingsPerItem } : {}),
       config: options.configPath ? createHash('sha256').update(readFileSync(options.configPath)).digest('hex') : null,
     });
     const init: WorkerInit = {
       key: key.toString('hex'),
       minConfidence: this.minConfidence,
       disabledDetectors: options.disabledDetectors ?? [],
+      ...(options.phoneRegions?.length ? { phoneRegions: options.phoneRegions } : {}),
       maxDepth: options.maxDepth ?? DEFAULT_MAX_DEPTH,
       ...(options.configPath ? { configPath: resolve(options.configPath) } : {}),
       ...(options.archiveLimits ? { archiveLimits: options.archiveLimits } : {}),
       ...(options.ocr ? { ocr: ocrWorkerSettings(options.ocr) } : {}),
       ...(options.ocr?.budgetPages !== undefined ? { ocrBudget: createOcrBudget(options.ocr.budgetPages) } : {}),
+      ...(options.maxFindingsPerItem !== undefined ? { maxFindingsPerItem: options.maxFindingsPerItem } : {}),
+      ...(options.debug ? { debug: true } : {}),
     };
-    this.pool = new Piscina<WorkerTask, ExtractedItem[]>({
+    this.pool = new Piscina<WorkerTask, PackedItems<ExtractedItem>>({
       filename: WORKER_ENTRY,
       minThreads: this.workers,
       maxThreads: this.workers,
@@ -223,9 +229,10 @@ export class ScanSession {
       port1.close();
     });
     try {
-      const results = await this.slots(() =>
+      const packed = await this.slots(() =>
         this.pool.run({ ...task, timeoutMs: this.timeoutMs, started: port2 }, { signal: abort.signal, transferList: [port2] }),
       );
+      const results = unpackItems(packed);
       if (results.length === 0) return [{ kind: item.kind, findings: [], error: itemError('internal', 'the worker returned nothing for this item') }];
       // The worker calls every top item a file; the source knows better (a mail message).
       return results.map((r) => (r.entry === undefined ? { ...r, kind: item.kind } : r));

@@ -5,10 +5,9 @@
  * by the pool, which replaces the worker; the pipeline records the item's error.
  */
 import { type MessagePort, workerData } from 'node:worker_threads';
-import { createEngine, type Engine } from '../../detectors/engine.js';
-import { selectDetectors } from '../../detectors/registry.js';
+import type { Engine } from '../../detectors/engine.js';
+import { type PackedItems, packItems } from '../../detectors/packed.js';
 import type { Finding } from '../../detectors/types.js';
-import { loadConfig } from '../config.js';
 import { fsItemError, itemError } from '../errors.js';
 import { fileContent, memoryContent } from '../extractors/content.js';
 import { extractorFor } from '../extractors/index.js';
@@ -17,14 +16,18 @@ import { BINARY, detectMediaType } from '../extractors/media-type.js';
 import { configureOcr, type OcrBudget, type OcrSettings } from '../extractors/ocr-engine.js';
 import { directFinding, temperOcrFindings } from '../extractors/ocr-findings.js';
 import { type ExtractBudget, ExtractError, type ItemContent } from '../extractors/types.js';
-import type { ExtractedItem, ItemKind } from '../model.js';
+import { DEFAULT_MAX_FINDINGS_PER_ITEM, type ExtractedItem, type ItemKind, type Truncation } from '../model.js';
 import { createHasher } from '../state/secret-key.js';
+import { buildScanEngine } from './scan-engine.js';
+import { routeWorkerConsole } from './worker-console.js';
 
 export interface WorkerInit {
   /** The hash key, hex. Held in memory only. */
   key: string;
   minConfidence: number;
   disabledDetectors?: string[];
+  /** Regions of phone numbers without a country code (`--phone-region`); else the config's, else NL. */
+  phoneRegions?: string[];
   /** The config file, loaded again here: custom and plugin detectors are functions, which cannot be posted to a thread. */
   configPath?: string;
   /** How deep containers may nest (zip in zip in mail). */
@@ -35,6 +38,44 @@ export interface WorkerInit {
   ocr?: Partial<OcrSettings>;
   /** The scan's OCR budget, shared by all workers. */
   ocrBudget?: OcrBudget;
+  /** Findings kept per item (default DEFAULT_MAX_FINDINGS_PER_ITEM); beyond it they are counted. */
+  maxFindingsPerItem?: number;
+  /** Show what parser libraries print, masked, on stderr (`--debug`); otherwise it goes nowhere. */
+  debug?: boolean;
+}
+
+/**
+ * An item with millions of findings (a log of every login, a dump of a customer table) would fill
+ * the worker's heap and lose all of them. Past this many, findings are counted per type and only
+ * the first FIRST_OF_EACH_TYPE of each type still listed, and the item says `truncated`.
+ */
+const FIRST_OF_EACH_TYPE = 100;
+
+/** An item's findings within the cap: memory stays below cap + FIRST_OF_EACH_TYPE × types. */
+class CappedFindings {
+  readonly kept: Finding[] = [];
+  private total = 0;
+  private readonly byType = new Map<string, { total: number; kept: number }>();
+  constructor(private readonly cap: number) {}
+
+  add(f: Finding): void {
+    this.total++;
+    let t = this.byType.get(f.type);
+    if (!t) {
+      t = { total: 0, kept: 0 };
+      this.byType.set(f.type, t);
+    }
+    t.total++;
+    if (this.kept.length < this.cap || t.kept < FIRST_OF_EACH_TYPE) {
+      this.kept.push(f);
+      t.kept++;
+    }
+  }
+
+  truncation(): Truncation | undefined {
+    if (this.total === this.kept.length) return undefined;
+    return { total: this.total, kept: this.kept.length, byType: Object.fromEntries([...this.byType].map(([type, t]) => [type, t.total])) };
+  }
 }
 
 export interface WorkerTask {
@@ -68,6 +109,9 @@ interface Run {
 
 const init = workerData as WorkerInit;
 configureArchiveLimits(init.archiveLimits);
+// First, so that nothing a library prints while it is set up reaches the user's terminal.
+let readyEngine: Engine | undefined;
+routeWorkerConsole(init.debug === true, () => (readyEngine ? (text) => (readyEngine as Engine).redact(text) : undefined));
 configureOcr(init.ocr, init.ocrBudget);
 const hasher = createHasher(Buffer.from(init.key, 'hex'));
 
@@ -77,13 +121,10 @@ const hasher = createHasher(Buffer.from(init.key, 'hex'));
  */
 let engineReady: Promise<Engine> | undefined;
 function workerEngine(): Promise<Engine> {
-  engineReady ??= (async () => {
-    const config = init.configPath ? await loadConfig(init.configPath) : undefined;
-    return createEngine(selectDetectors({ disable: [...(init.disabledDetectors ?? []), ...(config?.disable ?? [])], extra: config?.detectors ?? [] }), hasher, {
-      minConfidence: init.minConfidence,
-      recognizers: config?.recognizers ?? [],
-    });
-  })();
+  engineReady ??= buildScanEngine(init, hasher).then((engine) => {
+    readyEngine = engine;
+    return engine;
+  });
   return engineReady;
 }
 
@@ -92,7 +133,12 @@ export async function prepareWorker(): Promise<void> {
   await workerEngine();
 }
 
-export default async function scanItem(task: WorkerTask): Promise<ExtractedItem[]> {
+/** Findings go back packed (detectors/packed.ts): a few columns instead of thousands of small objects to clone. */
+export default async function scanItem(task: WorkerTask): Promise<PackedItems<ExtractedItem>> {
+  return packItems(await extractTask(task));
+}
+
+async function extractTask(task: WorkerTask): Promise<ExtractedItem[]> {
   const startedAt = Date.now();
   task.started?.postMessage(startedAt);
   task.started?.close();
@@ -110,8 +156,8 @@ export default async function scanItem(task: WorkerTask): Promise<ExtractedItem[
 }
 
 async function extractItem(content: ItemContent, kind: ItemKind, entry: string | undefined, depth: number, run: Run, out: ExtractedItem[]): Promise<void> {
-  const findings: Finding[] = [];
-  const item: ExtractedItem = { kind, findings, error: null, size: content.size, ...(entry !== undefined ? { entry } : {}) };
+  const findings = new CappedFindings(init.maxFindingsPerItem ?? DEFAULT_MAX_FINDINGS_PER_ITEM);
+  const item: ExtractedItem = { kind, findings: findings.kept, error: null, size: content.size, ...(entry !== undefined ? { entry } : {}) };
   out.push(item);
   if (content.size === 0) {
     // An empty attachment or archive entry, as the source does for empty files: nothing to parse, no "corrupt" docx.
@@ -140,11 +186,11 @@ async function extractItem(content: ItemContent, kind: ItemKind, entry: string |
       }
       if ('segment' in part) {
         const found = await run.engine.detectAsync(part.segment);
-        for (const f of part.segment.ocr ? temperOcrFindings(found, part.segment.ocr.confidence, init.minConfidence) : found) findings.push(f);
+        for (const f of part.segment.ocr ? temperOcrFindings(found, part.segment.ocr.confidence, init.minConfidence) : found) findings.add(f);
         continue;
       }
       if ('direct' in part) {
-        findings.push(directFinding(part.direct, hasher));
+        findings.add(directFinding(part.direct, hasher));
         continue;
       }
       if ('ocr' in part) {
@@ -166,7 +212,9 @@ async function extractItem(content: ItemContent, kind: ItemKind, entry: string |
     item.error = describeFailure(err);
   }
   // The item step: Art. 9/10 terms count as high only in an item that also identifies someone.
-  item.findings = run.engine.finalizeItem(findings);
+  item.findings = run.engine.finalizeItem(findings.kept);
+  const truncated = findings.truncation();
+  if (truncated) item.truncated = truncated;
 }
 
 /** Parser errors can quote the text they choked on; only our own messages are passed on. */

@@ -46,6 +46,18 @@ describe('scoreRisk', () => {
     expect(sheet.reasons).toContain('broad access: world-readable');
   });
 
+  it('scores unknown access between read-and-narrow and broad, and says why', () => {
+    const unknown: Access = { entries: [], broad: 'unknown', reasons: [], notes: ['sharing permissions could not be read'] };
+    const data = findings('nl-bsn', 'national-id', 5);
+    const narrow = scoreRisk(data, privateAccess, null, {}, { now: NOW });
+    const notRead = scoreRisk(data, unknown, null, {}, { now: NOW });
+    const broad = scoreRisk(data, worldReadable, null, {}, { now: NOW });
+    expect(notRead.score).toBeGreaterThan(narrow.score);
+    expect(notRead.score).toBeLessThan(broad.score);
+    expect(notRead.reasons).toContain('access unknown: who can read it was not read');
+    expect(notRead.reasons.some((r) => r.startsWith('broad access'))).toBe(false);
+  });
+
   it('adds points for old data', () => {
     const fresh = scoreRisk(findings('email', 'contact', 2), privateAccess, null, { modified: daysAgo(10) }, { now: NOW });
     const old = scoreRisk(findings('email', 'contact', 2), privateAccess, null, { modified: daysAgo(3 * 365) }, { now: NOW });

@@ -2,7 +2,8 @@
  * Risk per item and per folder, 0..100, from parts that docs/access-and-risk.md documents:
  *   sensitivity  the most sensitive category found (special 45 … online 5)
  *   volume       distinct values (≈ distinct persons), 12 × log10(1 + n), at most 30
- *   exposure     +20 when broad principals can read it
+ *   exposure     +20 when broad principals can read it; +10 when who can read it is unknown
+ *                (permissions not read): not safe, and not proven broad either
  *   age          +3 / +6 / +10 when not modified for 1 / 2 / 5 years: old data is forgotten data
  *   retention    +10 when a retention rule says it is kept too long (`retention-overdue`)
  * Items that could not be read are not scored but say so, since they may hold personal data.
@@ -23,6 +24,7 @@ export const SENSITIVITY: Record<Category, number> = {
 };
 const VOLUME_MAX = 30;
 const BROAD_ACCESS = 20;
+const UNKNOWN_ACCESS = 10;
 const RETENTION_OVERDUE = 10;
 /** A whole ID document (photo, number, birth date, nationality) is worth more to an identity thief than a number in a list. */
 const IDENTITY_COPY = 10;
@@ -167,6 +169,8 @@ export interface RiskParts {
   distinct: number;
   /** Why it is broadly readable; empty when it is not. */
   broad: readonly string[];
+  /** Who can read it was not read (`access.broad: 'unknown'`). */
+  accessUnknown?: boolean;
   /** Days since the (oldest) data was last modified. */
   ageDays?: number;
   retention?: { rule: string; maxAgeDays: number; ageDays: number };
@@ -187,6 +191,9 @@ export function combineRisk(parts: RiskParts): Risk {
   if (parts.broad.length > 0) {
     score += BROAD_ACCESS;
     reasons.push(`broad access: ${parts.broad.join(', ')}`);
+  } else if (parts.accessUnknown) {
+    score += UNKNOWN_ACCESS;
+    reasons.push('access unknown: who can read it was not read');
   }
   if (parts.ageDays !== undefined) {
     const step = AGE_STEPS.find(([years]) => parts.ageDays !== undefined && parts.ageDays >= years * 365);
@@ -245,7 +252,8 @@ export function scoreRisk(
     identityCopy: types.has('identity-document'),
     categories,
     distinct: new Set(findings.map((f) => f.hash)).size,
-    broad: access?.broad ? access.reasons : [],
+    broad: access?.broad === true ? access.reasons : [],
+    ...(access?.broad === 'unknown' ? { accessUnknown: true } : {}),
     ...(ageDays !== undefined ? { ageDays } : {}),
     ...(retention ? { retention } : {}),
   });

@@ -194,7 +194,7 @@ export class RollupAccumulator {
         const category = riskCategory(finding);
         if (category) f.categories.add(category);
       }
-      if (r.item.access?.broad) f.broadItems++;
+      if (r.item.access?.broad === true) f.broadItems++;
       if (r.item.risk.retention) f.overdueItems++;
       const modified = r.item.modified ? Date.parse(r.item.modified) : Number.NaN;
       if (!Number.isNaN(modified)) f.oldestDays = Math.max(f.oldestDays ?? 0, Math.max(0, Math.floor((this.now - modified) / DAY_MS)));

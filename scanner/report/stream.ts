@@ -188,6 +188,9 @@ export class ReportAssembler {
     }
     // Risk is scored on the access as stored (roll-up only changes how it is written down).
     const riskAccess = accessOverride !== undefined ? (s.access ?? access) : access;
+    const risk = scoreRisk(findings.filter(isActive), riskAccess, s.error, { path: s.path, ...(s.modified ? { modified: s.modified } : {}) }, this.riskOptions);
+    // Counted beyond the cap, so the reader knows the list is not all of it.
+    if (s.truncated) risk.reasons.push(`${s.truncated.total} findings in all, the first ${s.truncated.kept} listed (--max-findings)`);
     return {
       path: s.path,
       ...(s.entry !== undefined ? { entry: s.entry } : {}),
@@ -198,7 +201,8 @@ export class ReportAssembler {
       ...(s.modified ? { modified: s.modified } : {}),
       ...(access ? { access } : {}),
       findings,
-      risk: scoreRisk(findings.filter(isActive), riskAccess, s.error, { path: s.path, ...(s.modified ? { modified: s.modified } : {}) }, this.riskOptions),
+      ...(s.truncated ? { truncated: s.truncated } : {}),
+      risk,
       error: s.error,
     };
   }

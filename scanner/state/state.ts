@@ -12,7 +12,7 @@ import { dirname, resolve } from 'node:path';
 import Database from 'better-sqlite3';
 import type { Finding } from '../../detectors/types.js';
 import { InzageError } from '../errors.js';
-import type { Access, ErrorCode, ExtractedItem, ItemKind, SourceItem } from '../model.js';
+import type { Access, ErrorCode, ExtractedItem, ItemKind, SourceItem, Truncation } from '../model.js';
 import {
   fingerprintVersion,
   type ItemQuery,
@@ -95,6 +95,8 @@ export const MIGRATIONS: string[] = [
    CREATE INDEX finding_hashes_item ON finding_hashes(item_uri);
    INSERT OR IGNORE INTO finding_hashes (hash16, item_uri)
      SELECT substr(json_extract(j.value, '$.hash'), 1, 16), items.uri FROM items, json_each(items.findings) AS j WHERE items.findings IS NOT NULL;`,
+  // v4 (reliability): the finding counts of an item that had more findings than the cap (JSON Truncation).
+  'ALTER TABLE items ADD COLUMN truncated TEXT;',
 ];
 
 interface ItemRow {
@@ -116,6 +118,7 @@ interface ItemRowWithFindings extends ItemRow {
   findings: string | null;
   marks_scan?: string | null;
   new_findings?: string | null;
+  truncated?: string | null;
 }
 
 /** Rows read per page when streaming items: keyset pages keep the connection free between them. */
@@ -288,9 +291,9 @@ export class ScanState {
   writeItems(scanId: string, writes: readonly ItemWrite[]): void {
     const insertItem = this.db.prepare(
       `INSERT INTO items (uri, parent_uri, root, path, entry, kind, media_type, size, modified, fp_size, fp_mtime_ms, fp_ino, fp_dev,
-         access, error_code, error_message, settings, findings, last_seen_scan, gone_scan, version, access_version, finding_count, marks_scan, new_findings)
+         access, error_code, error_message, settings, findings, last_seen_scan, gone_scan, version, access_version, finding_count, marks_scan, new_findings, truncated)
        VALUES (@uri, @parent_uri, @root, @path, @entry, @kind, @media_type, @size, @modified, @fp_size, @fp_mtime_ms, @fp_ino, @fp_dev,
-         @access, @error_code, @error_message, @settings, @findings, @scan, NULL, @version, @access_version, @finding_count, @marks_scan, @new_findings)`,
+         @access, @error_code, @error_message, @settings, @findings, @scan, NULL, @version, @access_version, @finding_count, @marks_scan, @new_findings, @truncated)`,
     );
     const dropHashes = this.db.prepare('DELETE FROM finding_hashes WHERE item_uri IN (SELECT uri FROM items WHERE uri = ? OR parent_uri = ?)');
     const dropItems = this.db.prepare('DELETE FROM items WHERE parent_uri = ? OR uri = ?');
@@ -337,6 +340,7 @@ export class ScanState {
             finding_count: result.findings.length,
             marks_scan: w.newFindings ? scanId : null,
             new_findings: fresh && fresh.length > 0 ? JSON.stringify(fresh) : null,
+            truncated: result.truncated ? JSON.stringify(result.truncated) : null,
           });
           for (const h of new Set(result.findings.map((f) => hashPrefix(f.hash)))) addHash.run(h, uri);
         });
@@ -465,6 +469,7 @@ export class ScanState {
       ...(r.modified ? { modified: r.modified } : {}),
       ...(r.access ? { access: JSON.parse(r.access) as Access } : {}),
       error: r.error_code ? { code: r.error_code as ErrorCode, message: r.error_message ?? '' } : null,
+      ...(r.truncated ? { truncated: JSON.parse(r.truncated) as Truncation } : {}),
       findings: parseFindings(r.findings).map((f): StoredFinding => {
         const d = decisions.size > 0 ? decisions.get(triageKey(r.uri, f.type, f.hash)) : undefined;
         return d ? { ...f, status: d.status, ...(d.note ? { note: d.note } : {}) } : f;

@@ -16,7 +16,7 @@
  * never rename or reshape existing ones.
  */
 import type { Finding } from '../../detectors/types.js';
-import type { Access, ErrorCode, ExtractedItem, ItemError, ItemKind, SourceItem } from '../model.js';
+import type { Access, ErrorCode, ExtractedItem, ItemError, ItemKind, SourceItem, Truncation } from '../model.js';
 
 export type TriageStatus = 'open' | 'false-positive' | 'accepted' | 'to-remediate';
 export const TRIAGE_STATUSES: readonly TriageStatus[] = ['open', 'false-positive', 'accepted', 'to-remediate'];
@@ -42,6 +42,8 @@ export interface StoredItem {
    */
   newFindings?: number[];
   marksScan?: string;
+  /** The item had more findings than the cap: counts of all of them (`findings` lists the first). */
+  truncated?: Truncation;
 }
 
 export interface StoredFinding extends Finding {

@@ -12,7 +12,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createServer, type Server } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { generate } from 'selfsigned';
-import type { Attachment, Drive, DriveItem, Folder, Mailbox, Message, Tenant } from './tenant.js';
+import type { Attachment, Drive, DriveItem, Folder, Grant, Mailbox, Message, Tenant } from './tenant.js';
 
 /** Attachments above this size come without contentBytes; the client must read /$value. */
 export const INLINE_LIMIT = 64 * 1024;
@@ -81,6 +81,13 @@ export class GraphTestServer {
   readonly throttleInBatchOnce = new Set<string>();
   /** Message ids whose attachments are answered 500 (an error the client does not retry). */
   readonly failAttachmentsOf = new Set<string>();
+  /** Drive item ids whose permissions are answered 500. */
+  readonly failPermissionsOf = new Set<string>();
+  /**
+   * Graph paths (below /v1.0, without the query) answered with this status and Graph error code,
+   * as a tenant answers what it does not offer: `/sites/getAllSites` → 404 on some tenants.
+   */
+  readonly failPath = new Map<string, { status: number; code: string }>();
   /** A PEM certificate whose key may sign client assertions (certificate credentials). */
   clientCertificate?: string;
   /** Called after each message object is served; tests use it to kill a scan at a known point. */
@@ -314,6 +321,8 @@ export class GraphTestServer {
     const q = url.searchParams;
     if (q.has('$skiptoken') || q.has('$deltatoken')) this.stats.nextLinksFollowed += q.has('$skiptoken') ? 1 : 0;
     if (req.method !== 'GET') return send(res, 405, { error: { code: 'methodNotAllowed', message: 'GET only here' } });
+    const failure = this.failPath.get(path);
+    if (failure) return send(res, failure.status, { error: { code: failure.code, message: 'The requested resource could not be served.' } });
 
     if (path === '/me') return send(res, 200, userJson(this.tenant.mailboxes[1] as Mailbox));
     if (path === '/users') return this.page(res, url, this.tenant.mailboxes.map(userJson), this.options.usersPageSize ?? 5);
@@ -447,8 +456,14 @@ export class GraphTestServer {
       return undefined;
     }
     this.stats.permissionReads++;
+    if (this.failPermissionsOf.has(item.id)) return send(res, 500, { error: { code: 'generalException', message: 'An unspecified error has occurred.' } });
     const owner = drive.ownerUpn ?? 'hr-owners@contoso.example';
     const value: object[] = [{ id: 'owner', roles: ['owner'], grantedToV2: { user: { displayName: owner, email: owner } } }];
+    // Site and library grants show on every item below them, marked as inherited from the library root.
+    const inherited = { driveId: drive.id, id: `${drive.id}-root`, path: '/drive/root:' };
+    const ofSite = drive.siteId ? this.tenant.sites.get(drive.siteId) : undefined;
+    for (const [n, g] of [...(ofSite?.grants ?? []), ...(drive.grants ?? [])].entries()) value.push(grantJson(`inherited-${n}`, g, inherited));
+    for (const [n, g] of (item.grants ?? []).entries()) value.push(grantJson(`grant-${n}`, g));
     for (const [n, scope] of item.links.entries()) {
       value.push({
         id: `link-${n}`,
@@ -610,6 +625,17 @@ function messageJson(m: Message, select: string | null): Record<string, unknown>
   if (!select) return full;
   const keep = new Set(['@odata.etag', 'id', ...select.split(',')]);
   return Object.fromEntries(Object.entries(full).filter(([k]) => keep.has(k)));
+}
+
+/** A grant as SharePoint returns it: the principal in grantedToV2 (with its claim), its name in the older grantedTo. */
+function grantJson(id: string, g: Grant, inheritedFrom?: object) {
+  return {
+    id,
+    roles: ['read'],
+    grantedToV2: { [g.kind]: { ...(g.displayName !== undefined ? { displayName: g.displayName } : {}), ...(g.loginName ? { loginName: g.loginName } : {}) } },
+    ...(g.displayName ? { grantedTo: { user: { displayName: g.displayName } } } : {}),
+    ...(inheritedFrom ? { inheritedFrom } : {}),
+  };
 }
 
 function driveJson(d: Drive) {

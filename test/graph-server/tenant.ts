@@ -48,6 +48,16 @@ export interface Folder {
   removed: Map<string, number>;
 }
 
+/**
+ * A SharePoint permission grant to a principal, as Graph shows it in `grantedToV2` (a site user or
+ * group with its claim as `loginName`, or a directory user or group).
+ */
+export interface Grant {
+  kind: 'siteUser' | 'siteGroup' | 'user' | 'group';
+  displayName?: string;
+  loginName?: string;
+}
+
 /** A file or folder in a OneDrive or SharePoint document library. */
 export interface DriveItem {
   id: string;
@@ -59,6 +69,8 @@ export interface DriveItem {
   seq: number;
   /** Sharing links: anonymous and organization links are broad access. */
   links: ('anonymous' | 'organization' | 'users')[];
+  /** Grants on the item itself. */
+  grants?: Grant[];
 }
 
 export interface Drive {
@@ -66,6 +78,8 @@ export interface Drive {
   name: string;
   ownerUpn?: string;
   siteId?: string;
+  /** Grants on the library: every item inherits them. */
+  grants?: Grant[];
   items: Map<string, DriveItem>;
   /** Deleted items: id → sequence number of the deletion. */
   removed: Map<string, number>;
@@ -87,7 +101,8 @@ export class Tenant {
   readonly mailboxes: Mailbox[] = [];
   readonly groups = new Map<string, string[]>();
   readonly drives: Drive[] = [];
-  readonly sites = new Map<string, { id: string; displayName: string; driveIds: string[] }>();
+  /** Grants on a site are inherited by its libraries and their items. */
+  readonly sites = new Map<string, { id: string; displayName: string; driveIds: string[]; grants?: Grant[] }>();
   seq = 0;
 
   constructor(mailboxCount: number, messagesPerMailbox: number) {
@@ -121,6 +136,16 @@ export class Tenant {
     this.sites.set('site-hr', { id: 'site-hr', displayName: 'HR', driveIds: [hr.id] });
   }
 
+  /** A SharePoint site with one library ("Documents") holding the usual generated files. */
+  addSite(id: string, displayName: string, files: number, grants: { site?: Grant[]; library?: Grant[] } = {}): Drive {
+    const drive = this.addDrive(
+      { id: `d-${id}`, name: 'Documents', siteId: id, items: new Map(), removed: new Map(), ...(grants.library ? { grants: grants.library } : {}) },
+      files,
+    );
+    this.sites.set(id, { id, displayName, driveIds: [drive.id], ...(grants.site ? { grants: grants.site } : {}) });
+    return drive;
+  }
+
   private addDrive(drive: Drive, files: number): Drive {
     this.drives.push(drive);
     this.addDriveItem(drive, { name: 'Projecten', parentPath: '', folder: true });
@@ -134,7 +159,10 @@ export class Tenant {
     return drive;
   }
 
-  addDriveItem(drive: Drive, item: { name: string; parentPath: string; folder: boolean; bytes?: Buffer; links?: DriveItem['links'] }): DriveItem {
+  addDriveItem(
+    drive: Drive,
+    item: { name: string; parentPath: string; folder: boolean; bytes?: Buffer; links?: DriveItem['links']; grants?: Grant[] },
+  ): DriveItem {
     const full: DriveItem = { id: `${drive.id}-i${this.seq + 1}`, bytes: Buffer.alloc(0), links: [], ...item, seq: ++this.seq };
     drive.items.set(full.id, full);
     return full;

@@ -4,7 +4,8 @@
  * files added or changed since the last round and those deleted. A file is downloaded (/content,
  * which redirects to a pre-authenticated URL) only when its content tag differs from the stored
  * one. For each file with findings the sharing permissions are read: anonymous and organization-wide
- * links are broad access.
+ * links, and grants to SharePoint's "Everyone" principals, are broad access. Where they were not read
+ * (no findings, a failed call) access says `broad: 'unknown'`.
  */
 import pLimit from 'p-limit';
 import type { Access, AccessEntry, SourceItem } from '../../model.js';
@@ -37,7 +38,7 @@ interface GraphIdentity {
   user?: { displayName?: string; email?: string };
   group?: { displayName?: string; email?: string };
   siteUser?: { displayName?: string; loginName?: string };
-  siteGroup?: { displayName?: string };
+  siteGroup?: { displayName?: string; loginName?: string };
 }
 
 export interface GraphPermission {
@@ -46,6 +47,8 @@ export interface GraphPermission {
   link?: { scope?: 'anonymous' | 'organization' | 'users' | 'existingAccess'; type?: string };
   grantedToV2?: GraphIdentity;
   grantedToIdentitiesV2?: GraphIdentity[];
+  grantedTo?: GraphIdentity;
+  grantedToIdentities?: GraphIdentity[];
   inheritedFrom?: object;
 }
 
@@ -62,43 +65,64 @@ interface Checkpoint {
   fullSince?: string;
 }
 
+interface GraphSite {
+  id: string;
+  displayName?: string;
+  name?: string;
+}
+
 export async function scanDrives(ctx: MailScanContext, users: MailboxRef[]): Promise<void> {
   const targets: DriveTarget[] = [];
+  // Each listing that fails becomes an item with its error, and the scan goes on with the rest.
+  const listed = async <T>(place: { path: string; uri: string }, list: () => Promise<T>): Promise<T | undefined> => {
+    try {
+      const result = await list();
+      ctx.session.state.markUriGone(ctx.scanId, place.uri);
+      return result;
+    } catch (err) {
+      if (err instanceof GraphCallError && err.code === 'auth-failed') throw err;
+      await recordFailure(ctx, { ...place, access: unreadAccess(undefined, 'not listed, so who can read it was not read') }, err);
+      return undefined;
+    }
+  };
   if (ctx.settings.oneDrive) {
     for (const u of users) {
-      try {
-        const drive = await ctx.api.get<GraphDrive>(u.upn, `/users/${encodeURIComponent(u.id)}/drive?$select=id,name`);
-        targets.push({ id: drive.id, label: `onedrive/${u.upn}`, owner: u.upn });
-      } catch (err) {
-        if (err instanceof GraphCallError && err.code === 'auth-failed') throw err;
-        await recordFailure(ctx, u, `onedrive/${u.upn}`, `m365://${u.upn}/drive`, err);
-      }
+      const drive = await listed({ path: `onedrive/${u.upn}`, uri: `m365://${u.upn}/drive` }, () =>
+        ctx.api.get<GraphDrive>(u.upn, `/users/${encodeURIComponent(u.id)}/drive?$select=id,name`),
+      );
+      if (drive) targets.push({ id: drive.id, label: `onedrive/${u.upn}`, owner: u.upn });
     }
   }
-  const sites: { id: string; displayName?: string; name?: string }[] = [];
+  const sites: GraphSite[] = [];
   for (const siteId of ctx.settings.sites) {
     if (siteId === 'all') {
       // Every site of the tenant (all geographies); app-only sign-in only.
-      for await (const s of ctx.api.all<{ id: string; displayName?: string; name?: string }>(
-        undefined,
-        '/sites/getAllSites?$select=id,displayName,name&$top=100',
-      ))
-        sites.push(s);
+      const all = await listed({ path: 'sharepoint', uri: `${ctx.root}/sites` }, () =>
+        collect(ctx.api.all<GraphSite>(undefined, '/sites/getAllSites?$select=id,displayName,name&$top=100')),
+      );
+      sites.push(...(all ?? []));
     } else {
-      sites.push({
-        ...(await ctx.api.get<{ displayName?: string; name?: string }>(undefined, `/sites/${encodeURIComponent(siteId)}?$select=id,displayName,name`)),
-        id: siteId,
-      });
+      const site = await listed({ path: `sharepoint/${safeName(siteId)}`, uri: `m365://sites/${encodeURIComponent(siteId)}` }, () =>
+        ctx.api.get<Omit<GraphSite, 'id'>>(undefined, `/sites/${encodeURIComponent(siteId)}?$select=id,displayName,name`),
+      );
+      if (site) sites.push({ ...site, id: siteId });
     }
   }
   for (const site of sites) {
-    const siteId = site.id;
-    for await (const d of ctx.api.all<GraphDrive>(undefined, `/sites/${encodeURIComponent(siteId)}/drives?$select=id,name`)) {
-      targets.push({ id: d.id, label: `sharepoint/${safeName(site.displayName ?? site.name ?? siteId)}/${safeName(d.name ?? d.id)}` });
-    }
+    const label = `sharepoint/${safeName(site.displayName ?? site.name ?? site.id)}`;
+    const drives = await listed({ path: label, uri: `m365://sites/${encodeURIComponent(site.id)}/drives` }, () =>
+      collect(ctx.api.all<GraphDrive>(undefined, `/sites/${encodeURIComponent(site.id)}/drives?$select=id,name`)),
+    );
+    for (const d of drives ?? []) targets.push({ id: d.id, label: `${label}/${safeName(d.name ?? d.id)}` });
   }
   const limit = pLimit(DRIVES_AT_ONCE);
   await Promise.all(targets.map((t) => limit(() => syncDrive(ctx, t))));
+}
+
+async function collect<T>(items: AsyncIterable<T>): Promise<T[]> {
+  const out: T[] = [];
+  for await (const item of items) out.push(item);
+  return out;
 }
 
 async function syncDrive(ctx: MailScanContext, drive: DriveTarget): Promise<void> {
@@ -130,6 +154,7 @@ async function syncDrive(ctx: MailScanContext, drive: DriveTarget): Promise<void
             uri: `m365://drives/${drive.id}`,
             kind: 'folder',
             size: 0,
+            access: unreadAccess(drive.owner, 'not listed, so who can read it was not read'),
             error: errorOf(err, 'listing it'),
           }),
         );
@@ -167,7 +192,8 @@ async function handleFile(ctx: MailScanContext, drive: DriveTarget, entry: Graph
   const uri = itemUri(drive, entry.id);
   const name = entry.name ?? entry.id;
   const size = entry.size ?? 0;
-  const owned: Access = ownerAccess(drive.owner);
+  // Until the sharing permissions are read (only for files with findings), who else can read it is unknown.
+  const owned: Access = unreadAccess(drive.owner, 'sharing permissions are read only for files with findings; not read for this one');
   const base = {
     root: ctx.root,
     path: `${drive.label}/${folderOf(entry)}${safeName(name)}`,
@@ -207,14 +233,16 @@ async function handleFile(ctx: MailScanContext, drive: DriveTarget, entry: Graph
       state.setAccess([{ uri, access: accessFromPermissions(perms, drive.owner) }]);
     } catch (err) {
       if (err instanceof GraphCallError && err.code === 'auth-failed') throw err;
-      state.setAccess([{ uri, access: { ...owned, notes: ['sharing permissions could not be read; run the scan again'] } }]);
+      const why = errorOf(err, 'reading its sharing permissions').message;
+      state.setAccess([{ uri, access: unreadAccess(drive.owner, `sharing permissions could not be read (${why}); the next scan reads them again`) }]);
     }
   }
   ctx.onItem?.(event);
 }
 
-function ownerAccess(owner: string | undefined): Access {
-  return { ...(owner ? { owner } : {}), entries: owner ? [{ principal: owner, rights: 'owner' }] : [], broad: false, reasons: [] };
+/** The owner is known, who else can read it is not: `broad` says `unknown`, never `false`. */
+export function unreadAccess(owner: string | undefined, why: string): Access {
+  return { ...(owner ? { owner } : {}), entries: owner ? [{ principal: owner, rights: 'owner' }] : [], broad: 'unknown', reasons: [], notes: [why] };
 }
 
 const LINK_PRINCIPAL: Record<string, string> = {
@@ -224,7 +252,39 @@ const LINK_PRINCIPAL: Record<string, string> = {
   existingAccess: 'people with existing access',
 };
 
-/** Sharing links and grants as access entries; anonymous and organization links make access broad. */
+/**
+ * SharePoint's "everyone" principals, by claim and by display name (English and Dutch; the name
+ * follows the site's language). A grant to one of them on a site or library shows on each item as
+ * an inherited permission, so checking the item's permissions covers all three levels.
+ */
+const EVERYONE_CLAIMS: readonly { claim: RegExp; name: string }[] = [
+  // Everyone except external users: every member of the tenant, `…/spo-grid-all-users/<tenant id>`.
+  { claim: /^c:0-\.f\|rolemanager\|spo-grid-all-users(\/|$)/i, name: 'Everyone except external users' },
+  // Everyone: members and guests.
+  { claim: /^c:0\(\.s\|true$/i, name: 'Everyone' },
+];
+const EVERYONE_NAMES = new Map(
+  [
+    ['everyone except external users', 'Everyone except external users'],
+    ['iedereen behalve externe gebruikers', 'Everyone except external users'],
+    ['everyone', 'Everyone'],
+    ['iedereen', 'Everyone'],
+  ].map(([k, v]) => [k, v] as const),
+);
+
+/** The "everyone" principal an identity stands for, if it is one. */
+export function everyonePrincipal(who: GraphIdentity): string | undefined {
+  for (const id of [who.siteUser, who.siteGroup, who.user, who.group]) {
+    if (!id) continue;
+    const login = 'loginName' in id ? id.loginName : undefined;
+    const byClaim = login ? EVERYONE_CLAIMS.find((c) => c.claim.test(login.trim()))?.name : undefined;
+    const byName = id.displayName ? EVERYONE_NAMES.get(id.displayName.trim().toLowerCase()) : undefined;
+    if (byClaim ?? byName) return byClaim ?? byName;
+  }
+  return undefined;
+}
+
+/** Sharing links and grants as access entries; anonymous and organization links, and grants to everyone, make access broad. */
 export function accessFromPermissions(perms: GraphPermission[], owner: string | undefined): Access {
   const entries: AccessEntry[] = [];
   const reasons: string[] = [];
@@ -235,10 +295,18 @@ export function accessFromPermissions(perms: GraphPermission[], owner: string | 
       if (p.link.scope === 'anonymous') reasons.push('anonymous sharing link');
       if (p.link.scope === 'organization') reasons.push('organization-wide sharing link');
     }
-    for (const who of [p.grantedToV2, ...(p.grantedToIdentitiesV2 ?? [])]) {
+    // grantedToV2 / grantedToIdentitiesV2, and the older grantedTo / grantedToIdentities some tenants still return.
+    const grantees = [p.grantedToV2 ?? p.grantedTo, ...(p.grantedToIdentitiesV2 ?? p.grantedToIdentities ?? [])];
+    for (const who of grantees) {
+      if (!who) continue;
+      const everyone = everyonePrincipal(who);
+      if (everyone) {
+        entries.push({ principal: everyone, rights });
+        reasons.push(`granted to ${everyone}${p.inheritedFrom ? ' (inherited from the library or site)' : ''}`);
+        continue;
+      }
       const name =
-        who &&
-        (who.user?.email ?? who.user?.displayName ?? who.group?.email ?? who.group?.displayName ?? who.siteUser?.loginName ?? who.siteGroup?.displayName);
+        who.user?.email ?? who.user?.displayName ?? who.group?.email ?? who.group?.displayName ?? who.siteUser?.loginName ?? who.siteGroup?.displayName;
       if (name) entries.push({ principal: name, rights });
     }
   }

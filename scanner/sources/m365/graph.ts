@@ -139,7 +139,7 @@ export class GraphApi {
       const requests = chunk.map((url, k) => ({ id: String(k + 1), method: 'GET', url, ...(k > 0 ? { dependsOn: [String(k)] } : {}) }));
       let body: { responses?: BatchResponse[] };
       try {
-        body = await this.call(mailbox, '/$batch', (request) => request.post({ requests }) as Promise<{ responses?: BatchResponse[] }>);
+        body = await this.call(mailbox, '/$batch', (request) => request.post({ requests }) as Promise<{ responses?: BatchResponse[] }>, 'POST');
       } catch (err) {
         if (err instanceof GraphCallError && err.code === 'auth-failed') throw err;
         continue; // each request is tried on its own below
@@ -175,14 +175,14 @@ export class GraphApi {
     }
   }
 
-  private call<T>(mailbox: string | undefined, path: string, run: (request: ReturnType<Client['api']>) => Promise<T>): Promise<T> {
+  private call<T>(mailbox: string | undefined, path: string, run: (request: ReturnType<Client['api']>) => Promise<T>, method = 'GET'): Promise<T> {
     const attempt = () =>
       this.global(async () => {
         this.requests++;
         try {
           return await run(this.client.api(path));
         } catch (err) {
-          throw toCallError(err, path, [this.settings.clientSecret]);
+          throw toCallError(err, path, [this.settings.clientSecret], method);
         }
       });
     // Mailbox slot first, global slot second: a call waiting for its mailbox holds no global slot.
@@ -200,10 +200,14 @@ export class GraphApi {
   }
 }
 
-/** Maps what the client or the credential threw to a stable code; the message names the resource, not query tokens. */
-export function toCallError(err: unknown, path: string, secrets: (string | undefined)[] = []): GraphCallError {
+/**
+ * Maps what the client or the credential threw to a stable code. The message says what was called
+ * (method and resource, without the query, which can carry delta and skip tokens) and what Graph
+ * answered (status and its error code): a fact the reader can check, never a guess at the cause.
+ */
+export function toCallError(err: unknown, path: string, secrets: (string | undefined)[] = [], method = 'GET'): GraphCallError {
   const e = err as { statusCode?: number; code?: string; message?: string; name?: string };
-  const where = describePath(path);
+  const call = `${method} ${describePath(path)}`;
   const status = typeof e?.statusCode === 'number' && e.statusCode > 0 ? e.statusCode : undefined;
   const scrub = (s: string) => {
     let text = s;
@@ -220,32 +224,30 @@ export function toCallError(err: unknown, path: string, secrets: (string | undef
       scrub(`signing in to Entra ID failed (${why}); check AZURE_TENANT_ID, AZURE_CLIENT_ID and the secret or certificate`),
     );
   }
-  const code = e?.code ? ` ${e.code}` : '';
+  // Graph's own error code (ErrorInvalidUser, itemNotFound, accessDenied…) is an identifier, safe to repeat.
+  const graphCode = typeof e?.code === 'string' && /^[A-Za-z][A-Za-z0-9_.-]{0,80}$/.test(e.code) ? ` ${e.code}` : '';
+  const answered = `Graph answered ${status}${graphCode} to ${call}`;
   switch (status) {
     case 401:
-      return new GraphCallError('auth-failed', status, `Graph refused the token (401${code}) for ${where}; check the app registration and admin consent`);
+      return new GraphCallError('auth-failed', status, `${answered}: the token was refused; check the app registration and admin consent`);
     case 403:
       return new GraphCallError(
         'forbidden',
         status,
-        `Graph denied access (403${code}) to ${where}; grant the application permission (docs/m365.md) or check the application access policy`,
+        `${answered}: access denied; the app needs the permission docs/m365.md names for this call, within its application access policy`,
       );
     case 404:
-      return new GraphCallError('not-found', status, `Graph found no ${where} (404${code}); the mailbox may not exist or have no Exchange Online licence`);
+      return new GraphCallError('not-found', status, answered);
     case 410:
-      return new GraphCallError('gone', status, `Graph says the sync state of ${where} expired (410${code})`);
+      return new GraphCallError('gone', status, `${answered}: the sync state expired`);
     case 429:
     case 503:
     case 504:
-      return new GraphCallError(
-        'throttled',
-        status,
-        `Graph kept throttling ${where} (${status}${code}) after ${MAX_RETRIES} retries; run the scan again later, it resumes`,
-      );
+      return new GraphCallError('throttled', status, `${answered} after ${MAX_RETRIES} retries; run the scan again later, it resumes`);
     case undefined:
-      return new GraphCallError('network', undefined, scrub(`cannot reach Graph for ${where} (${e?.name ?? 'error'}: ${firstLine(e?.message ?? '')})`));
+      return new GraphCallError('network', undefined, scrub(`no answer from Graph to ${call} (${e?.name ?? 'error'}: ${firstLine(e?.message ?? '')})`));
     default:
-      return new GraphCallError('graph-error', status, `Graph answered ${status}${code} for ${where}`);
+      return new GraphCallError('graph-error', status, answered);
   }
 }
 

@@ -5,7 +5,7 @@ import type { Finding } from '../../../detectors/types.js';
 import { memoryContent } from '../../extractors/content.js';
 import { extractGraphMessage, type GraphMessageDoc } from '../../extractors/graph-message.js';
 import type { Extracted } from '../../extractors/types.js';
-import { accessFromPermissions } from './drives.js';
+import { accessFromPermissions, everyonePrincipal } from './drives.js';
 import { describePath, toCallError } from './graph.js';
 import { resolveM365Settings } from './settings.js';
 
@@ -43,6 +43,31 @@ describe('resolveM365Settings', () => {
   it('ok: a device-code sign-in needs only the client id', () => {
     const s = resolveM365Settings({ deviceLogin: true }, { AZURE_CLIENT_ID: 'c-1' });
     expect([s.deviceLogin, s.tenantId, s.clientSecret]).toEqual([true, 'organizations', undefined]);
+  });
+
+  it('ok: flags win over the environment, the environment over the config file', () => {
+    const config = {
+      tenantId: 'cfg-t',
+      clientId: 'cfg-c',
+      clientSecret: 'cfg-secret',
+      graphEndpoint: 'https://graph.example.test',
+      mailboxes: ['a@contoso.example'],
+    };
+    const fromFile = resolveM365Settings({}, {}, config);
+    expect([fromFile.tenantId, fromFile.clientId, fromFile.clientSecret, fromFile.graphEndpoint, fromFile.mailboxes]).toEqual([
+      'cfg-t',
+      'cfg-c',
+      'cfg-secret',
+      'https://graph.example.test',
+      ['a@contoso.example'],
+    ]);
+    const fromEnv = resolveM365Settings({}, env, config);
+    expect([fromEnv.tenantId, fromEnv.clientSecret]).toEqual(['t-1', 'very-secret-value']);
+    // A certificate in the environment replaces the config's secret: they are one choice.
+    const cert = resolveM365Settings({}, { AZURE_CLIENT_CERTIFICATE_PATH: '/etc/inzage/app.pem' }, config);
+    expect([cert.clientSecret, cert.certificatePath]).toEqual([undefined, '/etc/inzage/app.pem']);
+    const flags = resolveM365Settings({ mailboxes: ['b@contoso.example'], graphEndpoint: 'https://other.example.test', mail: undefined }, env, config);
+    expect([flags.mailboxes, flags.graphEndpoint, flags.mail]).toEqual([['b@contoso.example'], 'https://other.example.test', true]);
   });
 
   it('ng: refuses plain http endpoints (the Graph client would drop the token)', () => {
@@ -159,5 +184,27 @@ describe('accessFromPermissions', () => {
     expect(broad.broad).toBe(true);
     expect(broad.reasons).toEqual(['anonymous sharing link', 'organization-wide sharing link']);
     expect(broad.entries[1]).toEqual({ principal: 'link: everyone in the organization with the link', rights: 'write (inherited)' });
+  });
+});
+
+describe('everyonePrincipal', () => {
+  it('ok: the claims and the English and Dutch names of Everyone and Everyone except external users', () => {
+    const cases: [Parameters<typeof everyonePrincipal>[0], string][] = [
+      [{ siteUser: { loginName: 'c:0-.f|rolemanager|spo-grid-all-users/0d1f6c52-8c1e-4bde-9f3a-2b8a3b6c7d10' } }, 'Everyone except external users'],
+      [{ siteUser: { loginName: 'C:0-.F|ROLEMANAGER|SPO-GRID-ALL-USERS/abc' } }, 'Everyone except external users'],
+      [{ siteUser: { displayName: 'Iedereen behalve externe gebruikers' } }, 'Everyone except external users'],
+      [{ siteGroup: { displayName: 'Everyone except external users ' } }, 'Everyone except external users'],
+      [{ siteUser: { loginName: 'c:0(.s|true', displayName: 'All' } }, 'Everyone'],
+      [{ user: { displayName: 'Everyone' } }, 'Everyone'],
+      [{ group: { displayName: 'iedereen' } }, 'Everyone'],
+    ];
+    for (const [who, expected] of cases) expect(everyonePrincipal(who), JSON.stringify(who)).toBe(expected);
+  });
+
+  it('ng: principals that only resemble them (wrong reason: a named group, a person, a partial claim)', () => {
+    expect(everyonePrincipal({ siteGroup: { displayName: 'Iedereen in HR' } }), 'a group named after a department').toBeUndefined();
+    expect(everyonePrincipal({ user: { displayName: 'Everyone Jansen', email: 'e.jansen@contoso.example' } }), 'a person').toBeUndefined();
+    expect(everyonePrincipal({ siteUser: { loginName: 'c:0-.f|rolemanager|spo-grid-all-users-x' } }), 'a longer claim').toBeUndefined();
+    expect(everyonePrincipal({ siteUser: { loginName: 'i:0#.f|membership|jan@contoso.example' } }), 'a member claim').toBeUndefined();
   });
 });

@@ -129,7 +129,7 @@ async function scanMailbox(ctx: MailScanContext, mailbox: MailboxRef): Promise<v
   } catch (err) {
     // Without a token nothing can be read: that ends the scan instead of failing every mailbox.
     if (err instanceof GraphCallError && err.code === 'auth-failed') throw err;
-    await recordFailure(ctx, mailbox, `mailbox/${mailbox.upn}`, `m365://${mailbox.upn}/mailbox`, err);
+    await recordFailure(ctx, { path: `mailbox/${mailbox.upn}`, uri: `m365://${mailbox.upn}/mailbox`, access: mailboxAccess(mailbox) }, err);
     return;
   }
   const include = ctx.settings.includeFolders.length > 0 ? picomatch(ctx.settings.includeFolders, { nocase: true }) : () => true;
@@ -145,7 +145,7 @@ async function scanMailbox(ctx: MailScanContext, mailbox: MailboxRef): Promise<v
           ctx.session.state.markUriGone(ctx.scanId, folderUri(mailbox, folder.id));
         } catch (err) {
           if (err instanceof GraphCallError && err.code === 'auth-failed') throw err;
-          await recordFailure(ctx, mailbox, `mailbox/${mailbox.upn}/${folder.path}`, folderUri(mailbox, folder.id), err);
+          await recordFailure(ctx, { path: `mailbox/${mailbox.upn}/${folder.path}`, uri: folderUri(mailbox, folder.id), access: mailboxAccess(mailbox) }, err);
         }
       }),
     ),
@@ -417,8 +417,21 @@ export function mailboxAccess(mailbox: MailboxRef): Access {
   return { owner: mailbox.upn, entries: [{ principal: mailbox.upn, rights: 'owner' }], broad: false, reasons: [], notes: [MAILBOX_ACCESS_NOTE] };
 }
 
-export async function recordFailure(ctx: MailScanContext, mailbox: MailboxRef, path: string, uri: string, err: unknown): Promise<void> {
-  const item: SourceItem = { root: ctx.root, path, uri, kind: 'folder', size: 0, access: mailboxAccess(mailbox), error: errorOf(err, 'listing it') };
+/**
+ * A part of the tenant that could not be listed (a mailbox, a mail folder, a drive, a site, the
+ * list of sites or users) becomes one item carrying the error, so the report shows what was not
+ * read and why; the scan goes on. A later scan that lists it marks this item gone (`markUriGone`).
+ */
+export async function recordFailure(ctx: MailScanContext, place: { path: string; uri: string; access?: Access }, err: unknown): Promise<void> {
+  const item: SourceItem = {
+    root: ctx.root,
+    path: place.path,
+    uri: place.uri,
+    kind: 'folder',
+    size: 0,
+    ...(place.access ? { access: place.access } : {}),
+    error: errorOf(err, 'listing it'),
+  };
   ctx.onItem?.(await ctx.session.handle(ctx.scanId, item));
 }
 

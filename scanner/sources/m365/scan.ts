@@ -4,17 +4,18 @@
  * `m365://<tenant id>`; they are not swept as gone at the end of a scan (a delta round returns
  * only changes), but dropped when Graph reports them removed.
  */
-import { createEngine } from '../../../detectors/engine.js';
-import { selectDetectors } from '../../../detectors/registry.js';
 import { InzageError } from '../../errors.js';
 import type { ProgressEvent, ScanSession } from '../../pipeline/scan.js';
-import { scanDrives } from './drives.js';
+import { buildScanEngine } from '../../pipeline/scan-engine.js';
+import { scanDrives, unreadAccess } from './drives.js';
 import { GraphApi, GraphCallError } from './graph.js';
-import { listMailboxes, scanMailboxes } from './mail.js';
+import { listMailboxes, type MailboxRef, recordFailure, scanMailboxes } from './mail.js';
 import { type M365Settings, m365Root } from './settings.js';
 
 export interface M365RunOptions {
   disabledDetectors?: string[];
+  /** The config file, whose custom and plugin detectors mask subjects as they do everywhere else. */
+  configPath?: string;
   maxAttachmentSize: number;
   onItem?: (event: ProgressEvent) => void;
   /** For tests: a credential other than the one the settings describe. */
@@ -23,23 +24,42 @@ export interface M365RunOptions {
 
 export async function scanM365(session: ScanSession, scanId: string, settings: M365Settings, options: M365RunOptions): Promise<{ requests: number }> {
   const api = options.api ?? new GraphApi(settings);
-  // Masking only: the hash of a value in a subject is never needed, so the hasher is a stub.
-  const engine = createEngine(selectDetectors({ disable: options.disabledDetectors ?? [] }), () => '', { minConfidence: session.minConfidence });
+  // Masking only, with the detectors the workers use: the hash of a value in a subject is never needed, so the hasher is a stub.
+  const engine = await buildScanEngine(
+    {
+      minConfidence: session.minConfidence,
+      ...(options.disabledDetectors ? { disabledDetectors: options.disabledDetectors } : {}),
+      ...(options.configPath ? { configPath: options.configPath } : {}),
+    },
+    () => '',
+  );
+  const ctx = {
+    session,
+    scanId,
+    api,
+    settings,
+    root: m365Root(settings),
+    redact: (text: string) => engine.redact(text),
+    maxAttachmentSize: options.maxAttachmentSize,
+    ...(options.onItem ? { onItem: options.onItem } : {}),
+  };
   try {
-    const ctx = {
-      session,
-      scanId,
-      api,
-      settings,
-      root: m365Root(settings),
-      redact: (text: string) => engine.redact(text),
-      maxAttachmentSize: options.maxAttachmentSize,
-      ...(options.onItem ? { onItem: options.onItem } : {}),
-    };
-    const users = settings.mail || settings.oneDrive ? await listMailboxes(api, settings) : [];
+    let users: MailboxRef[] = [];
+    if (settings.mail || settings.oneDrive) {
+      // The users in scope: when they cannot be listed that is one item with its error; sites are still read.
+      const place = { path: 'mailbox', uri: `${ctx.root}/users` };
+      try {
+        users = await listMailboxes(api, settings);
+        session.state.markUriGone(scanId, place.uri);
+      } catch (err) {
+        if (err instanceof GraphCallError && err.code === 'auth-failed') throw err;
+        await recordFailure(ctx, { ...place, access: unreadAccess(undefined, 'the users in scope were not listed') }, err);
+      }
+    }
     if (settings.mail) await scanMailboxes(ctx, users);
     if (settings.oneDrive || settings.sites.length > 0) await scanDrives(ctx, users);
   } catch (err) {
+    // Only a failed sign-in gets here: without a token nothing at all can be read.
     if (err instanceof GraphCallError) throw new InzageError(`m365-${err.code}`, `Microsoft 365: ${err.message}`);
     throw err;
   }

@@ -69,16 +69,27 @@ export interface M365Settings {
   sites: string[];
 }
 
-/** Explicit settings win over the environment; a missing credential is a usage error naming the variable to set. */
-export function resolveM365Settings(input: M365Input = {}, env: NodeJS.ProcessEnv = process.env): M365Settings {
+/**
+ * Explicit settings (command-line flags) win over the environment, the environment over the config
+ * file's `m365` section; a missing credential is a usage error naming the variable to set.
+ */
+export function resolveM365Settings(flags: M365Input = {}, env: NodeJS.ProcessEnv = process.env, fromConfig: M365Input = {}): M365Settings {
+  const given = Object.fromEntries(Object.entries(flags).filter(([, v]) => v !== undefined)) as M365Input;
+  // Flags first; keys without an environment variable fall back to the config straight away.
+  const input: M365Input = {
+    ...withoutEnvKeys(fromConfig),
+    ...given,
+  };
   const cloud = NATIONAL_CLOUDS[input.cloud ?? 'global'];
   if (!cloud) throw new InzageError('m365-config', `unknown cloud "${input.cloud}"; choose one of ${Object.keys(NATIONAL_CLOUDS).join(', ')}`);
   const deviceLogin = input.deviceLogin ?? false;
   // A person signing in may use the "organizations" endpoint; an app needs its tenant.
-  const tenantId = input.tenantId ?? env.AZURE_TENANT_ID ?? (deviceLogin ? 'organizations' : undefined);
-  const clientId = input.clientId ?? env.AZURE_CLIENT_ID;
-  const clientSecret = input.clientSecret ?? env.AZURE_CLIENT_SECRET;
-  const certificatePath = input.certificatePath ?? env.AZURE_CLIENT_CERTIFICATE_PATH;
+  const tenantId = given.tenantId ?? (env.AZURE_TENANT_ID || undefined) ?? fromConfig.tenantId ?? (deviceLogin ? 'organizations' : undefined);
+  const clientId = given.clientId ?? (env.AZURE_CLIENT_ID || undefined) ?? fromConfig.clientId;
+  // A secret or a certificate from the environment replaces both of the config's: they are one choice.
+  const envCredential = env.AZURE_CLIENT_SECRET || env.AZURE_CLIENT_CERTIFICATE_PATH;
+  const clientSecret = given.clientSecret ?? (envCredential ? env.AZURE_CLIENT_SECRET || undefined : fromConfig.clientSecret);
+  const certificatePath = given.certificatePath ?? (envCredential ? env.AZURE_CLIENT_CERTIFICATE_PATH || undefined : fromConfig.certificatePath);
   const missing = [
     !tenantId && 'AZURE_TENANT_ID',
     !clientId && 'AZURE_CLIENT_ID',
@@ -87,7 +98,7 @@ export function resolveM365Settings(input: M365Input = {}, env: NodeJS.ProcessEn
   if (missing.length > 0) {
     throw new InzageError('m365-credentials', `--m365 needs an app registration: set ${missing.join(', ')} (or m365.* in the config file); see docs/m365.md`);
   }
-  const authorityHost = trimSlash(input.authorityHost ?? env.AZURE_AUTHORITY_HOST ?? cloud.authorityHost);
+  const authorityHost = trimSlash(given.authorityHost ?? (env.AZURE_AUTHORITY_HOST || undefined) ?? fromConfig.authorityHost ?? cloud.authorityHost);
   const graphEndpoint = trimSlash(input.graphEndpoint ?? cloud.graphEndpoint);
   for (const [name, value] of [
     ['authority host', authorityHost],
@@ -121,6 +132,12 @@ export function resolveM365Settings(input: M365Input = {}, env: NodeJS.ProcessEn
     oneDrive: input.oneDrive ?? false,
     sites: input.sites ?? [],
   };
+}
+
+/** The config keys that have an AZURE_* variable; they are merged one by one above. */
+function withoutEnvKeys(input: M365Input): M365Input {
+  const { tenantId: _t, clientId: _c, clientSecret: _s, certificatePath: _p, authorityHost: _a, ...rest } = input;
+  return rest;
 }
 
 /** The report root of a tenant's items. */
