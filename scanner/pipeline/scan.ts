@@ -21,6 +21,7 @@ import type { SnapshotItem } from '../report/changes.js';
 import type { RiskOptions } from '../report/risk.js';
 import { foldersOf, locationOfFileUri } from '../report/rollup.js';
 import { loadSuppressions, readIgnoreFiles } from '../report/suppressions.js';
+import { trendOf } from '../report/trend.js';
 import { crawlFilesystem } from '../sources/filesystem.js';
 import { type M365Settings, m365Root } from '../sources/m365/settings.js';
 import { keyFilePath, loadOrCreateKey } from '../state/secret-key.js';
@@ -246,6 +247,7 @@ export async function scan(options: ScanOptions, events: ScanEvents = {}): Promi
       settings,
     });
     session.state.finishScan(scanId, finishedAt, storedChanges(report));
+    session.state.saveScanStats(scanId, JSON.stringify(trendOf(report)));
     return report;
   } finally {
     await session.close();
@@ -352,7 +354,7 @@ async function readAccess(stored: StoredItem[], session: ScanSession): Promise<M
 const SETTINGS_KEY = 'report-settings';
 
 /** The report settings a scan used, so a report rendered later from the state shows the same roll-up and risk. */
-function storedSettings(state: ScanState, scanId: string): ReportSettings {
+export function storedSettings(state: ScanState, scanId: string): ReportSettings {
   const raw = state.getValue(SETTINGS_KEY);
   if (!raw) return {};
   const {
