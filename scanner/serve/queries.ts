@@ -147,7 +147,6 @@ const dirname = (path: string) => {
   const i = path.lastIndexOf('/');
   return i < 0 ? '' : path.slice(0, i);
 };
-const escapeLike = (text: string) => text.replace(/[\\%_]/g, (c) => `\\${c}`);
 const words = (list: Iterable<string>) => {
   const s = [...new Set(list)].sort().join(' ');
   return s ? ` ${s} ` : '';
@@ -227,23 +226,32 @@ export class ServeQueries {
        VALUES (@uri, @parent_uri, @root, @path, @entry, @folder, @name, @kind, @size, @modified, @findings, @open, @types, @categories,
          @score, @level, @broad, @retention, @error_code, @error_message, @unread)`,
     );
+    // Walks the primary key; the root and gone tests stay out of the WHERE so the planner cannot
+    // pick the root index and sort the whole table for every batch.
     const page = this.db.prepare(
-      `SELECT uri, parent_uri, root, path, entry, kind, media_type, size, modified, access, error_code, error_message, findings
-       FROM items WHERE gone_scan IS NULL AND uri > ? AND root IN (SELECT value FROM json_each(?)) ORDER BY uri LIMIT ${BATCH}`,
+      `SELECT uri, parent_uri, root, path, entry, kind, media_type, size, modified, access, error_code, error_message, findings, gone_scan
+       FROM items WHERE uri > ? ORDER BY uri LIMIT ${BATCH}`,
     );
+    const wanted = new Set(roots);
     const parentAccess = this.db.prepare('SELECT access FROM items WHERE uri = ?');
     const decisions = this.db.prepare('SELECT item_uri, type, hash, status FROM triage WHERE item_uri >= ? AND item_uri <= ?');
-    const rootsJson = JSON.stringify(roots);
     let cachedParent: { uri: string; access: Access | undefined } | undefined;
     this.db.transaction(() => {
       this.db.exec('DELETE FROM serve_items; DELETE FROM serve_folders;');
       let after = '';
       for (;;) {
-        const rows = page.all(after, rootsJson) as ItemsRow[];
-        if (rows.length === 0) break;
-        after = (rows[rows.length - 1] as ItemsRow).uri;
+        const batch = page.all(after) as (ItemsRow & { gone_scan: string | null })[];
+        if (batch.length === 0) break;
+        after = (batch[batch.length - 1] as ItemsRow).uri;
+        const rows = batch.filter((r) => r.gone_scan === null && wanted.has(r.root));
+        if (rows.length === 0) continue;
         const statusOf = new Map<string, TriageStatus>();
-        for (const d of decisions.all((rows[0] as ItemsRow).uri, after) as { item_uri: string; type: string; hash: string; status: TriageStatus }[]) {
+        for (const d of decisions.all((rows[0] as ItemsRow).uri, (rows[rows.length - 1] as ItemsRow).uri) as {
+          item_uri: string;
+          type: string;
+          hash: string;
+          status: TriageStatus;
+        }[]) {
           statusOf.set(`${d.item_uri}\0${d.type}\0${d.hash}`, d.status);
         }
         for (const r of rows) {
@@ -255,10 +263,11 @@ export class ServeQueries {
             }
             access = cachedParent.access;
           }
-          const row = this.rowFor(r, access, (f) => statusOf.get(`${r.uri}\0${f.type}\0${f.hash}`), riskOptions);
+          const findings = parseFindings(r.findings);
+          const row = this.rowFor(r, findings, access, (f) => statusOf.get(`${r.uri}\0${f.type}\0${f.hash}`), riskOptions);
           insert.run(row);
-          this.addToSummary(summary, r, row);
-          addToTrend(trend, { findings: parseFindings(r.findings), level: RISK_LEVELS[row.level] ?? 'none', broad: row.broad === 1 });
+          addToSummary(summary, r, findings, row);
+          addToTrend(trend, { findings, level: RISK_LEVELS[row.level] ?? 'none', broad: row.broad === 1 });
           addToFolders(folders, row);
         }
       }
@@ -291,8 +300,13 @@ export class ServeQueries {
     })();
   }
 
-  private rowFor(r: ItemsRow, access: Access | undefined, statusOf: (f: Finding) => TriageStatus | undefined, riskOptions: RiskOptions): ServeRow {
-    const findings = parseFindings(r.findings);
+  private rowFor(
+    r: ItemsRow,
+    findings: Finding[],
+    access: Access | undefined,
+    statusOf: (f: Finding) => TriageStatus | undefined,
+    riskOptions: RiskOptions,
+  ): ServeRow {
     const active = findings.filter((f) => counts(statusOf(f)));
     const open = findings.filter((f) => (statusOf(f) ?? 'open') === 'open').length;
     const error: ItemError | null = r.error_code ? { code: r.error_code as ErrorCode, message: r.error_message ?? '' } : null;
@@ -322,21 +336,6 @@ export class ServeQueries {
     };
   }
 
-  private addToSummary(summary: Summary, r: ItemsRow, row: ServeRow): void {
-    summary.items++;
-    if (row.findings > 0) summary.itemsWithFindings++;
-    summary.findings += row.findings;
-    if (r.entry === null) summary.bytes += r.size;
-    if (r.error_code) {
-      if (SKIP_CODES.has(r.error_code as ErrorCode)) summary.skipped++;
-      else summary.errors++;
-    }
-    for (const f of parseFindings(r.findings)) {
-      summary.byType[f.type] = (summary.byType[f.type] ?? 0) + 1;
-      summary.byCategory[f.category] = (summary.byCategory[f.category] ?? 0) + 1;
-    }
-  }
-
   /** Re-scores the rows of these items after the server's own triage, then marks the model current. */
   private refreshRows(uris: Iterable<string>): void {
     const last = this.lastScan();
@@ -351,7 +350,7 @@ export class ServeQueries {
       if (!r) continue;
       const statuses = this.statusesOf(uri);
       const access = this.accessOf(r);
-      const row = this.rowFor(r, access, (f) => statuses.get(`${f.type}\0${f.hash}`)?.status, riskOptions);
+      const row = this.rowFor(r, parseFindings(r.findings), access, (f) => statuses.get(`${f.type}\0${f.hash}`)?.status, riskOptions);
       update.run({ uri, open: row.open, score: row.score, level: row.level, retention: row.retention });
     }
   }
@@ -377,8 +376,17 @@ export class ServeQueries {
 
   // ---- overview -----------------------------------------------------------------------------
 
+  /** The overview is a few full passes over the read model: kept until the model changes (a scan or a decision). */
+  private cachedOverview: { signature: string; value: ReturnType<ServeQueries['computeOverview']> } | undefined;
+
   overview() {
     this.ensureFresh();
+    const signature = this.state.getValue(INDEX_KEY) ?? '';
+    if (this.cachedOverview?.signature !== signature) this.cachedOverview = { signature, value: this.computeOverview() };
+    return this.cachedOverview.value;
+  }
+
+  private computeOverview() {
     const scan = this.scanInfo();
     const summary = JSON.parse(this.state.getValue(SUMMARY_KEY) ?? 'null') as Summary | null;
     if (!scan || !summary) return null;
@@ -429,8 +437,9 @@ export class ServeQueries {
     const parts: string[] = [];
     const params: unknown[] = [];
     if (filter.folder) {
-      parts.push("(folder = ? OR folder LIKE ? ESCAPE '\\')");
-      params.push(filter.folder, `${escapeLike(filter.folder)}/%`);
+      // A range, not LIKE (which is case-insensitive and so cannot use the index): '0' follows '/'.
+      parts.push('(folder = ? OR (folder >= ? AND folder < ?))');
+      params.push(filter.folder, `${filter.folder}/`, `${filter.folder}0`);
     }
     if (filter.type) {
       parts.push('instr(types, ?) > 0');
@@ -485,12 +494,13 @@ export class ServeQueries {
     this.ensureFresh();
     const { sql, params } = this.where(filter);
     const dir = desc ? 'DESC' : 'ASC';
+    // Each order matches an index (migration 3) read forwards or backwards, so a page never sorts the table.
     const order = {
-      risk: `score ${dir}, findings ${dir}, uri`,
-      name: `name ${dir}, uri`,
-      findings: `findings ${dir}, uri`,
-      modified: `modified ${dir}, uri`,
-      size: `size ${dir}, uri`,
+      risk: `score ${dir}, uri ${dir}`,
+      name: `name ${dir}, uri ${dir}`,
+      findings: `findings ${dir}, uri ${dir}`,
+      modified: `modified ${dir}, uri ${dir}`,
+      size: `size ${dir}, uri ${dir}`,
     }[sort];
     const rows = this.db.prepare(`SELECT * FROM serve_items WHERE ${sql} ORDER BY ${order} LIMIT ? OFFSET ?`).all(...params, limit + 1, offset) as ServeRow[];
     const total = (this.db.prepare(`SELECT count(*) AS n FROM (SELECT 1 FROM serve_items WHERE ${sql} LIMIT ${COUNT_CAP + 1})`).get(...params) as { n: number })
@@ -807,6 +817,20 @@ function addAll(list: string[], values: string[]): void {
   for (const v of values) if (!list.includes(v)) list.push(v);
 }
 
+function addToSummary(summary: Summary, r: ItemsRow, findings: Finding[], row: ServeRow): void {
+  summary.items++;
+  if (row.findings > 0) summary.itemsWithFindings++;
+  summary.findings += row.findings;
+  if (r.entry === null) summary.bytes += r.size;
+  if (r.error_code) {
+    if (SKIP_CODES.has(r.error_code as ErrorCode)) summary.skipped++;
+    else summary.errors++;
+  }
+  for (const f of findings) {
+    summary.byType[f.type] = (summary.byType[f.type] ?? 0) + 1;
+    summary.byCategory[f.category] = (summary.byCategory[f.category] ?? 0) + 1;
+  }
+}
 function view(r: ServeRow): ItemRowView {
   return {
     uri: r.uri,

@@ -89,10 +89,13 @@ export const MIGRATIONS: string[] = [
      open INTEGER NOT NULL, types TEXT NOT NULL, categories TEXT NOT NULL, score INTEGER NOT NULL, level INTEGER NOT NULL,
      broad INTEGER NOT NULL, retention INTEGER NOT NULL, error_code TEXT, error_message TEXT, unread INTEGER NOT NULL
    );
-   CREATE INDEX serve_items_score ON serve_items(score DESC, uri);
-   CREATE INDEX serve_items_folder ON serve_items(folder, score DESC);
-   CREATE INDEX serve_items_name ON serve_items(name);
-   CREATE INDEX serve_items_modified ON serve_items(modified);
+   CREATE INDEX serve_items_score ON serve_items(score, uri);
+   CREATE INDEX serve_items_folder ON serve_items(folder, score, uri);
+   CREATE INDEX serve_items_name ON serve_items(name, uri);
+   CREATE INDEX serve_items_findings ON serve_items(findings, uri);
+   CREATE INDEX serve_items_modified ON serve_items(modified, uri);
+   CREATE INDEX serve_items_size ON serve_items(size, uri);
+   CREATE INDEX serve_items_parent ON serve_items(parent_uri);
    CREATE TABLE serve_folders (
      folder TEXT PRIMARY KEY, parent TEXT, name TEXT NOT NULL, items INTEGER NOT NULL, with_findings INTEGER NOT NULL,
      findings INTEGER NOT NULL, broad INTEGER NOT NULL, max_level INTEGER NOT NULL, direct_mass INTEGER NOT NULL,

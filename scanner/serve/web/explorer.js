@@ -323,6 +323,7 @@ function itemView(detail, session, refresh, message) {
 /** Renders the explorer into `root`; all data comes page by page from the server. */
 export async function mountExplorer(root, state, session, message) {
   const rerender = () => mountExplorer(root, state, session, message);
+  delete document.body.dataset.ready;
   const facets = await get('/api/facets');
   const tree = h('ul', { class: 'tree', id: 'tree' });
   const params = { ...state.filter, sort: state.sort, dir: state.dir, offset: state.offset, limit: PAGE };
