@@ -3,34 +3,33 @@
  * The `inzage` command. Exit codes: 0 finished, 1 `--fail-on` met, 2 usage or fatal error.
  */
 import { existsSync } from 'node:fs';
-import { chmod, mkdir, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import picomatch from 'picomatch';
-import { type ReporterOptions, reporterFor, reporters, reportFiles } from '../../reporters/index.js';
+import { reporterFor, reporters } from '../../reporters/index.js';
+import { writeStreamedReports } from '../../reporters/stream.js';
 import { DEFAULT_BROAD_GROUPS } from '../access/principals.js';
 import { type InzageConfig, loadConfig } from '../config.js';
 import { InzageError } from '../errors.js';
-import type { Report } from '../model.js';
 import {
   DEFAULT_ITEM_TIMEOUT_MS,
   DEFAULT_MAX_DEPTH,
   DEFAULT_MAX_FILE_SIZE,
   DEFAULT_WORKER_MEMORY_MB,
   loadBaseline,
-  type ProgressEvent,
-  reportFromState,
   type ScanOptions,
-  scan,
+  scanThen,
 } from '../pipeline/scan.js';
-import { evaluateGate, type FailRule, parseFailOn } from '../report/gate.js';
+import { lastScanContext } from '../report/from-state.js';
+import { type FailRule, parseFailOn } from '../report/gate.js';
 import { DEFAULT_RETENTION_RULES, overrideRetention } from '../report/risk.js';
 import { formatSize, parseSize } from '../size.js';
 import { type CloudName, NATIONAL_CLOUDS, resolveM365Settings } from '../sources/m365/settings.js';
 import { keyFilePath, loadOrCreateKey } from '../state/secret-key.js';
-import { ScanState, stateDir, TRIAGE_STATUSES, type TriageStatus } from '../state/state.js';
+import { ScanState, SqliteStore, stateDir, TRIAGE_STATUSES, type TriageStatus } from '../state/state.js';
 import { VERSION } from '../version.js';
 import { findSubject, formatHits, type SubjectQuery } from './find.js';
+import { ScanProgress } from './progress.js';
 import { DEFAULT_SERVE_PORT, type ServeFlags, startServe } from './serve.js';
 import { startWatch } from './watch.js';
 
@@ -221,11 +220,19 @@ export function buildProgram(setExit: (code: number) => void): Command {
     .option('--state-dir <dir>', 'folder of the scan state')
     .action(async (flags: { out: string; format: string; suppressions?: string; stateDir?: string; csvDelimiter: ',' | ';' }) => {
       const formats = checkFormats(flags.format);
-      const report = reportFromState({
+      const options = {
         ...(flags.stateDir ? { stateDir: flags.stateDir } : {}),
         ...(flags.suppressions ? { suppressionsFile: flags.suppressions } : {}),
-      });
-      for (const file of await writeReports(report, resolve(flags.out), formats, { csvDelimiter: flags.csvDelimiter })) process.stdout.write(`${file}\n`);
+      };
+      const store = SqliteStore.open(flags.stateDir);
+      try {
+        // Streamed from the state, as the scan wrote it: the same items, marks and resolved findings.
+        const ctx = await lastScanContext(store, options);
+        const { written } = await writeStreamedReports(store, ctx, resolve(flags.out), formats, { csvDelimiter: flags.csvDelimiter });
+        for (const file of written) process.stdout.write(`${file}\n`);
+      } finally {
+        await store.close();
+      }
     });
 
   program
@@ -372,22 +379,6 @@ function checkFormats(list: string): string[] {
   return formats;
 }
 
-async function writeReports(report: Report, out: string, formats: string[], options: ReporterOptions): Promise<string[]> {
-  await mkdir(out, { recursive: true, mode: 0o750 });
-  const written: string[] = [];
-  for (const format of formats) {
-    const reporter = reporterFor(format);
-    if (!reporter) continue;
-    for (const { fileName, content } of reportFiles(reporter, report, options)) {
-      const file = join(out, fileName);
-      await writeFile(file, content, { mode: 0o640 });
-      await chmod(file, 0o640);
-      written.push(file);
-    }
-  }
-  return written;
-}
-
 async function runScan(paths: string[], flags: ScanFlags): Promise<number> {
   const formats = checkFormats(flags.format);
   if (paths.length === 0 && !flags.m365) throw new InzageError('usage', 'say what to scan: one or more folders, or --m365');
@@ -411,11 +402,25 @@ async function runScan(paths: string[], flags: ScanFlags): Promise<number> {
   // Loaded here first so a bad config stops the run with a usage error before any worker starts.
   const config = await loadConfig(flags.config);
   const out = resolve(flags.out);
-  const progress = flags.progress && process.stderr.isTTY ? new ProgressLine() : undefined;
-  const report = await scan({ ...scanOptions(paths, flags, [out], config), ...(m365 ? { m365 } : {}) }, { onItem: (event) => progress?.update(event) });
-  progress?.done();
-  const written = await writeReports(report, out, formats, { csvDelimiter: flags.csvDelimiter });
-  const gate = flags.failOn ? evaluateGate(report, flags.failOn) : { failed: false, items: [] };
+  const progress = flags.progress && process.stderr.isTTY ? new ScanProgress(process.stderr) : undefined;
+  const rules = flags.failOn;
+  const streamed = await scanThen(
+    { ...scanOptions(paths, flags, [out], config), ...(m365 ? { m365 } : {}) },
+    {
+      onItem: (event) => progress?.done(event),
+      onFound: (event) => progress?.found(event),
+      onCrawlDone: () => progress?.crawlDone(),
+    },
+    async (store, ctx) => {
+      progress?.stop();
+      const result = await writeStreamedReports(store, ctx, out, formats, { csvDelimiter: flags.csvDelimiter, ...(rules ? { failOn: rules } : {}) });
+      return { result, changes: result.summary.changes };
+    },
+  );
+  progress?.stop();
+  const report = streamed.summary;
+  const written = streamed.written;
+  const gate = { failed: streamed.failing.length > 0, items: streamed.failing };
   const s = report.stats;
   const c = report.changes;
   // With --summary json, stdout carries only the JSON; the words go to stderr.
@@ -429,8 +434,7 @@ async function runScan(paths: string[], flags: ScanFlags): Promise<number> {
   if (gate.failed) human.write(`--fail-on met by ${gate.items.length} item(s), e.g. ${gate.items.slice(0, 3).join(', ')}\n`);
   for (const file of written) human.write(`${file}\n`);
   if (flags.summary === 'json') {
-    const byLevel: Record<string, number> = { none: 0, low: 0, medium: 0, high: 0, critical: 0 };
-    for (const item of report.items) byLevel[item.risk.level] = (byLevel[item.risk.level] ?? 0) + 1;
+    const byLevel = streamed.byLevel;
     process.stdout.write(
       `${JSON.stringify({
         schema: 'inzage.summary/v1',
@@ -446,34 +450,6 @@ async function runScan(paths: string[], flags: ScanFlags): Promise<number> {
     );
   }
   return gate.failed ? 1 : 0;
-}
-
-/** One line on stderr, redrawn at most four times a second. */
-class ProgressLine {
-  private items = 0;
-  private withFindings = 0;
-  private bytes = 0;
-  private errors = 0;
-  private reused = 0;
-  private last = 0;
-
-  update(event: ProgressEvent): void {
-    this.items++;
-    if (event.findings > 0) this.withFindings++;
-    this.bytes += event.size;
-    if (event.error) this.errors++;
-    if (event.reused) this.reused++;
-    const now = Date.now();
-    if (now - this.last < 250) return;
-    this.last = now;
-    process.stderr.write(
-      `\r\x1b[KScanning… ${this.items} items, ${formatSize(this.bytes)}, ${this.withFindings} with personal data, ${this.reused} unchanged, ${this.errors} not read`,
-    );
-  }
-
-  done(): void {
-    process.stderr.write('\r\x1b[K');
-  }
 }
 
 export async function main(argv: string[]): Promise<number> {

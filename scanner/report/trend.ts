@@ -3,7 +3,7 @@
  * the AVG asks for): items with personal data, findings by category, high-risk and broadly
  * readable items with personal data, and new versus resolved findings. Counts only, no paths.
  */
-import type { Report, RiskLevel } from '../model.js';
+import type { RiskLevel } from '../model.js';
 
 export interface TrendFigures {
   items: number;
@@ -31,10 +31,4 @@ export function addToTrend(figures: TrendFigures, item: { findings: readonly { c
 
 export function emptyTrend(changes?: { new: number; resolved: number } | null): TrendFigures {
   return { items: 0, itemsWithFindings: 0, findings: 0, byCategory: {}, highRisk: 0, broad: 0, new: changes?.new ?? 0, resolved: changes?.resolved ?? 0 };
-}
-
-export function trendOf(report: Report): TrendFigures {
-  const figures = emptyTrend(report.changes);
-  for (const item of report.items) addToTrend(figures, { findings: item.findings, level: item.risk.level, broad: Boolean(item.access?.broad) });
-  return figures;
 }

@@ -15,8 +15,8 @@ import type { Finding } from '../../detectors/types.js';
 import { registerLocation } from '../../reporters/register.js';
 import { hashQueries, type SubjectQuery } from '../commands/find.js';
 import { type Access, type ErrorCode, type ItemError, type Risk, SKIP_CODES } from '../model.js';
-import { storedSettings } from '../pipeline/scan.js';
-import { DEFAULT_RETENTION_RULES, RISK_LEVELS, type RiskOptions, scoreRisk } from '../report/risk.js';
+import { SETTINGS_KEY } from '../report/from-state.js';
+import { DEFAULT_RETENTION_RULES, type RetentionRule, RISK_LEVELS, type RiskOptions, scoreRisk } from '../report/risk.js';
 import { addToTrend, emptyTrend, type TrendFigures } from '../report/trend.js';
 import { rootKey, type ScanState, type TriageStatus } from '../state/state.js';
 
@@ -183,8 +183,11 @@ export class ServeQueries {
   }
 
   private riskOptions(scanId: string, finishedAt: string): RiskOptions {
-    const settings = storedSettings(this.state, scanId);
-    return { now: new Date(finishedAt), retention: settings.retention ?? DEFAULT_RETENTION_RULES };
+    // The retention rules the scan used (report/from-state.ts keeps them with the scan id).
+    const raw = this.state.getValue(SETTINGS_KEY);
+    const saved = raw ? (JSON.parse(raw) as { scanId?: string; retention?: RetentionRule[] }) : undefined;
+    const retention = saved?.scanId === scanId && saved.retention ? saved.retention : DEFAULT_RETENTION_RULES;
+    return { now: new Date(finishedAt), retention };
   }
 
   /** The scan the read model shows, or undefined when the state holds no finished scan. */
