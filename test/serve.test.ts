@@ -263,6 +263,52 @@ describe('inzage serve on a scanned share', () => {
     await page.close();
   });
 
+  it('signs in with a password file, and trusts a proxy header only as given', async () => {
+    const users = join(work.dir, 'users');
+    const hashed = await new Promise<string>((done, fail) => {
+      const child = spawn(process.execPath, [CLI, 'serve', '--hash-password', 'fg-jansen'], { stdio: ['pipe', 'pipe', 'pipe'] });
+      let out = '';
+      child.stdout.on('data', (d) => {
+        out += d;
+      });
+      child.once('close', (code) => (code === 0 ? done(out) : fail(new Error(`--hash-password exited ${code}`))));
+      child.stdin.end('a long passphrase\n');
+    });
+    await writeFile(users, hashed);
+    const pw = await startServer(['--state-dir', stateDir, '--password-file', users]);
+    try {
+      expect(pw.url).not.toContain('token');
+      const login = (body: object) =>
+        fetch(`${pw.origin}/api/login`, { method: 'POST', headers: { 'content-type': 'application/json', origin: pw.origin }, body: JSON.stringify(body) });
+      expect((await login({ user: 'fg-jansen', password: 'a long passphrase!' })).status).toBe(401);
+      const ok = await login({ user: 'fg-jansen', password: 'a long passphrase' });
+      expect(ok.status).toBe(200);
+      expect(((await ok.json()) as { actor: string }).actor).toBe('fg-jansen');
+    } finally {
+      await pw.stop();
+    }
+    const proxied = await startServer(['--state-dir', stateDir, '--auth-header', 'X-Remote-User']);
+    try {
+      const login = (headers: Record<string, string>) =>
+        fetch(`${proxied.origin}/api/login`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', origin: proxied.origin, ...headers },
+          body: '{}',
+        });
+      expect((await login({})).status).toBe(401);
+      const ok = await login({ 'x-remote-user': 'auditor' });
+      expect(ok.status).toBe(200);
+      const cookie = (ok.headers.get('set-cookie') ?? '').split(';')[0] as string;
+      const { csrf } = (await ok.json()) as { csrf: string };
+      const overview = (user: string) => fetch(`${proxied.origin}/api/overview`, { headers: { cookie, 'x-inzage-csrf': csrf, 'x-remote-user': user } });
+      expect((await overview('auditor')).status).toBe(200);
+      // The session belongs to the user the proxy named: another name with the same cookie is refused.
+      expect((await overview('someone-else')).status).toBe(401);
+    } finally {
+      await proxied.stop();
+    }
+  });
+
   it('refuses --host on the network without an authentication setting', async () => {
     const r = await runCli(['serve', '--state-dir', stateDir, '--host', '0.0.0.0', '--port', '0']);
     expect(r.code).toBe(2);
