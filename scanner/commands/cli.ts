@@ -8,6 +8,7 @@ import { Command, CommanderError, InvalidArgumentError, Option } from 'commander
 import picomatch from 'picomatch';
 import { reporterFor, reporters } from '../../reporters/index.js';
 import { writeStreamedReports } from '../../reporters/stream.js';
+import { renderSummaryJson } from '../../reporters/summary.js';
 import { DEFAULT_BROAD_GROUPS } from '../access/principals.js';
 import { type InzageConfig, loadConfig } from '../config.js';
 import { InzageError } from '../errors.js';
@@ -119,7 +120,7 @@ function addScanOptions(cmd: Command): Command {
       size,
       DEFAULT_MAX_FILE_SIZE,
     )
-    .option('--concurrency <n>', 'items in flight at once (default: twice the workers)', positiveInt('--concurrency'))
+    .option('--concurrency <n>', 'items in flight at once (default: four times the workers)', positiveInt('--concurrency'))
     .option('--workers <n>', 'worker threads for parsing and detection (default: number of cores)', positiveInt('--workers'))
     .option('--follow-symlinks', 'follow symbolic links (loop-safe)', false)
     .option('--min-confidence <n>', 'report findings from this confidence on (0..1, default 0.5)', confidence)
@@ -434,19 +435,8 @@ async function runScan(paths: string[], flags: ScanFlags): Promise<number> {
   if (gate.failed) human.write(`--fail-on met by ${gate.items.length} item(s), e.g. ${gate.items.slice(0, 3).join(', ')}\n`);
   for (const file of written) human.write(`${file}\n`);
   if (flags.summary === 'json') {
-    const byLevel = streamed.byLevel;
     process.stdout.write(
-      `${JSON.stringify({
-        schema: 'inzage.summary/v1',
-        scanId: report.scan.id,
-        failed: gate.failed,
-        failOn: flags.failOn ?? null,
-        failingItems: gate.items,
-        stats: s,
-        changes: { since: c.since, new: c.new, resolved: c.resolved, unchanged: c.unchanged },
-        itemsByRisk: byLevel,
-        reports: written,
-      })}\n`,
+      renderSummaryJson(report, { failed: gate.failed, failOn: flags.failOn ?? null, failingItems: gate.items, byLevel: streamed.byLevel, written }),
     );
   }
   return gate.failed ? 1 : 0;
