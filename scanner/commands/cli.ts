@@ -34,6 +34,7 @@ import { ScanState, SqliteStore, stateDir, TRIAGE_STATUSES, type TriageStatus } 
 import { VERSION } from '../version.js';
 import { findSubject, formatHits, type SubjectQuery } from './find.js';
 import { ScanProgress } from './progress.js';
+import { DEFAULT_SERVE_PORT, type ServeFlags, startServe } from './serve.js';
 import { startWatch } from './watch.js';
 
 const collect = (value: string, previous: string[]) => [...previous, value];
@@ -375,6 +376,47 @@ export function buildProgram(setExit: (code: number) => void): Command {
       } finally {
         state.close();
       }
+    });
+
+  program
+    .command('serve')
+    .description("the privacy officer's workspace in the browser, over the scan state (docs/serve.md)")
+    .option('--state-dir <dir>', 'folder of the scan state and key (default $INZAGE_STATE_DIR or .inzage)')
+    .option('--store <url>', 'state store URL (postgres://…; not yet: SQLite only)')
+    .option('--host <address>', 'address to listen on; other than loopback needs --password-file or --auth-header', '127.0.0.1')
+    .option(
+      '--port <n>',
+      `port (default ${DEFAULT_SERVE_PORT}; 0 picks a free one)`,
+      (v) => {
+        const n = Number(v);
+        if (!Number.isInteger(n) || n < 0 || n > 65535) throw new InvalidArgumentError('--port must be a whole number from 0 to 65535');
+        return n;
+      },
+      DEFAULT_SERVE_PORT,
+    )
+    .option('--read-only', 'no triage and no register edits (for auditors)', false)
+    .option('--password-file <file>', 'sign-in with names and hashed passwords from this file (lines from --hash-password)')
+    .option('--auth-header <name>', 'trust this header, set by an authenticating reverse proxy, for the user name (docs/serve.md)')
+    .option('--secure-cookie', 'mark the session cookie Secure (when a TLS proxy is in front)', false)
+    .option('--hash-password <name>', 'print a password-file line for NAME (password read from stdin) and exit')
+    .action(async (flags: ServeFlags & { hashPassword?: string }) => {
+      if (flags.hashPassword) {
+        const { hashPasswordLine } = await import('../serve/security.js');
+        const chunks: Buffer[] = [];
+        for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+        const password = Buffer.concat(chunks)
+          .toString('utf8')
+          .replace(/\r?\n$/, '');
+        if (!password) throw new InzageError('usage', '--hash-password reads the password from stdin; none came');
+        process.stdout.write(`${hashPasswordLine(flags.hashPassword, password)}\n`);
+        return;
+      }
+      const server = await startServe(flags, (line) => process.stdout.write(`${line}\n`));
+      await new Promise<void>((done) => {
+        process.once('SIGINT', done);
+        process.once('SIGTERM', done);
+      });
+      await server.close();
     });
 
   addScanOptions(

@@ -97,6 +97,40 @@ export const MIGRATIONS: string[] = [
      SELECT substr(json_extract(j.value, '$.hash'), 1, 16), items.uri FROM items, json_each(items.findings) AS j WHERE items.findings IS NOT NULL;`,
   // v4 (reliability): the finding counts of an item that had more findings than the cap (JSON Truncation).
   'ALTER TABLE items ADD COLUMN truncated TEXT;',
+  // v5 (inzage serve): who made each triage decision; an audit trail of decisions, subject searches
+  // (by hash) and register edits; the officer's Art. 30 register entries; per-scan figures for the
+  // trend; and serve's read model: one row per current item with its counts and risk, and one per
+  // folder, indexed for server-side paging and sorting (rebuilt from items when a scan finishes).
+  `ALTER TABLE triage ADD COLUMN updated_by TEXT;
+   CREATE TABLE audit (
+     id INTEGER PRIMARY KEY, at TEXT NOT NULL, actor TEXT NOT NULL, action TEXT NOT NULL, detail TEXT NOT NULL
+   );
+   CREATE INDEX audit_at ON audit(at);
+   CREATE TABLE register (
+     location TEXT PRIMARY KEY, purpose TEXT, legal_basis TEXT, data_subjects TEXT, recipients TEXT,
+     retention TEXT, owner TEXT, updated_at TEXT NOT NULL, updated_by TEXT NOT NULL
+   );
+   CREATE TABLE scan_stats (scan_id TEXT PRIMARY KEY REFERENCES scans(id) ON DELETE CASCADE, stats TEXT NOT NULL);
+   CREATE TABLE serve_items (
+     uri TEXT PRIMARY KEY, parent_uri TEXT, root TEXT NOT NULL, path TEXT NOT NULL, entry TEXT, folder TEXT NOT NULL,
+     name TEXT NOT NULL, kind TEXT NOT NULL, size INTEGER NOT NULL, modified TEXT, findings INTEGER NOT NULL,
+     open INTEGER NOT NULL, types TEXT NOT NULL, categories TEXT NOT NULL, score INTEGER NOT NULL, level INTEGER NOT NULL,
+     broad INTEGER NOT NULL, retention INTEGER NOT NULL, error_code TEXT, error_message TEXT, unread INTEGER NOT NULL
+   );
+   CREATE INDEX serve_items_score ON serve_items(score, uri);
+   CREATE INDEX serve_items_folder ON serve_items(folder, score, uri);
+   CREATE INDEX serve_items_name ON serve_items(name, uri);
+   CREATE INDEX serve_items_findings ON serve_items(findings, uri);
+   CREATE INDEX serve_items_modified ON serve_items(modified, uri);
+   CREATE INDEX serve_items_size ON serve_items(size, uri);
+   CREATE INDEX serve_items_parent ON serve_items(parent_uri);
+   CREATE TABLE serve_folders (
+     folder TEXT PRIMARY KEY, parent TEXT, name TEXT NOT NULL, items INTEGER NOT NULL, with_findings INTEGER NOT NULL,
+     findings INTEGER NOT NULL, broad INTEGER NOT NULL, max_level INTEGER NOT NULL, direct_mass INTEGER NOT NULL,
+     direct_findings INTEGER NOT NULL, direct_with_findings INTEGER NOT NULL, direct_broad INTEGER NOT NULL, direct_max_level INTEGER NOT NULL
+   );
+   CREATE INDEX serve_folders_parent ON serve_folders(parent, name);
+   CREATE INDEX serve_folders_mass ON serve_folders(direct_mass DESC);`,
 ];
 
 interface ItemRow {
@@ -196,6 +230,14 @@ export class ScanState {
 
   close(): void {
     this.db.close();
+  }
+
+  /**
+   * The connection, for the read model of `inzage serve` (scanner/serve/queries.ts), which keeps
+   * all its SQL in that one module until the store interface covers what it asks.
+   */
+  get connection(): Database.Database {
+    return this.db;
   }
 
   beginScan(id: string, roots: string[], minConfidence: number, startedAt: Date): void {
