@@ -27,7 +27,7 @@ export function rootKey(root: string): string {
 }
 
 /** Errors worth retrying on the next scan even when the file did not change. */
-const TRANSIENT: ReadonlySet<ErrorCode> = new Set(['timeout', 'io-error', 'internal', 'permission-denied', 'not-found', 'too-large']);
+export const TRANSIENT: ReadonlySet<ErrorCode> = new Set(['timeout', 'io-error', 'internal', 'permission-denied', 'not-found', 'too-large']);
 
 export type TriageStatus = 'open' | 'false-positive' | 'accepted' | 'to-remediate';
 export const TRIAGE_STATUSES: readonly TriageStatus[] = ['open', 'false-positive', 'accepted', 'to-remediate'];
