@@ -7,9 +7,10 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Finding } from '../../detectors/types.js';
 import { freshDatabase } from '../../test/services.js';
-import type { SourceItem } from '../model.js';
-import { type AsyncScanStore, SqliteStore } from './async-store.js';
+import type { Access, SourceItem } from '../model.js';
+import { type AsyncScanStore, type ItemResult, SqliteStore } from './async-store.js';
 import { PostgresStore } from './postgres.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'inzage-stores-'));
@@ -37,8 +38,15 @@ const file = (path: string, mtimeMs: number, size = 10): SourceItem => ({
   location: Buffer.from(`/share/${path}`),
   fingerprint: { size, mtimeMs, ino: '1', dev: '2' },
 });
-const email = (h: string, line: number) => ({ type: 'email', category: 'contact', confidence: 0.9, masked: 'j***@example.nl', hash: hash(h), where: { line } });
-const iban = {
+const email = (h: string, line: number): Finding => ({
+  type: 'email',
+  category: 'contact',
+  confidence: 0.9,
+  masked: 'j***@example.nl',
+  hash: hash(h),
+  where: { line },
+});
+const iban: Finding = {
   type: 'iban',
   category: 'financial',
   confidence: 0.97,
@@ -56,9 +64,9 @@ async function script(store: AsyncScanStore): Promise<unknown[]> {
   const a = file('a.txt', 1000);
   const z = file('HR/b.zip', 2000);
   const broken = file('c.pdf', 3000);
-  const access = { owner: 'alice', mode: '0644', broad: true, reasons: ['world-readable'] };
+  const access: Access = { owner: 'alice', mode: '0644', entries: [], broad: true, reasons: ['world-readable'] };
   out.push([...(await store.reuseUnchanged('s1', [{ item: a, access }], settings))]);
-  const batch = [
+  const batch: ItemResult[] = [
     { item: a, access, results: [{ kind: 'file' as const, mediaType: 'text/plain', findings: [email('a', 1), email('a', 3)], error: null }] },
     {
       item: z,
