@@ -12,32 +12,36 @@
 import pg from 'pg';
 import type { Finding } from '../../detectors/types.js';
 import { InzageError } from '../errors.js';
-import type { Access, ErrorCode, ItemKind, SourceItem } from '../model.js';
-import type { AsyncScanStore, ItemResult } from './async-store.js';
-import { rootKey, type ScanRecord, type StoredFinding, type StoredItem, TRANSIENT, type TriageStatus } from './state.js';
+import type { Access, ErrorCode, ItemKind } from '../model.js';
+import { rootKey } from './state.js';
+import type { ItemQuery, ItemWrite, PriorItem, ScanRecord, ScanStore, StoreCounts, StoredFinding, StoredItem, TriageStatus } from './store.js';
 
 /** Migrations by version; each runs once, in order, in one transaction under an advisory lock (workers may start together). */
 export const PG_MIGRATIONS: string[] = [
+  // The schema of the SQLite state at its version 3, in PostgreSQL types. Uris sort by byte
+  // ("C" collation) whatever the database's locale, so items stream in the order SQLite gives.
   `CREATE TABLE scans (
      id TEXT PRIMARY KEY, started_at TIMESTAMPTZ NOT NULL, finished_at TIMESTAMPTZ, roots JSONB NOT NULL,
      status TEXT NOT NULL, min_confidence DOUBLE PRECISION NOT NULL, changes JSONB, options JSONB
    );
    CREATE TABLE items (
-     uri TEXT PRIMARY KEY, parent_uri TEXT, root TEXT NOT NULL, path TEXT NOT NULL, entry TEXT,
+     uri TEXT COLLATE "C" PRIMARY KEY, parent_uri TEXT COLLATE "C", root TEXT NOT NULL, path TEXT NOT NULL, entry TEXT,
      kind TEXT NOT NULL, media_type TEXT, size BIGINT NOT NULL, modified TEXT,
      fp_size BIGINT, fp_mtime_ms DOUBLE PRECISION, fp_ino TEXT, fp_dev TEXT,
      access JSONB, error_code TEXT, error_message TEXT, settings TEXT, findings JSONB,
-     last_seen_scan TEXT NOT NULL, gone_scan TEXT
+     last_seen_scan TEXT NOT NULL, gone_scan TEXT,
+     version TEXT, access_version TEXT, finding_count INTEGER NOT NULL DEFAULT 0, marks_scan TEXT, new_findings JSONB
    );
    CREATE INDEX items_parent ON items(parent_uri);
    CREATE INDEX items_root ON items(root, gone_scan);
    CREATE INDEX items_seen ON items(last_seen_scan);
+   CREATE INDEX items_gone ON items(gone_scan);
    CREATE INDEX items_findings ON items USING GIN (findings jsonb_path_ops);
    CREATE TABLE triage (
-     item_uri TEXT NOT NULL, type TEXT NOT NULL, hash TEXT NOT NULL, status TEXT NOT NULL,
+     item_uri TEXT COLLATE "C" NOT NULL, type TEXT NOT NULL, hash TEXT NOT NULL, status TEXT NOT NULL,
      note TEXT, updated_at TIMESTAMPTZ NOT NULL, PRIMARY KEY (item_uri, type, hash)
    );
-   CREATE TABLE kv (key TEXT PRIMARY KEY, value TEXT NOT NULL);`,
+   CREATE TABLE kv (key TEXT COLLATE "C" PRIMARY KEY, value TEXT NOT NULL);`,
 ];
 
 /** A database URL with its password hidden, for messages. */
@@ -69,9 +73,15 @@ interface PgItemRow {
   error_code: string | null;
   error_message: string | null;
   findings: (Finding & { basis?: string[] | null })[] | null;
+  marks_scan: string | null;
+  new_findings: number[] | null;
 }
 
-const ITEM_COLUMNS = 'uri, parent_uri, root, path, entry, kind, media_type, size, modified, access, error_code, error_message, findings';
+const ITEM_COLUMNS =
+  'uri, parent_uri, root, path, entry, kind, media_type, size, modified, access, error_code, error_message, findings, marks_scan, new_findings';
+
+/** Rows per page when streaming items (keyset pages: no cursor held open between them). */
+const PAGE = 500;
 
 function findingsOf(list: PgItemRow['findings']): Finding[] {
   return (list ?? []).map((f) => {
@@ -81,8 +91,36 @@ function findingsOf(list: PgItemRow['findings']): Finding[] {
 }
 
 const triageKey = (uri: string, type: string, hash: string) => `${uri}\0${type}\0${hash}`;
+const likePrefix = (rel: string) => `${rel.replace(/[\\%_]/g, (c) => `\\${c}`)}/%`;
 
-export class PostgresStore implements AsyncScanStore {
+/** The columns of an item row written by `writeItems`, with their PostgreSQL array types for unnest. */
+const WRITE_COLUMNS: [string, string][] = [
+  ['uri', 'text'],
+  ['parent_uri', 'text'],
+  ['root', 'text'],
+  ['path', 'text'],
+  ['entry', 'text'],
+  ['kind', 'text'],
+  ['media_type', 'text'],
+  ['size', 'bigint'],
+  ['modified', 'text'],
+  ['fp_size', 'bigint'],
+  ['fp_mtime_ms', 'float8'],
+  ['fp_ino', 'text'],
+  ['fp_dev', 'text'],
+  ['access', 'jsonb'],
+  ['error_code', 'text'],
+  ['error_message', 'text'],
+  ['settings', 'text'],
+  ['findings', 'jsonb'],
+  ['version', 'text'],
+  ['access_version', 'text'],
+  ['finding_count', 'int'],
+  ['marks_scan', 'text'],
+  ['new_findings', 'jsonb'],
+];
+
+export class PostgresStore implements ScanStore {
   readonly description: string;
 
   private constructor(
@@ -145,6 +183,7 @@ export class PostgresStore implements AsyncScanStore {
     await this.pool.end();
   }
 
+  /** As ScanStore.beginScan; `options` (what workers need to read the scan's items) is kept with the scan. */
   async beginScan(id: string, roots: string[], minConfidence: number, startedAt: Date, options?: unknown): Promise<void> {
     await this.pool.query('INSERT INTO scans (id, started_at, roots, status, min_confidence, options) VALUES ($1, $2, $3, $4, $5, $6)', [
       id,
@@ -165,7 +204,7 @@ export class PostgresStore implements AsyncScanStore {
     ]);
   }
 
-  private static toScan(row: Record<string, unknown>): ScanRecord & { options: unknown } {
+  private static toScan(row: Record<string, unknown>): ScanRecord {
     return {
       id: row.id as string,
       startedAt: (row.started_at as Date).toISOString(),
@@ -174,160 +213,145 @@ export class PostgresStore implements AsyncScanStore {
       status: row.status as 'running' | 'finished',
       minConfidence: row.min_confidence as number,
       changes: row.changes ?? null,
-      options: row.options ?? null,
     };
   }
 
   async lastFinishedScan(): Promise<ScanRecord | undefined> {
     const row = (await this.pool.query("SELECT * FROM scans WHERE status = 'finished' ORDER BY finished_at DESC LIMIT 1")).rows[0];
-    if (!row) return undefined;
-    const { options: _options, ...scan } = PostgresStore.toScan(row);
-    return scan;
-  }
-
-  /** One scan with the options it was started with (what workers need to read its items). */
-  async scanById(id: string): Promise<(ScanRecord & { options: unknown }) | undefined> {
-    const row = (await this.pool.query('SELECT * FROM scans WHERE id = $1', [id])).rows[0];
     return row ? PostgresStore.toScan(row) : undefined;
   }
 
-  async reuseUnchanged(scanId: string, items: readonly { item: SourceItem; access: Access | undefined }[], settings: string): Promise<Set<string>> {
-    const candidates = items.filter((i) => i.item.fingerprint);
-    const reused = new Set<string>();
-    if (candidates.length === 0) return reused;
-    const rows = (
-      await this.pool.query<{
-        uri: string;
-        root: string;
-        fp_size: string | null;
-        fp_mtime_ms: number | null;
-        fp_ino: string | null;
-        fp_dev: string | null;
-        error_code: ErrorCode | null;
-        settings: string | null;
-        gone_scan: string | null;
-      }>('SELECT uri, root, fp_size, fp_mtime_ms, fp_ino, fp_dev, error_code, settings, gone_scan FROM items WHERE uri = ANY($1::text[])', [
-        candidates.map((c) => c.item.uri),
-      ])
-    ).rows;
-    const byUri = new Map(rows.map((r) => [r.uri, r]));
-    const access: (string | null)[] = [];
-    for (const { item, access: a } of candidates) {
-      const row = byUri.get(item.uri);
-      const fp = item.fingerprint;
-      // The same rules as the SQLite state: same settings and root, same fingerprint, a result worth keeping.
-      if (!row || !fp || row.gone_scan !== null || row.settings !== settings || row.root !== rootKey(item.root)) continue;
-      if (Number(row.fp_size) !== fp.size || row.fp_mtime_ms !== fp.mtimeMs || row.fp_ino !== fp.ino || row.fp_dev !== fp.dev) continue;
-      if (row.error_code && TRANSIENT.has(row.error_code)) continue;
-      reused.add(item.uri);
-      access.push(a ? JSON.stringify(a) : null);
-    }
-    if (reused.size === 0) return reused;
-    const uris = [...reused];
-    await this.transaction(async (c) => {
-      await c.query(`UPDATE items SET last_seen_scan = $1, access = v.access FROM unnest($2::text[], $3::jsonb[]) AS v(uri, access) WHERE items.uri = v.uri`, [
-        scanId,
-        uris,
-        access,
-      ]);
-      await c.query('UPDATE items SET last_seen_scan = $1 WHERE parent_uri = ANY($2::text[])', [scanId, uris]);
-    });
-    return reused;
+  /** One scan, with the options it was started with. */
+  async scanById(id: string): Promise<(ScanRecord & { options: unknown }) | undefined> {
+    const row = (await this.pool.query('SELECT * FROM scans WHERE id = $1', [id])).rows[0];
+    return row ? { ...PostgresStore.toScan(row), options: row.options ?? null } : undefined;
   }
 
-  async saveItems(scanId: string, results: readonly ItemResult[], settings: string): Promise<void> {
-    if (results.length === 0) return;
-    const cols: Record<string, unknown[]> = {
-      uri: [],
-      parent_uri: [],
-      root: [],
-      path: [],
-      entry: [],
-      kind: [],
-      media_type: [],
-      size: [],
-      modified: [],
-      fp_size: [],
-      fp_mtime_ms: [],
-      fp_ino: [],
-      fp_dev: [],
-      access: [],
-      error_code: [],
-      error_message: [],
-      findings: [],
-    };
-    const push = (values: Record<string, unknown>) => {
-      for (const [k, list] of Object.entries(cols)) list.push(values[k] ?? null);
-    };
+  async scanStartedAt(scanId: string): Promise<string | undefined> {
+    const row = (await this.pool.query<{ started_at: Date }>('SELECT started_at FROM scans WHERE id = $1', [scanId])).rows[0];
+    return row?.started_at.toISOString();
+  }
+
+  async priorItems(uris: readonly string[]): Promise<Map<string, PriorItem>> {
+    const out = new Map<string, PriorItem>();
+    if (uris.length === 0) return out;
+    const rows = await this.pool.query<{
+      uri: string;
+      root: string;
+      version: string | null;
+      settings: string | null;
+      error_code: ErrorCode | null;
+      gone_scan: string | null;
+      access_version: string | null;
+      total: string;
+    }>(
+      `SELECT uri, root, version, settings, error_code, gone_scan, access_version,
+         finding_count + coalesce((SELECT sum(c.finding_count) FROM items c WHERE c.parent_uri = items.uri), 0) AS total
+       FROM items WHERE uri = ANY($1::text[])`,
+      [[...uris]],
+    );
+    for (const r of rows.rows) {
+      out.set(r.uri, {
+        uri: r.uri,
+        root: r.root,
+        version: r.version,
+        settings: r.settings,
+        errorCode: r.error_code,
+        gone: r.gone_scan !== null,
+        accessVersion: r.access_version,
+        findingCount: Number(r.total),
+      });
+    }
+    return out;
+  }
+
+  /**
+   * One transaction of at most four statements, whatever the batch size. Replacements are upserts
+   * plus a delete of children the item no longer has, so a batch applied twice (a job run again
+   * after its worker died) leaves exactly the rows applying it once leaves.
+   */
+  async writeItems(scanId: string, writes: readonly ItemWrite[]): Promise<void> {
+    if (writes.length === 0) return;
+    const reused: string[] = [];
+    const accessUris: string[] = [];
+    const accessValues: string[] = [];
+    const accessVersions: (string | null)[] = [];
     const parents: string[] = [];
-    const seen = new Set<string>();
-    for (const { item, access, results: extracted } of results) {
+    const cols = WRITE_COLUMNS.map((): unknown[] => []);
+    const rows = new Map<string, unknown[]>();
+    for (const w of writes) {
+      if (w.op === 'reuse') {
+        reused.push(w.uri);
+        if (w.access) {
+          accessUris.push(w.uri);
+          accessValues.push(JSON.stringify(w.access));
+          accessVersions.push(w.accessVersion ?? null);
+        }
+        continue;
+      }
+      const { item, access, results } = w;
       parents.push(item.uri);
-      for (const result of extracted) {
+      results.forEach((result, index) => {
         const child = result.entry !== undefined;
         const uri = child ? `${item.uri}#${encodeURIComponent(result.entry as string)}` : item.uri;
-        // A batch naming one uri twice would make the upsert touch a row twice, which PostgreSQL refuses.
-        if (seen.has(uri)) continue;
-        seen.add(uri);
-        const fp = child ? undefined : item.fingerprint;
-        push({
+        const fp = child || w.version === null ? undefined : item.fingerprint;
+        const fresh = w.newFindings?.[index];
+        // Keyed by uri: a batch naming one uri twice keeps the last, as the SQLite state does.
+        rows.set(uri, [
           uri,
-          parent_uri: child ? item.uri : null,
-          root: rootKey(item.root),
-          path: item.path,
-          entry: result.entry,
-          kind: result.kind,
-          media_type: result.mediaType,
-          size: child ? (result.size ?? 0) : item.size,
-          modified: item.modified,
-          fp_size: fp?.size,
-          fp_mtime_ms: fp?.mtimeMs,
-          fp_ino: fp?.ino,
-          fp_dev: fp?.dev,
-          access: !child && access ? JSON.stringify(access) : null,
-          error_code: result.error?.code,
-          error_message: result.error?.message,
-          findings: result.findings.length > 0 ? JSON.stringify(result.findings) : null,
-        });
-      }
+          child ? item.uri : null,
+          rootKey(item.root),
+          item.path,
+          result.entry ?? null,
+          result.kind,
+          result.mediaType ?? null,
+          child ? (result.size ?? 0) : item.size,
+          item.modified ?? null,
+          fp?.size ?? null,
+          fp?.mtimeMs ?? null,
+          fp?.ino ?? null,
+          fp?.dev ?? null,
+          !child && access ? JSON.stringify(access) : null,
+          result.error?.code ?? null,
+          result.error?.message ?? null,
+          w.settings,
+          result.findings.length > 0 ? JSON.stringify(result.findings) : null,
+          child ? null : w.version,
+          child ? null : (w.accessVersion ?? null),
+          result.findings.length,
+          w.newFindings ? scanId : null,
+          fresh && fresh.length > 0 ? JSON.stringify(fresh) : null,
+        ]);
+      });
     }
-    const names = Object.keys(cols);
-    const types = [
-      'text',
-      'text',
-      'text',
-      'text',
-      'text',
-      'text',
-      'text',
-      'bigint',
-      'text',
-      'bigint',
-      'float8',
-      'text',
-      'text',
-      'jsonb',
-      'text',
-      'text',
-      'jsonb',
-    ];
-    const unnest = names.map((_, i) => `$${i + 3}::${types[i]}[]`).join(', ');
-    const update = [...names.filter((n) => n !== 'uri'), 'settings', 'last_seen_scan', 'gone_scan'].map((n) => `${n} = excluded.${n}`).join(', ');
     // Sorted, so two workers writing overlapping batches lock rows in the same order and cannot deadlock.
-    parents.sort();
+    for (const uri of [...rows.keys()].sort()) (rows.get(uri) as unknown[]).forEach((v, i) => cols[i]?.push(v));
+    reused.sort();
+    const names = WRITE_COLUMNS.map(([n]) => n);
+    const unnest = WRITE_COLUMNS.map(([, t], i) => `$${i + 2}::${t}[]`).join(', ');
+    const update = [...names.filter((n) => n !== 'uri'), 'last_seen_scan', 'gone_scan'].map((n) => `${n} = excluded.${n}`).join(', ');
     await this.transaction(async (c) => {
-      // Children the item no longer has (an entry removed from a zip) go; the rest is upserted.
-      await c.query('DELETE FROM items WHERE parent_uri = ANY($1::text[]) AND NOT (uri = ANY($2::text[]))', [parents, cols.uri]);
+      if (reused.length > 0)
+        await c.query('UPDATE items SET last_seen_scan = $1 WHERE uri = ANY($2::text[]) OR parent_uri = ANY($2::text[])', [scanId, reused]);
+      if (accessUris.length > 0) {
+        await c.query(
+          `UPDATE items SET access = v.access, access_version = v.version
+           FROM unnest($1::text[], $2::jsonb[], $3::text[]) AS v(uri, access, version) WHERE items.uri = v.uri`,
+          [accessUris, accessValues, accessVersions],
+        );
+      }
+      if (parents.length === 0) return;
+      await c.query('DELETE FROM items WHERE parent_uri = ANY($1::text[]) AND NOT (uri = ANY($2::text[]))', [parents, cols[0]]);
       await c.query(
-        `INSERT INTO items (${names.join(', ')}, settings, last_seen_scan, gone_scan)
-         SELECT *, $1::text, $2::text, NULL::text FROM unnest(${unnest}) ORDER BY 1
+        `INSERT INTO items (${names.join(', ')}, last_seen_scan, gone_scan)
+         SELECT *, $1::text, NULL::text FROM unnest(${unnest})
          ON CONFLICT (uri) DO UPDATE SET ${update}`,
-        [settings, scanId, ...names.map((n) => cols[n])],
+        [scanId, ...cols],
       );
     });
   }
 
-  async markGone(scanId: string, roots: string[]): Promise<number> {
+  async markGone(scanId: string, roots: readonly string[]): Promise<number> {
     const result = await this.pool.query('UPDATE items SET gone_scan = $1 WHERE root = ANY($2::text[]) AND gone_scan IS NULL AND last_seen_scan <> $1', [
       scanId,
       roots.map((r) => rootKey(r)),
@@ -335,14 +359,46 @@ export class PostgresStore implements AsyncScanStore {
     return result.rowCount ?? 0;
   }
 
+  async markUriGone(scanId: string, uri: string): Promise<number> {
+    const result = await this.pool.query('UPDATE items SET gone_scan = $1 WHERE (uri = $2 OR parent_uri = $2) AND gone_scan IS NULL', [scanId, uri]);
+    return result.rowCount ?? 0;
+  }
+
+  async markPathGone(scanId: string, root: string, rel: string): Promise<StoredFinding[]> {
+    const result = await this.pool.query<{ findings: PgItemRow['findings'] }>(
+      `UPDATE items SET gone_scan = $1 WHERE root = $2 AND gone_scan IS NULL AND (path = $3 OR path LIKE $4 ESCAPE '\\') RETURNING findings`,
+      [scanId, rootKey(root), rel, likePrefix(rel)],
+    );
+    return result.rows.flatMap((r) => findingsOf(r.findings));
+  }
+
+  async markFolderGoneBefore(scanId: string, root: string, folder: string, syncStartedAt: string, deep = false): Promise<number> {
+    const result = await this.pool.query(
+      `UPDATE items SET gone_scan = $1 WHERE root = $2 AND gone_scan IS NULL AND path LIKE $3 ESCAPE '\\' AND ($4 OR strpos(substr(path, $5), '/') = 0)
+         AND last_seen_scan IN (SELECT id FROM scans WHERE started_at < $6)`,
+      [scanId, rootKey(root), likePrefix(folder), deep, folder.length + 2, syncStartedAt],
+    );
+    return result.rowCount ?? 0;
+  }
+
+  async setAccess(updates: readonly { uri: string; access: Access; accessVersion?: string }[]): Promise<void> {
+    if (updates.length === 0) return;
+    await this.pool.query(
+      `UPDATE items SET access = v.access, access_version = coalesce(v.version, items.access_version)
+       FROM unnest($1::text[], $2::jsonb[], $3::text[]) AS v(uri, access, version) WHERE items.uri = v.uri`,
+      [updates.map((u) => u.uri), updates.map((u) => JSON.stringify(u.access)), updates.map((u) => u.accessVersion ?? null)],
+    );
+  }
+
   private async toStored(rows: PgItemRow[]): Promise<StoredItem[]> {
     const decisions = new Map<string, { status: TriageStatus; note: string | null }>();
-    if (rows.length > 0) {
+    const withFindings = rows.filter((r) => r.findings !== null).map((r) => r.uri);
+    if (withFindings.length > 0) {
       const t = await this.pool.query<{ item_uri: string; type: string; hash: string; status: TriageStatus; note: string | null }>(
-        'SELECT item_uri, type, hash, status, note FROM triage',
+        'SELECT item_uri, type, hash, status, note FROM triage WHERE item_uri = ANY($1::text[])',
+        [withFindings],
       );
-      const uris = new Set(rows.map((r) => r.uri));
-      for (const d of t.rows) if (uris.has(d.item_uri)) decisions.set(triageKey(d.item_uri, d.type, d.hash), { status: d.status, note: d.note });
+      for (const d of t.rows) decisions.set(triageKey(d.item_uri, d.type, d.hash), { status: d.status, note: d.note });
     }
     return rows.map((r) => ({
       uri: r.uri,
@@ -360,26 +416,86 @@ export class PostgresStore implements AsyncScanStore {
         const d = decisions.size > 0 ? decisions.get(triageKey(r.uri, f.type, f.hash)) : undefined;
         return d ? { ...f, status: d.status, ...(d.note ? { note: d.note } : {}) } : f;
       }),
+      ...(r.marks_scan ? { marksScan: r.marks_scan, newFindings: r.new_findings ?? [] } : {}),
     }));
   }
 
-  async currentItems(roots: string[]): Promise<StoredItem[]> {
-    // Byte order, as SQLite sorts, whatever the database's collation: reports come out the same.
-    const rows = await this.pool.query<PgItemRow>(
-      `SELECT ${ITEM_COLUMNS} FROM items WHERE gone_scan IS NULL AND root = ANY($1::text[]) ORDER BY uri COLLATE "C"`,
-      [roots.map((r) => rootKey(r))],
-    );
-    return this.toStored(rows.rows);
+  async *items(query: ItemQuery): AsyncIterable<StoredItem> {
+    const roots = query.roots.map((r) => rootKey(r));
+    const onlyFindings = query.withFindings ? ' AND findings IS NOT NULL' : '';
+    if (query.uris) {
+      for (const uri of query.uris) {
+        const rows = await this.pool.query<PgItemRow>(
+          `SELECT ${ITEM_COLUMNS} FROM items WHERE gone_scan IS NULL AND root = ANY($1::text[]) AND (uri = $2${query.children ? ' OR parent_uri = $2' : ''})${onlyFindings} ORDER BY uri`,
+          [roots, uri],
+        );
+        yield* await this.toStored(rows.rows);
+      }
+      return;
+    }
+    yield* this.pages(`gone_scan IS NULL AND root = ANY($1::text[])${onlyFindings}`, [roots]);
   }
 
-  async findByHashes(hashes: string[]): Promise<{ item: StoredItem; finding: StoredFinding }[]> {
+  /** Rows matching `where` (parameters from $1), in uri order, one keyset page at a time. */
+  private async *pages(where: string, params: unknown[]): AsyncIterable<StoredItem> {
+    let after = '';
+    const n = params.length + 1;
+    for (;;) {
+      const rows = (
+        await this.pool.query<PgItemRow>(`SELECT ${ITEM_COLUMNS} FROM items WHERE ${where} AND uri > $${n} ORDER BY uri LIMIT ${PAGE}`, [...params, after])
+      ).rows;
+      if (rows.length === 0) return;
+      after = (rows[rows.length - 1] as PgItemRow).uri;
+      yield* await this.toStored(rows);
+      if (rows.length < PAGE) return;
+    }
+  }
+
+  async findingsOf(uri: string): Promise<StoredFinding[]> {
+    const rows = await this.pool.query<{ findings: PgItemRow['findings'] }>(
+      'SELECT findings FROM items WHERE (uri = $1 OR parent_uri = $1) AND gone_scan IS NULL ORDER BY uri',
+      [uri],
+    );
+    return rows.rows.flatMap((r) => findingsOf(r.findings));
+  }
+
+  goneItems(scanId: string, roots: readonly string[]): AsyncIterable<StoredItem> {
+    return this.pages('gone_scan = $1 AND root = ANY($2::text[])', [scanId, roots.map((r) => rootKey(r))]);
+  }
+
+  async counts(roots: readonly string[]): Promise<StoreCounts> {
+    const keys = roots.map((r) => rootKey(r));
+    const where = 'gone_scan IS NULL AND root = ANY($1::text[])';
+    const row = (
+      await this.pool.query<{ items: string; with_findings: string; findings: string; bytes: string }>(
+        `SELECT count(*) AS items, count(*) FILTER (WHERE finding_count > 0) AS with_findings, coalesce(sum(finding_count), 0) AS findings,
+           coalesce(sum(CASE WHEN entry IS NULL THEN size ELSE 0 END), 0) AS bytes FROM items WHERE ${where}`,
+        [keys],
+      )
+    ).rows[0];
+    const byErrorCode: Record<string, number> = {};
+    const errors = await this.pool.query<{ error_code: string; n: string }>(
+      `SELECT error_code, count(*) AS n FROM items WHERE ${where} AND error_code IS NOT NULL GROUP BY error_code ORDER BY error_code COLLATE "C"`,
+      [keys],
+    );
+    for (const r of errors.rows) byErrorCode[r.error_code] = Number(r.n);
+    return {
+      items: Number(row?.items ?? 0),
+      itemsWithFindings: Number(row?.with_findings ?? 0),
+      findings: Number(row?.findings ?? 0),
+      bytes: Number(row?.bytes ?? 0),
+      byErrorCode,
+    };
+  }
+
+  async findByHashes(hashes: readonly string[]): Promise<{ item: StoredItem; finding: StoredFinding }[]> {
     if (hashes.length === 0) return [];
     const wanted = new Set(hashes);
+    // Containment on the GIN index (jsonb_path_ops): the item's findings array holds an object with this hash.
     const probes = hashes.map((h) => JSON.stringify([{ hash: h }]));
-    const rows = await this.pool.query<PgItemRow>(
-      `SELECT ${ITEM_COLUMNS} FROM items WHERE gone_scan IS NULL AND findings @> ANY($1::jsonb[]) ORDER BY uri COLLATE "C"`,
-      [probes],
-    );
+    const rows = await this.pool.query<PgItemRow>(`SELECT ${ITEM_COLUMNS} FROM items WHERE gone_scan IS NULL AND findings @> ANY($1::jsonb[]) ORDER BY uri`, [
+      probes,
+    ]);
     return (await this.toStored(rows.rows)).flatMap((item) => item.findings.filter((f) => wanted.has(f.hash)).map((finding) => ({ item, finding })));
   }
 
@@ -430,13 +546,20 @@ export class PostgresStore implements AsyncScanStore {
     else await this.pool.query('INSERT INTO kv (key, value) VALUES ($1, $2) ON CONFLICT (key) DO UPDATE SET value = excluded.value', [key, value]);
   }
 
-  /** Sets a value only if none is set; returns the value in force (for the key check every worker makes). */
+  async entriesWithPrefix(prefix: string): Promise<{ key: string; value: string }[]> {
+    const rows = await this.pool.query<{ key: string; value: string }>('SELECT key, value FROM kv WHERE substr(key, 1, length($1)) = $1 ORDER BY key', [
+      prefix,
+    ]);
+    return rows.rows;
+  }
+
+  /** Sets a value only if none is set; returns the value in force (the key check every worker makes). */
   async setValueOnce(key: string, value: string): Promise<string> {
     await this.pool.query('INSERT INTO kv (key, value) VALUES ($1, $2) ON CONFLICT (key) DO NOTHING', [key, value]);
     return (await this.getValue(key)) ?? value;
   }
 
-  /** Items (not children) this scan has stored or reused so far, and how many of them ended with an error. */
+  /** Top items this scan has stored or reused so far, with how many ended in an error or hold findings: the coordinator's progress. */
   async progress(scanId: string): Promise<{ items: number; errors: number; withFindings: number }> {
     const row = (
       await this.pool.query<{ items: string; errors: string; with_findings: string }>(
