@@ -10,6 +10,7 @@ import picomatch from 'picomatch';
 import { type ReporterOptions, reporterFor, reporters, reportFiles } from '../../reporters/index.js';
 import { DEFAULT_BROAD_GROUPS } from '../access/principals.js';
 import { type InzageConfig, loadConfig } from '../config.js';
+import { addWorkerCommand, type DistributedFlags, DistributedProgressLine, distributedTarget, storeUrl } from '../distributed/cli.js';
 import { InzageError } from '../errors.js';
 import type { Report } from '../model.js';
 import {
@@ -27,6 +28,7 @@ import { evaluateGate, type FailRule, parseFailOn } from '../report/gate.js';
 import { DEFAULT_RETENTION_RULES, overrideRetention } from '../report/risk.js';
 import { formatSize, parseSize } from '../size.js';
 import { type CloudName, NATIONAL_CLOUDS, resolveM365Settings } from '../sources/m365/settings.js';
+import type { PostgresStore } from '../state/postgres.js';
 import { keyFilePath, loadOrCreateKey } from '../state/secret-key.js';
 import { ScanState, stateDir, TRIAGE_STATUSES, type TriageStatus } from '../state/state.js';
 import { VERSION } from '../version.js';
@@ -70,7 +72,7 @@ interface CommonFlags {
   config?: string;
 }
 
-interface ScanFlags extends CommonFlags {
+interface ScanFlags extends CommonFlags, DistributedFlags {
   out: string;
   format: string;
   include: string[];
@@ -195,6 +197,9 @@ export function buildProgram(setExit: (code: number) => void): Command {
     .addOption(new Option('--summary <format>', 'print a machine-readable summary on stdout').choices(['json']))
     .option('--hotspots <n>', 'length of the hot-spot list in the report (default 25)', positiveInt('--hotspots'))
     .option('--no-progress', 'no progress line on stderr')
+    .option('--queue <url>', 'distributed mode: the Redis of the work queue, redis://host:6379 (default $INZAGE_QUEUE_URL; docs/distributed.md)')
+    .option('--store <url>', 'distributed mode: the PostgreSQL store of the results, postgres://user@host/db (default $INZAGE_STORE_URL)')
+    .option('--queue-prefix <name>', 'distributed mode: key prefix of the queue in Redis (default inzage)')
     .option('--m365', 'scan Microsoft 365 mailboxes through Microsoft Graph (credentials from AZURE_* variables; docs/m365.md)')
     .option('--mailbox <upn>', 'with --m365: scan this mailbox (repeatable; default: every user)', collect, [])
     .option('--group <id>', "with --m365: scan the mailboxes of this group's members (group object id)")
@@ -218,12 +223,18 @@ export function buildProgram(setExit: (code: number) => void): Command {
     .option('--csv-delimiter <char>', CSV_DELIMITER_HELP, csvDelimiter, ';')
     .option('--suppressions <file>', 'suppression file to apply')
     .option('--state-dir <dir>', 'folder of the scan state')
-    .action(async (flags: { out: string; format: string; suppressions?: string; stateDir?: string; csvDelimiter: ',' | ';' }) => {
+    .option('--store <url>', 'read the PostgreSQL store of a distributed scan instead (default $INZAGE_STORE_URL)')
+    .action(async (flags: { out: string; format: string; suppressions?: string; stateDir?: string; store?: string; csvDelimiter: ',' | ';' }) => {
       const formats = checkFormats(flags.format);
-      const report = reportFromState({
-        ...(flags.stateDir ? { stateDir: flags.stateDir } : {}),
-        ...(flags.suppressions ? { suppressionsFile: flags.suppressions } : {}),
-      });
+      const url = storeUrl(flags.store);
+      const report = url
+        ? await withStore(url, async (store) =>
+            (await import('../distributed/store-commands.js')).reportFromStore(store, flags.suppressions ? { suppressionsFile: flags.suppressions } : {}),
+          )
+        : reportFromState({
+            ...(flags.stateDir ? { stateDir: flags.stateDir } : {}),
+            ...(flags.suppressions ? { suppressionsFile: flags.suppressions } : {}),
+          });
       for (const file of await writeReports(report, resolve(flags.out), formats, { csvDelimiter: flags.csvDelimiter })) process.stdout.write(`${file}\n`);
     });
 
@@ -238,7 +249,8 @@ export function buildProgram(setExit: (code: number) => void): Command {
     .option('--value <type=value>', 'any finding type, e.g. be-national-number=85073003328 (repeatable)', collect, [])
     .addOption(new Option('--format <format>', 'output format').choices(['table', 'json', 'csv', 'xml']).default('table'))
     .option('--state-dir <dir>', 'folder of the scan state and key')
-    .action((flags: Record<string, string[]> & { format: 'table' | 'json' | 'csv' | 'xml'; stateDir?: string }) => {
+    .option('--store <url>', 'search the PostgreSQL store of a distributed scan instead (default $INZAGE_STORE_URL; key from INZAGE_KEY_FILE)')
+    .action(async (flags: Record<string, string[]> & { format: 'table' | 'json' | 'csv' | 'xml'; stateDir?: string; store?: string }) => {
       const queries: SubjectQuery[] = [];
       const byFlag: [string, string][] = [
         ['email', 'email'],
@@ -254,6 +266,13 @@ export function buildProgram(setExit: (code: number) => void): Command {
         queries.push({ type: pair.slice(0, eq), value: pair.slice(eq + 1) });
       }
       if (queries.length === 0) throw new InzageError('usage', 'say what to look for: --email, --bsn, --iban, --phone, --name or --value TYPE=VALUE');
+      const url = storeUrl(flags.store);
+      if (url) {
+        const { findSubjectInStore } = await import('../distributed/store-commands.js');
+        const key = (await import('../distributed/worker.js')).workerKey();
+        process.stdout.write(formatHits(await withStore(url, (store) => findSubjectInStore(store, queries, key)), flags.format));
+        return;
+      }
       const dir = stateDir(flags.stateDir);
       if (!existsSync(join(dir, 'state.db'))) throw new InzageError('no-state', `no scan state in ${dir}; run inzage scan first (or pass --state-dir)`);
       const key = loadOrCreateKey(keyFilePath(process.env.INZAGE_KEY_FILE ? undefined : join(dir, 'secret.key')));
@@ -274,11 +293,25 @@ export function buildProgram(setExit: (code: number) => void): Command {
     .option('--type <type>', 'only findings of this type')
     .option('--hash <hash>', 'only findings with this hash')
     .option('--state-dir <dir>', 'folder of the scan state')
-    .action((flags: { status: TriageStatus; note?: string; path?: string; type?: string; hash?: string; stateDir?: string }) => {
+    .option('--store <url>', 'set it in the PostgreSQL store of a distributed scan instead (default $INZAGE_STORE_URL)')
+    .action(async (flags: { status: TriageStatus; note?: string; path?: string; type?: string; hash?: string; stateDir?: string; store?: string }) => {
       if (!flags.path && !flags.type && !flags.hash) throw new InzageError('usage', 'select findings with --path, --type or --hash');
+      const matchPath = flags.path ? picomatch(flags.path, { dot: true }) : () => true;
+      const url = storeUrl(flags.store);
+      if (url) {
+        const n = await withStore(url, (store) =>
+          store.triage(
+            (item, f) => matchPath(item.path) && (!flags.type || f.type === flags.type) && (!flags.hash || f.hash === flags.hash),
+            flags.status,
+            flags.note,
+            new Date(),
+          ),
+        );
+        process.stdout.write(`${n} finding${n === 1 ? '' : 's'} set to ${flags.status}.\n`);
+        return;
+      }
       const dir = stateDir(flags.stateDir);
       if (!existsSync(join(dir, 'state.db'))) throw new InzageError('no-state', `no scan state in ${dir}; run inzage scan first (or pass --state-dir)`);
-      const matchPath = flags.path ? picomatch(flags.path, { dot: true }) : () => true;
       const state = ScanState.open(dir);
       try {
         const n = state.triage(
@@ -316,7 +349,18 @@ export function buildProgram(setExit: (code: number) => void): Command {
       });
       await watcher.close();
     });
+  addWorkerCommand(program);
   return program;
+}
+
+/** Opens the PostgreSQL store, runs `work` on it, closes it. */
+async function withStore<T>(url: string, work: (store: PostgresStore) => Promise<T>): Promise<T> {
+  const store = await (await import('../distributed/store-commands.js')).openStore(url);
+  try {
+    return await work(store);
+  } finally {
+    await store.close();
+  }
 }
 
 function checkFormats(list: string): string[] {
@@ -369,9 +413,18 @@ async function runScan(paths: string[], flags: ScanFlags): Promise<number> {
   // Loaded here first so a bad config stops the run with a usage error before any worker starts.
   const config = await loadConfig(flags.config);
   const out = resolve(flags.out);
-  const progress = flags.progress && process.stderr.isTTY ? new ProgressLine() : undefined;
-  const report = await scan({ ...scanOptions(paths, flags, [out], config), ...(m365 ? { m365 } : {}) }, { onItem: (event) => progress?.update(event) });
-  progress?.done();
+  const target = distributedTarget(flags);
+  let report: Report;
+  if (target) {
+    const line = flags.progress && process.stderr.isTTY ? new DistributedProgressLine() : undefined;
+    const { distributedScan } = await import('../distributed/coordinator.js');
+    report = await distributedScan({ ...scanOptions(paths, flags, [out], config), ...(m365 ? { m365 } : {}), ...target, onProgress: (p) => line?.update(p) });
+    line?.done();
+  } else {
+    const progress = flags.progress && process.stderr.isTTY ? new ProgressLine() : undefined;
+    report = await scan({ ...scanOptions(paths, flags, [out], config), ...(m365 ? { m365 } : {}) }, { onItem: (event) => progress?.update(event) });
+    progress?.done();
+  }
   const written = await writeReports(report, out, formats, { csvDelimiter: flags.csvDelimiter });
   const gate = flags.failOn ? evaluateGate(report, flags.failOn) : { failed: false, items: [] };
   const s = report.stats;
