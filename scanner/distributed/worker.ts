@@ -305,6 +305,8 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
   }
 
   const lockDuration = options.lockMs ?? 30_000;
+  const workerConnection = connection.duplicate();
+  workerConnection.on('error', () => {});
   const worker = new Worker(
     QUEUE_NAME,
     async (job: Job) => {
@@ -314,7 +316,7 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
       return n;
     },
     {
-      connection: connection.duplicate(),
+      connection: workerConnection,
       prefix: options.prefix,
       concurrency: options.concurrency ?? options.threads * 2,
       lockDuration,
@@ -340,6 +342,8 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
       await reading?.close();
       await queue.close();
       await store.close();
+      // Connections handed to BullMQ stay ours to close.
+      workerConnection.disconnect();
       connection.disconnect();
     },
   };
