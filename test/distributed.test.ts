@@ -7,7 +7,7 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import pg from 'pg';
@@ -130,6 +130,19 @@ describe('distributed scanning', () => {
       const again = await runCli(['report', '--out', join(dir, 'dist1-again')], { env: s.env });
       expect(again.code, again.stderr).toBe(0);
       expect(identity(await readReport(join(dir, 'dist1-again')))).toEqual(identity(report));
+
+      // find: the same hits from the store as from the local state.
+      const email = (await readFile(join(share(), 'HR/medewerkers.csv'), 'utf8')).match(/[a-z.]+@[a-z.-]+\.nl/)?.[0] as string;
+      expect(email).toBeDefined();
+      const found = await runCli(['find', '--email', email, '--format', 'json'], { env: s.env });
+      const foundLocal = await runCli(['find', '--email', email, '--format', 'json'], {
+        env: { INZAGE_STATE_DIR: join(dir, 'local-state'), INZAGE_KEY_FILE: keyFile() },
+      });
+      expect(found.code, found.stderr).toBe(0);
+      expect(JSON.parse(found.stdout).hits.length).toBeGreaterThan(0);
+      expect(JSON.parse(found.stdout).hits.map((h: { uri: string; type: string }) => `${h.uri} ${h.type}`)).toEqual(
+        JSON.parse(foundLocal.stdout).hits.map((h: { uri: string; type: string }) => `${h.uri} ${h.type}`),
+      );
 
       const someIban = local.items.flatMap((i) => i.findings).find((f) => f.type === 'iban');
       expect(someIban).toBeDefined();
