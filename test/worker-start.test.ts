@@ -17,6 +17,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { Piscina } from 'piscina';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { WORKER_ENTRY } from '../dist/scanner/pipeline/scan.js';
 import { type RunResult, runCli, tempDir } from './helpers.js';
@@ -38,16 +39,31 @@ beforeAll(async () => {
 afterAll(() => cleanup());
 
 it('gives the pool a worker file that require() loads by itself, so piscina never falls back to import()', () => {
-  // In a worker thread, as piscina does; the handler must be a function straight from require().
+  // In a worker thread, as piscina does; the handler must come from require() alone.
   const script = `
     const { Worker } = require('node:worker_threads');
     const w = new Worker(\`
       const { parentPort, workerData } = require('node:worker_threads');
-      try { parentPort.postMessage(typeof require(workerData)); }
-      catch (e) { parentPort.postMessage(e.code || e.name); }\`, { eval: true, workerData: process.argv[1]});
+      let loaded;
+      try { loaded = require(workerData); }
+      catch (e) { parentPort.postMessage(e.code || e.name); }
+      // As piscina 5 does (TypeScript's __importStar, then the awaited default export).
+      const ns = loaded && loaded.__esModule ? loaded : { default: loaded };
+      if (loaded) Promise.resolve(typeof ns === 'function' ? ns : ns.default).then((h) => parentPort.postMessage(typeof h));\`, { eval: true, workerData: process.argv[1]});
     w.on('message', (m) => { console.log(m); process.exit(0); });`;
   const out = execFileSync(process.execPath, ['-e', script, fileURLToPath(WORKER_ENTRY)], { encoding: 'utf8' }).trim();
   expect(out).toBe('function');
+});
+
+it('scans an item in a pool built on that file', async () => {
+  const pool = new Piscina({ filename: WORKER_ENTRY, minThreads: 1, maxThreads: 1, workerData: { key: '00'.repeat(32), minConfidence: 0.5, maxDepth: 5 } });
+  try {
+    const [item] = await pool.run({ bytes: new TextEncoder().encode('Mail j.jansen@example.nl\n'), name: 'a.txt', size: 25 });
+    expect(item.error).toBeNull();
+    expect(item.findings.map((f: { type: string }) => f.type)).toEqual(['email']);
+  } finally {
+    await pool.destroy();
+  }
 });
 
 it('starts and stops worker pools many times without a process abort', { timeout: 600_000 }, async () => {

@@ -8,14 +8,18 @@
  * "Module::IsGraphAsync must be used on an instantiated module", SIGABRT, no report). piscina's
  * `require()` of this file always succeeds at once and never touches the ES module loader; the
  * scanner's ES modules are loaded by the single `import()` below, one way only, whatever the graph
- * contains. test/worker-start.test.ts starts many pools at once to keep it that way.
+ * contains. test/worker-start.test.ts keeps it that way.
+ *
+ * The handler is exported as a promise under `default`, which piscina awaits before it reports the
+ * worker ready: no task is sent before the modules are loaded and the engine is built, so an item's
+ * time limit never pays for a worker's start.
  */
-const loading = import('./worker.js');
-// A failed load is reported by each task that awaits it, not as an unhandled rejection at start.
-loading.catch(() => undefined);
+const handler = import('./worker.js').then(async (worker) => {
+  // A config that fails to load fails each task with its own error instead of the worker's start.
+  await worker.prepareWorker().catch(() => undefined);
+  return worker.default;
+});
 
-type ScanItem = Awaited<typeof loading>['default'];
-
-const scanItem = async (task: Parameters<ScanItem>[0]): Promise<Awaited<ReturnType<ScanItem>>> => (await loading).default(task);
-
-export = scanItem;
+// Compiled to `exports.__esModule = true; exports.default = handler`: piscina takes such a module
+// as it is and awaits its `default` (a plain `module.exports` object would be wrapped once more).
+export default handler;

@@ -73,6 +73,11 @@ function workerEngine(): Promise<Engine> {
   return engineReady;
 }
 
+/** Builds the engine before the first task arrives (worker-entry.cts awaits it). */
+export async function prepareWorker(): Promise<void> {
+  await workerEngine();
+}
+
 export default async function scanItem(task: WorkerTask): Promise<ExtractedItem[]> {
   const engine = await workerEngine();
   let content: ItemContent;
