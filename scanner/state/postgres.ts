@@ -149,9 +149,13 @@ export class PostgresStore implements ScanStore {
   private async migrate(): Promise<void> {
     await this.transaction(async (c) => {
       await c.query("SELECT pg_advisory_xact_lock(hashtext('inzage-migrate'))");
-      await c.query('CREATE TABLE IF NOT EXISTS inzage_schema (version INTEGER NOT NULL)');
+      // Looked up first: roles without CREATE on the schema (workers, readers) may not even run CREATE TABLE IF NOT EXISTS.
+      const exists = (await c.query<{ t: string | null }>("SELECT to_regclass('inzage_schema')::text AS t")).rows[0]?.t;
+      if (!exists) await c.query('CREATE TABLE inzage_schema (version INTEGER NOT NULL)');
       const row = (await c.query<{ version: number }>('SELECT version FROM inzage_schema')).rows[0];
       const version = row?.version ?? 0;
+      // Up to date: nothing to write, which a read-only role could not.
+      if (row && version === PG_MIGRATIONS.length) return;
       if (version > PG_MIGRATIONS.length) {
         throw new InzageError(
           'state-too-new',

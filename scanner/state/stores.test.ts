@@ -3,6 +3,7 @@
  * server, a database of this test's own): both must answer alike, so reports, changes, triage and
  * subject search do not depend on where the state lives.
  */
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -219,6 +220,35 @@ describe('the SQLite state and the PostgreSQL store', () => {
     } finally {
       await store.close();
       await drop();
+    }
+  });
+
+  it('a role that may only read opens a migrated store and answers from it (the reader role of docs/distributed.md)', async () => {
+    const { url, drop } = await freshDatabase('reader');
+    const role = `inzage_reader_${randomBytes(4).toString('hex')}`;
+    const owner = await PostgresStore.open(url);
+    try {
+      await owner.beginScan('s1', ['/share'], 0.5, new Date('2026-01-01T00:00:00Z'));
+      await owner.writeItems('s1', [replace(file('a.txt', 1), [{ kind: 'file', findings: [email('a', 1)], error: null }])]);
+      await owner.finishScan('s1', new Date('2026-01-01T00:01:00Z'), null);
+      await owner.pool.query(`CREATE ROLE ${role} LOGIN`);
+      await owner.pool.query(`GRANT SELECT ON inzage_schema, scans, items, triage, kv TO ${role}`);
+      const readerUrl = new URL(url);
+      readerUrl.username = role;
+      const reader = await PostgresStore.open(readerUrl.toString());
+      try {
+        expect((await reader.lastFinishedScan())?.id).toBe('s1');
+        expect((await reader.findByHashes([hash('a')])).map((h) => h.item.path)).toEqual(['a.txt']);
+        await expect(reader.setValue('k', 'v')).rejects.toThrow(/permission denied/);
+      } finally {
+        await reader.close();
+      }
+    } finally {
+      await owner.close();
+      await drop();
+      const admin = await PostgresStore.open(db.url);
+      await admin.pool.query(`DROP ROLE IF EXISTS ${role}`);
+      await admin.close();
     }
   });
 
