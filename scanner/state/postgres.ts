@@ -329,7 +329,10 @@ export class PostgresStore implements ScanStore {
       });
     }
     // Sorted, so two workers writing overlapping batches lock rows in the same order and cannot deadlock.
-    for (const uri of [...rows.keys()].sort()) (rows.get(uri) as unknown[]).forEach((v, i) => cols[i]?.push(v));
+    for (const uri of [...rows.keys()].sort()) {
+      const row = rows.get(uri) as unknown[];
+      for (let i = 0; i < row.length; i++) cols[i]?.push(row[i]);
+    }
     reused.sort();
     const names = WRITE_COLUMNS.map(([n]) => n);
     const unnest = WRITE_COLUMNS.map(([, t], i) => `$${i + 2}::${t}[]`).join(', ');
