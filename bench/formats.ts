@@ -138,7 +138,7 @@ async function parseInProcess(dir: string, detect: boolean): Promise<number> {
       for await (const part of extractor.extract(content, { mediaType, depth })) {
         if ('segment' in part) {
           if (engine) findings += engine.detect(part.segment).length;
-        } else if (!part.child.error && depth < 5) await visit(part.child.content, depth + 1);
+        } else if ('child' in part && !part.child.error && depth < 5) await visit(part.child.content, depth + 1);
       }
     } catch {
       // Counted as read: a broken file costs what it costs up to the error.

@@ -19,6 +19,10 @@ export interface Where {
   paragraph?: number;
   slide?: number;
   part?: string;
+  /** An image inside a document (`word/media/image1.png`), read by OCR. */
+  image?: string;
+  /** A metadata field (`GPSLatitude`, `Author`) rather than the content. */
+  metadata?: string;
 }
 
 /** A piece of text taken from an item, with its location. */
@@ -37,6 +41,11 @@ export interface Segment {
    */
   ownedStart?: number;
   ownedEnd?: number;
+  /**
+   * Set when the text was read by OCR: its findings get basis `ocr` and their confidence is
+   * tempered by how sure the OCR engine was of these words (0..100).
+   */
+  ocr?: { confidence: number };
 }
 
 /** A regular-expression pattern. It must have the `g` flag and only bounded repetition (no `.*`). */

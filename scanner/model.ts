@@ -23,6 +23,7 @@ export type ErrorCode =
   | 'timeout'
   | 'archive-limit'
   | 'no-text-layer'
+  | 'ocr-skipped'
   | 'io-error'
   | 'internal';
 
@@ -126,6 +127,13 @@ export interface ExtractedItem {
   size?: number;
   findings: Finding[];
   error: ItemError | null;
+  /** Pages and images this item sent through OCR, and the milliseconds it took (counted apart in stats). */
+  ocr?: OcrCost;
+}
+
+export interface OcrCost {
+  pages: number;
+  ms: number;
 }
 
 /** A finding as reported: the engine's finding plus what the state and the suppressions say of it. */
@@ -187,6 +195,8 @@ export interface ReportStats {
   /** Files read in this scan, and files unchanged since the last scan whose results were reused. */
   read: number;
   reused: number;
+  /** Addition to the contract: pages and images read by OCR in this scan, and the time OCR took. */
+  ocr?: OcrCost;
 }
 
 /** Addition to the contract: a folder's access once, with counts for what lies under it. */

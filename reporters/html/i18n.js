@@ -83,6 +83,8 @@ const TEXTS = {
     paragraph: 'paragraph {n}',
     slide: 'slide {n}',
     part: 'part {v}',
+    image: 'image {v}',
+    metadata: 'metadata {v}',
     noFindings: 'No personal data found.',
     noAccess: 'No access information.',
     itemsInFolder: '{n} items, {f} with personal data',
@@ -185,6 +187,8 @@ const TEXTS = {
     paragraph: 'alinea {n}',
     slide: 'dia {n}',
     part: 'deel {v}',
+    image: 'afbeelding {v}',
+    metadata: 'metadata {v}',
     noFindings: 'Geen persoonsgegevens gevonden.',
     noAccess: 'Geen toegangsinformatie.',
     itemsInFolder: '{n} items, {f} met persoonsgegevens',
@@ -300,5 +304,7 @@ export function whereText(where) {
   if (where.paragraph !== undefined) parts.push(t('paragraph', { n: where.paragraph }));
   if (where.line !== undefined) parts.push(t('line', { n: where.line }));
   if (where.part !== undefined) parts.push(t('part', { v: where.part }));
+  if (where.image !== undefined) parts.push(t('image', { v: where.image }));
+  if (where.metadata !== undefined) parts.push(t('metadata', { v: where.metadata }));
   return parts.join(', ');
 }

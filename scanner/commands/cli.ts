@@ -12,6 +12,7 @@ import { DEFAULT_BROAD_GROUPS } from '../access/principals.js';
 import { type InzageConfig, loadConfig } from '../config.js';
 import { addWorkerCommand, type DistributedFlags, DistributedProgressLine, distributedTarget, storeUrl } from '../distributed/cli.js';
 import { InzageError } from '../errors.js';
+import { DEFAULT_OCR_LANGUAGES, DEFAULT_OCR_SETTINGS, OCR_LANGUAGES, type OcrLanguage } from '../extractors/ocr-engine.js';
 import type { Report } from '../model.js';
 import {
   DEFAULT_ITEM_TIMEOUT_MS,
@@ -106,6 +107,10 @@ interface ScanFlags extends CommonFlags, DistributedFlags {
   deviceLogin?: boolean;
   onedrive?: boolean;
   site?: string[];
+  ocr: boolean;
+  ocrBudget?: number;
+  ocrLanguages?: OcrLanguage[];
+  ocrMaxPages?: number;
 }
 
 const CSV_DELIMITER_HELP = 'field separator of the csv and register formats: ";" (Excel in Dutch and most EU locales) or ","';
@@ -139,7 +144,54 @@ function addScanOptions(cmd: Command): Command {
       `change a retention rule: RULE=7y, RULE=4w or RULE=off (repeatable; rules: ${DEFAULT_RETENTION_RULES.map((r) => r.id).join(', ')})`,
       collect,
       [],
+    )
+    .option('--no-ocr', 'do not read images and image-only PDF pages by OCR (they end as ocr-skipped or no-text-layer)')
+    .option(
+      '--ocr-budget <pages>',
+      'pages and images OCR may read in this scan in all; the rest end as ocr-skipped (default: no limit)',
+      nonNegativeInt('--ocr-budget'),
+    )
+    .option(
+      '--ocr-languages <list>',
+      `OCR languages, comma-separated, from ${OCR_LANGUAGES.join(', ')} (default ${DEFAULT_OCR_LANGUAGES.join(',')})`,
+      ocrLanguages,
+    )
+    .option(
+      '--ocr-max-pages <n>',
+      `pages of one PDF or TIFF (or images in one document) that OCR reads (default ${DEFAULT_OCR_SETTINGS.maxPagesPerItem})`,
+      positiveInt('--ocr-max-pages'),
     );
+}
+
+function nonNegativeInt(flag: string) {
+  return (value: string): number => {
+    const n = Number(value);
+    if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError(`${flag} must be a whole number of 0 or more`);
+    return n;
+  };
+}
+
+function ocrLanguages(value: string): OcrLanguage[] {
+  const list = value
+    .split(',')
+    .map((l) => l.trim().toLowerCase())
+    .filter(Boolean);
+  for (const lang of list) {
+    if (!(OCR_LANGUAGES as readonly string[]).includes(lang)) {
+      throw new InvalidArgumentError(`"${lang}" is not an installed OCR language; choose from ${OCR_LANGUAGES.join(', ')}`);
+    }
+  }
+  if (list.length === 0) throw new InvalidArgumentError('name at least one OCR language');
+  return list as OcrLanguage[];
+}
+
+function ocrOptions(flags: ScanFlags): ScanOptions['ocr'] {
+  return {
+    enabled: flags.ocr,
+    ...(flags.ocrLanguages ? { languages: flags.ocrLanguages } : {}),
+    ...(flags.ocrMaxPages !== undefined ? { maxPagesPerItem: flags.ocrMaxPages } : {}),
+    ...(flags.ocrBudget !== undefined ? { budgetPages: flags.ocrBudget } : {}),
+  };
 }
 
 function scanOptions(paths: string[], flags: ScanFlags, extraSkip: string[], config: InzageConfig): ScanOptions {
@@ -164,6 +216,7 @@ function scanOptions(paths: string[], flags: ScanFlags, extraSkip: string[], con
     access: { acl: flags.acl, ...(flags.broadGroup.length > 0 ? { broadGroups: flags.broadGroup } : {}) },
     ...(flags.retention.length > 0 ? { risk: { retention: retentionRules(flags.retention) } } : {}),
     ...(flags.hotspots !== undefined ? { hotspots: flags.hotspots } : {}),
+    ocr: ocrOptions(flags),
   };
 }
 

@@ -5,6 +5,7 @@
  * `where: { paragraph }` counts the body's paragraphs from 1; other parts add `part: "header1"`,
  * `"footnotes"` and so on, with the paragraph counted within that part.
  */
+import { corePropertyPeople, embeddedPictures } from './package-extras.js';
 import { paragraphSegments } from './segments.js';
 import type { ExtractContext, Extracted, Extractor, ItemContent } from './types.js';
 import { ExtractError } from './types.js';
@@ -52,6 +53,8 @@ export async function* extractDocx(content: ItemContent, context: ExtractContext
       if (xml === undefined) continue;
       yield* paragraphSegments(xmlParagraphs(xml, OOXML_TEXT), part);
     }
+    yield* corePropertyPeople(zip);
+    yield* embeddedPictures(zip, 'word/media/');
   } finally {
     zip.close();
   }

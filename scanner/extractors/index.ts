@@ -4,6 +4,7 @@ import { docxExtractor } from './docx.js';
 import { emlExtractor } from './eml.js';
 import { graphMessageExtractor } from './graph-message.js';
 import { htmlExtractor } from './html.js';
+import { imageExtractor } from './image.js';
 import { mboxExtractor } from './mbox.js';
 import { odfExtractor } from './odf.js';
 import { OLE_TYPES, oleExtractor } from './ole.js';
@@ -13,14 +14,17 @@ import { rtfExtractor } from './rtf.js';
 import { spreadsheetExtractor } from './spreadsheet.js';
 import { textExtractor } from './text.js';
 import type { Extractor } from './types.js';
+import { vsdxExtractor } from './vsdx.js';
 import { zipExtractor } from './zip.js';
 
 export const extractors: readonly Extractor[] = [
   docxExtractor,
   spreadsheetExtractor,
   pptxExtractor,
+  vsdxExtractor,
   odfExtractor,
   pdfExtractor,
+  imageExtractor,
   oleExtractor,
   emlExtractor,
   mboxExtractor,
@@ -61,6 +65,7 @@ const ZIP_PACKAGE_TYPES: ReadonlySet<string> = new Set([
   ...docxExtractor.mediaTypes,
   ...spreadsheetExtractor.mediaTypes,
   ...pptxExtractor.mediaTypes,
+  ...vsdxExtractor.mediaTypes,
   ...odfExtractor.mediaTypes,
 ]);
 
@@ -98,4 +103,9 @@ const EXTENSION_TYPES: Record<string, string> = {
   xls: 'application/vnd.ms-excel',
   xlt: 'application/vnd.ms-excel',
   msg: 'application/vnd.ms-outlook',
+  vsdm: 'application/vnd.ms-visio.drawing.macroenabled.main+xml',
+  vstx: 'application/vnd.ms-visio.template.main+xml',
+  ppt: 'application/vnd.ms-powerpoint',
+  pps: 'application/vnd.ms-powerpoint',
+  pot: 'application/vnd.ms-powerpoint',
 };

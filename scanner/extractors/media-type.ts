@@ -54,6 +54,7 @@ const PACKAGE_PARTS: [string, string][] = [
   ['xl/workbook.xml', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet'],
   ['xl/workbook.bin', 'application/vnd.ms-excel.sheet.binary.macroenabled.12'],
   ['ppt/presentation.xml', 'application/vnd.openxmlformats-officedocument.presentationml.presentation'],
+  ['visio/document.xml', 'application/vnd.ms-visio.drawing.main+xml'],
 ];
 
 /**

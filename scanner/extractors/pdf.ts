@@ -1,12 +1,18 @@
 /**
  * PDF through unpdf (PDF.js built for servers; pdfjs-dist 5+ needs APIs Node 20 lacks). Text page
  * by page, `where: { page }`, with form field values and comments (see annotationSegments), one page in memory at a time so a 10,000-page file costs time, not
- * memory. A PDF whose pages hold no text at all is a scan or a picture: error `no-text-layer`,
- * so it shows up as needing OCR. A PDF that needs a password to open: `encrypted` (one with only
+ * memory. A page with no text layer (a scan from a multifunction printer) is rendered
+ * (@napi-rs/canvas, at OcrSettings.pdfDpi) and read by OCR: `where: { page, line }`, basis `ocr`;
+ * at most OcrSettings.maxPagesPerItem pages per file. When OCR is off or its budget spent, a PDF
+ * with no text at all ends as `no-text-layer`, so it shows up as needing OCR. The Author in the
+ * document info is a `metadata-person` finding. A PDF that needs a password to open: `encrypted` (one with only
  * an owner password, which restricts printing or copying, opens and is scanned).
  */
-import { getDocumentProxy } from 'unpdf';
+import { getDocumentProxy, renderPageAsImage } from 'unpdf';
 import type { Segment } from '../../detectors/types.js';
+import { personMetadata } from './metadata.js';
+import { ocrSettings, takeOcrPage } from './ocr-engine.js';
+import { ocrParts } from './ocr-page.js';
 import type { Extracted, Extractor, ItemContent } from './types.js';
 import { ExtractError } from './types.js';
 
@@ -36,7 +42,11 @@ export async function* extractPdf(content: ItemContent): AsyncGenerator<Extracte
     throw new ExtractError('corrupt', `the PDF could not be opened (${(err as Error)?.name ?? 'error'}); it may be damaged or truncated`);
   }
   let textChars = 0;
+  let ocrPages = 0;
+  let unreadPages = 0;
   try {
+    const author = await documentAuthor(pdf);
+    if (author) yield { direct: author };
     for (let pageNumber = 1; pageNumber <= pdf.numPages; pageNumber++) {
       const page = await pdf.getPage(pageNumber);
       const textContent = await page.getTextContent();
@@ -51,12 +61,55 @@ export async function* extractPdf(content: ItemContent): AsyncGenerator<Extracte
         textChars += segment.text.length;
         yield { segment };
       }
+      if (text.trim() !== '') continue;
+      if (ocrPages >= ocrSettings().maxPagesPerItem || !takeOcrPage()) {
+        unreadPages++;
+        continue;
+      }
+      ocrPages++;
+      yield* ocrParts(await renderPage(pdf, pageNumber), { page: pageNumber });
     }
   } finally {
     await pdf.destroy();
   }
-  if (textChars === 0) {
-    throw new ExtractError('no-text-layer', `none of its ${pdf.numPages} pages has a text layer (a scan or images only); it needs OCR to be scanned`);
+  if (unreadPages > 0 && textChars === 0 && ocrPages === 0) {
+    throw new ExtractError(
+      'no-text-layer',
+      `none of its ${pdf.numPages} pages has a text layer (a scan or images only); it needs OCR to be scanned (OCR is off, or its budget spent)`,
+    );
+  }
+  if (unreadPages > 0 && ocrSettings().enabled) {
+    throw new ExtractError(
+      'archive-limit',
+      `${unreadPages} of its pages have no text layer and were not read by OCR (the page limit per file, --no-ocr or the OCR budget); the rest was scanned`,
+    );
+  }
+}
+
+type PdfProxy = Awaited<ReturnType<typeof getDocumentProxy>>;
+
+/** A page as PNG at the OCR resolution, within the pixel cap (a poster-sized page is scaled down to fit, not refused). */
+async function renderPage(pdf: PdfProxy, pageNumber: number): Promise<Uint8Array> {
+  const { pdfDpi, maxPixels } = ocrSettings();
+  const page = await pdf.getPage(pageNumber);
+  const { width, height } = page.getViewport({ scale: 1 });
+  page.cleanup();
+  let scale = pdfDpi / 72;
+  const pixels = width * height * scale * scale;
+  if (pixels > maxPixels) scale *= Math.sqrt(maxPixels / pixels);
+  try {
+    return new Uint8Array(await renderPageAsImage(pdf, pageNumber, { canvasImport: () => import('@napi-rs/canvas'), scale }));
+  } catch (err) {
+    throw new ExtractError('corrupt', `page ${pageNumber} could not be rendered for OCR (${(err as Error)?.name ?? 'error'}); it may be damaged`);
+  }
+}
+
+async function documentAuthor(pdf: PdfProxy) {
+  try {
+    const { info } = (await pdf.getMetadata()) as unknown as { info?: Record<string, unknown> };
+    return personMetadata('Author', info?.Author);
+  } catch {
+    return undefined;
   }
 }
 

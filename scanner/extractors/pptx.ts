@@ -3,6 +3,7 @@
  * the presentation shows them. `where: { slide, paragraph }`; notes add `part: "notes"`.
  */
 import { posix } from 'node:path';
+import { corePropertyPeople, embeddedPictures } from './package-extras.js';
 import { paragraphSegments } from './segments.js';
 import type { ExtractContext, Extracted, Extractor, ItemContent } from './types.js';
 import { ExtractError } from './types.js';
@@ -54,6 +55,8 @@ export async function* extractPptx(content: ItemContent, context: ExtractContext
       const notesXml = await readPart(zip, resolveTarget(slidePath, notes.target));
       if (notesXml !== undefined) yield* paragraphSegments(xmlParagraphs(notesXml, OOXML_TEXT), 'notes', { slide });
     }
+    yield* corePropertyPeople(zip);
+    yield* embeddedPictures(zip, 'ppt/media/');
   } finally {
     zip.close();
   }

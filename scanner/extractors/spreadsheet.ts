@@ -7,6 +7,7 @@
  */
 import type * as XLSX from '@e965/xlsx';
 import { columnName } from './csv.js';
+import { corePropertyPeople, embeddedPictures } from './package-extras.js';
 import type { ExtractContext, Extracted, Extractor, ItemContent } from './types.js';
 import { ExtractError } from './types.js';
 import { checkPackageLimits, openZip } from './zip-reader.js';
@@ -35,6 +36,15 @@ export async function* extractSpreadsheet(content: ItemContent, context: Extract
     }
   }
   yield* workbookSegments(await readWorkbook(bytes));
+  if (ZIP_MAGIC.every((b, i) => bytes[i] === b)) {
+    const zip = await openZip(bytes);
+    try {
+      yield* corePropertyPeople(zip);
+      yield* embeddedPictures(zip, 'xl/media/');
+    } finally {
+      zip.close();
+    }
+  }
 }
 
 export async function readWorkbook(bytes: Uint8Array): Promise<XLSX.WorkBook> {

@@ -3,7 +3,7 @@
  * location, and (for containers such as zip or e-mail, in a later extractor) into child items
  * that go back through the same extractors.
  */
-import type { Segment } from '../../detectors/types.js';
+import type { Category, Segment, Where } from '../../detectors/types.js';
 import type { ErrorCode, ItemError, ItemKind } from '../model.js';
 
 /** An item's content, read lazily: small heads for sniffing, streams for big text, whole bytes for formats that need them. */
@@ -42,7 +42,28 @@ export interface ExtractBudget {
   entries: number;
 }
 
-export type Extracted = { segment: Segment } | { child: ChildContent };
+/**
+ * A finding an extractor knows without reading text: a photo's GPS position, a document's author,
+ * a page that is a copy of an identity document. The worker hashes `value`; it never leaves the thread.
+ */
+export interface DirectFinding {
+  type: string;
+  category: Category;
+  /** Normalised value, hashed by the worker. */
+  value: string;
+  masked: string;
+  confidence: number;
+  where: Where;
+  basis: string[];
+}
+
+/** OCR work done for an item, counted apart in the stats. */
+export interface OcrWork {
+  pages: number;
+  ms: number;
+}
+
+export type Extracted = { segment: Segment } | { child: ChildContent } | { direct: DirectFinding } | { ocr: OcrWork };
 
 export interface ExtractContext {
   mediaType: string;

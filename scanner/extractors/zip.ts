@@ -16,6 +16,7 @@ import { pptxExtractor } from './pptx.js';
 import { uniqueEntry } from './segments.js';
 import { spreadsheetExtractor } from './spreadsheet.js';
 import { type ExtractContext, ExtractError, type Extracted, type Extractor, type ItemContent } from './types.js';
+import { vsdxExtractor } from './vsdx.js';
 import { entryLimitBreach, type OpenZip, openZip, readPart, spendBudget } from './zip-reader.js';
 
 /** The package an Office or OpenDocument file is, told by its parts, whatever its name says. */
@@ -25,6 +26,7 @@ async function packageExtractor(zip: OpenZip): Promise<{ extractor: Extractor; m
     return { extractor: spreadsheetExtractor, mediaType: spreadsheetExtractor.mediaTypes[0] as string };
   }
   if (zip.byName.has('ppt/presentation.xml')) return { extractor: pptxExtractor, mediaType: pptxExtractor.mediaTypes[0] as string };
+  if (zip.byName.has('visio/document.xml')) return { extractor: vsdxExtractor, mediaType: vsdxExtractor.mediaTypes[0] as string };
   const mimetype = zip.byName.get('mimetype');
   if (mimetype && mimetype.size < 200) {
     const type = ((await readPart(zip, 'mimetype')) ?? '').trim();

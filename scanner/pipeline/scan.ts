@@ -15,7 +15,8 @@ import { DEFAULT_MIN_CONFIDENCE } from '../../detectors/engine.js';
 import { AccessCollector, type AccessOptions } from '../access/collector.js';
 import { InzageError, itemError } from '../errors.js';
 import type { ArchiveLimits } from '../extractors/limits.js';
-import type { Access, ExtractedItem, ItemError, Report, ReportChanges, SourceItem } from '../model.js';
+import { createOcrBudget, type OcrSettings } from '../extractors/ocr-engine.js';
+import type { Access, ExtractedItem, ItemError, OcrCost, Report, ReportChanges, SourceItem } from '../model.js';
 import { assembleReport, type ReportSettings, snapshotOf } from '../report/assemble.js';
 import type { SnapshotItem } from '../report/changes.js';
 import type { RiskOptions } from '../report/risk.js';
@@ -50,6 +51,8 @@ export interface ScanOptions {
   maxDepth?: number;
   /** Zip-bomb limits (total and per-entry uncompressed bytes, entry count, ratio); see extractors/limits.ts. */
   archiveLimits?: Partial<ArchiveLimits>;
+  /** OCR of images and image-only PDF pages: on/off, languages, caps; `budgetPages` for the whole scan. */
+  ocr?: Partial<OcrSettings> & { budgetPages?: number };
   /** Folder of the state database and key; default INZAGE_STATE_DIR or `.inzage`. */
   stateDir?: string;
   keyFile?: string;
@@ -74,6 +77,8 @@ export interface ProgressEvent {
   findings: number;
   error: ItemError | null;
   reused: boolean;
+  /** OCR done for this item (pages, milliseconds); absent when none. */
+  ocr?: OcrCost;
 }
 
 export interface ScanEvents {
@@ -114,6 +119,8 @@ export class ScanSession {
       disabled: [...(options.disabledDetectors ?? [])].sort(),
       maxDepth: options.maxDepth ?? DEFAULT_MAX_DEPTH,
       archiveLimits: options.archiveLimits ?? null,
+      // Items that OCR skipped end as `ocr-skipped`, which is never reused; the languages change what OCR reads.
+      ocrLanguages: options.ocr?.languages ?? null,
       config: options.configPath ? createHash('sha256').update(readFileSync(options.configPath)).digest('hex') : null,
     });
     const init: WorkerInit = {
@@ -123,6 +130,8 @@ export class ScanSession {
       maxDepth: options.maxDepth ?? DEFAULT_MAX_DEPTH,
       ...(options.configPath ? { configPath: resolve(options.configPath) } : {}),
       ...(options.archiveLimits ? { archiveLimits: options.archiveLimits } : {}),
+      ...(options.ocr ? { ocr: ocrWorkerSettings(options.ocr) } : {}),
+      ...(options.ocr?.budgetPages !== undefined ? { ocrBudget: createOcrBudget(options.ocr.budgetPages) } : {}),
     };
     this.pool = new Piscina<WorkerTask, ExtractedItem[]>({
       filename: WORKER_ENTRY,
@@ -152,7 +161,8 @@ export class ScanSession {
     if (this.state.reuseIfUnchanged(scanId, item, access, this.settings)) return { ...base, findings: 0, error: null, reused: true };
     const results = await this.extract(item);
     this.state.saveItem(scanId, item, access, results, this.settings);
-    return { ...base, findings: results.reduce((n, r) => n + r.findings.length, 0), error: results[0]?.error ?? null, reused: false };
+    const ocr = ocrCost(results);
+    return { ...base, findings: results.reduce((n, r) => n + r.findings.length, 0), error: results[0]?.error ?? null, reused: false, ...(ocr ? { ocr } : {}) };
   }
 
   private async extract(item: SourceItem): Promise<ExtractedItem[]> {
@@ -184,6 +194,7 @@ export async function scan(options: ScanOptions, events: ScanEvents = {}): Promi
   const scanId = randomUUID();
   let read = 0;
   let reused = 0;
+  const ocr: OcrCost = { pages: 0, ms: 0 };
   // File-system roots, then the Microsoft 365 root when it is scanned too.
   const roots = [...options.roots, ...(options.m365 ? [m365Root(options.m365)] : [])];
   try {
@@ -202,6 +213,7 @@ export async function scan(options: ScanOptions, events: ScanEvents = {}): Promi
       const task = session.handle(scanId, item).then((event) => {
         if (event.reused) reused++;
         else if (!item.error && item.location) read++;
+        addOcrCost(ocr, event.ocr);
         events.onItem?.(event);
       });
       inFlight.add(task);
@@ -219,6 +231,7 @@ export async function scan(options: ScanOptions, events: ScanEvents = {}): Promi
         onItem: (event) => {
           if (event.reused) reused++;
           else if (!event.error) read++;
+          addOcrCost(ocr, event.ocr);
           events.onItem?.(event);
         },
       });
@@ -243,6 +256,7 @@ export async function scan(options: ScanOptions, events: ScanEvents = {}): Promi
       since,
       read,
       reused,
+      ...(ocr.pages > 0 ? { ocr } : {}),
       settings,
     });
     session.state.finishScan(scanId, finishedAt, storedChanges(report));
@@ -392,4 +406,26 @@ function workerFailure(err: unknown, timeoutMs: number) {
     return itemError('too-large', 'reading it needed more memory than a worker may use (--worker-memory); not scanned');
   }
   return itemError('internal', `the worker failed on this item (${e?.name ?? 'error'}); the scan went on`);
+}
+
+/** The OCR settings a worker needs (the budget travels apart, as shared memory). */
+function ocrWorkerSettings(options: NonNullable<ScanOptions['ocr']>): Partial<OcrSettings> {
+  const { budgetPages: _budget, ...settings } = options;
+  return settings;
+}
+
+function ocrCost(results: readonly ExtractedItem[]): OcrCost | undefined {
+  let pages = 0;
+  let ms = 0;
+  for (const r of results) {
+    pages += r.ocr?.pages ?? 0;
+    ms += r.ocr?.ms ?? 0;
+  }
+  return pages > 0 ? { pages, ms } : undefined;
+}
+
+function addOcrCost(total: OcrCost, cost: OcrCost | undefined): void {
+  if (!cost) return;
+  total.pages += cost.pages;
+  total.ms += cost.ms;
 }

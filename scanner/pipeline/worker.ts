@@ -14,6 +14,8 @@ import { fileContent, memoryContent } from '../extractors/content.js';
 import { extractorFor } from '../extractors/index.js';
 import { type ArchiveLimits, configureArchiveLimits, newBudget } from '../extractors/limits.js';
 import { BINARY, detectMediaType } from '../extractors/media-type.js';
+import { configureOcr, type OcrBudget, type OcrSettings } from '../extractors/ocr-engine.js';
+import { directFinding, temperOcrFindings } from '../extractors/ocr-findings.js';
 import { type ExtractBudget, ExtractError, type ItemContent } from '../extractors/types.js';
 import type { ExtractedItem, ItemKind } from '../model.js';
 import { createHasher } from '../state/secret-key.js';
@@ -29,6 +31,10 @@ export interface WorkerInit {
   maxDepth: number;
   /** Zip-bomb limits; defaults in extractors/limits.ts. */
   archiveLimits?: Partial<ArchiveLimits>;
+  /** OCR languages, caps and on/off; defaults in extractors/ocr-engine.ts. */
+  ocr?: Partial<OcrSettings>;
+  /** The scan's OCR budget, shared by all workers. */
+  ocrBudget?: OcrBudget;
 }
 
 export interface WorkerTask {
@@ -55,6 +61,8 @@ interface Run {
 
 const init = workerData as WorkerInit;
 configureArchiveLimits(init.archiveLimits);
+configureOcr(init.ocr, init.ocrBudget);
+const hasher = createHasher(Buffer.from(init.key, 'hex'));
 
 /**
  * Built on the first task, not at the top level: a top-level await makes this module's graph
@@ -64,11 +72,10 @@ let engineReady: Promise<Engine> | undefined;
 function workerEngine(): Promise<Engine> {
   engineReady ??= (async () => {
     const config = init.configPath ? await loadConfig(init.configPath) : undefined;
-    return createEngine(
-      selectDetectors({ disable: [...(init.disabledDetectors ?? []), ...(config?.disable ?? [])], extra: config?.detectors ?? [] }),
-      createHasher(Buffer.from(init.key, 'hex')),
-      { minConfidence: init.minConfidence, recognizers: config?.recognizers ?? [] },
-    );
+    return createEngine(selectDetectors({ disable: [...(init.disabledDetectors ?? []), ...(config?.disable ?? [])], extra: config?.detectors ?? [] }), hasher, {
+      minConfidence: init.minConfidence,
+      recognizers: config?.recognizers ?? [],
+    });
   })();
   return engineReady;
 }
@@ -128,7 +135,16 @@ async function extractItem(content: ItemContent, kind: ItemKind, entry: string |
         break;
       }
       if ('segment' in part) {
-        for (const f of await run.engine.detectAsync(part.segment)) findings.push(f);
+        const found = await run.engine.detectAsync(part.segment);
+        for (const f of part.segment.ocr ? temperOcrFindings(found, part.segment.ocr.confidence, init.minConfidence) : found) findings.push(f);
+        continue;
+      }
+      if ('direct' in part) {
+        findings.push(directFinding(part.direct, hasher));
+        continue;
+      }
+      if ('ocr' in part) {
+        item.ocr = { pages: (item.ocr?.pages ?? 0) + part.ocr.pages, ms: (item.ocr?.ms ?? 0) + Math.round(part.ocr.ms) };
         continue;
       }
       const childEntry = entry ? `${entry}/${part.child.entry}` : part.child.entry;

@@ -4,7 +4,7 @@
  * changes since the previous scan or baseline, and the stats.
  */
 import { randomUUID } from 'node:crypto';
-import { type Access, type Report, type ReportChanges, type ReportFinding, type ReportItem, SKIP_CODES } from '../model.js';
+import { type Access, type OcrCost, type Report, type ReportChanges, type ReportFinding, type ReportItem, SKIP_CODES } from '../model.js';
 import type { StoredItem } from '../state/state.js';
 import { VERSION } from '../version.js';
 import { changeItemKey, diffFindings, type SnapshotItem } from './changes.js';
@@ -25,6 +25,8 @@ export interface AssembleContext {
   since: ReportChanges['since'];
   read?: number;
   reused?: number;
+  /** OCR done in this scan; left out of reports rendered from the state, which do not know it. */
+  ocr?: OcrCost;
   settings?: ReportSettings;
 }
 
@@ -140,5 +142,6 @@ function statsOf(items: ReportItem[], ctx: AssembleContext): Report['stats'] {
     suppressed,
     read: ctx.read ?? 0,
     reused: ctx.reused ?? 0,
+    ...(ctx.ocr ? { ocr: ctx.ocr } : {}),
   };
 }

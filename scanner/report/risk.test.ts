@@ -111,3 +111,27 @@ describe('special-category terms', () => {
     expect(scoreRisk([identified, email], undefined, null).reasons[0]).toBe('holds special data');
   });
 });
+
+describe('identity-document copies', () => {
+  it('score higher than the same number in a list, and fall under id-copies whatever the file is called', () => {
+    const copy = findings('identity-document', 'national-id', 1);
+    const risk = scoreRisk(copy, privateAccess, null, { path: 'scans/IMG_0042.jpg', modified: daysAgo(6 * 365) }, { now: NOW });
+    const plain = scoreRisk(
+      findings('nl-bsn', 'national-id', 1),
+      privateAccess,
+      null,
+      { path: 'scans/IMG_0042.jpg', modified: daysAgo(6 * 365) },
+      { now: NOW },
+    );
+    expect(risk.reasons).toContain('copy of an identity document');
+    expect(risk.retention?.rule).toBe('id-copies');
+    expect(plain.retention).toBeUndefined();
+    expect(risk.score).toBe(plain.score + 20);
+  });
+
+  it('within the five years of id-copies is not overdue', () => {
+    const risk = scoreRisk(findings('identity-document', 'national-id', 1), privateAccess, null, { path: 'x.png', modified: daysAgo(4 * 365) }, { now: NOW });
+    expect(risk.retention).toBeUndefined();
+    expect(risk.reasons).toContain('copy of an identity document');
+  });
+});

@@ -24,6 +24,8 @@ export const SENSITIVITY: Record<Category, number> = {
 const VOLUME_MAX = 30;
 const BROAD_ACCESS = 20;
 const RETENTION_OVERDUE = 10;
+/** A whole ID document (photo, number, birth date, nationality) is worth more to an identity thief than a number in a list. */
+const IDENTITY_COPY = 10;
 /** Years without modification → points. */
 const AGE_STEPS: readonly [number, number][] = [
   [5, 10],
@@ -57,6 +59,8 @@ export interface RetentionRule {
   categories?: readonly Category[];
   /** Globs on the item's path relative to its root, case-insensitive. */
   paths?: readonly string[];
+  /** Finding types that make an item fall under the rule whatever its path and categories (an OCR'd ID copy). */
+  types?: readonly string[];
   maxAgeDays: number;
 }
 
@@ -72,6 +76,7 @@ export const DEFAULT_RETENTION_RULES: readonly RetentionRule[] = [
     description: 'Copies of identity documents in personnel files: 5 years after employment ends (Wet op de loonbelasting 1964, art. 28)',
     categories: ['national-id'],
     paths: ['**/*paspoort*', '**/*passport*', '**/*id-bewijs*', '**/*identiteitsbewijs*', '**/*kopie*id*'],
+    types: ['identity-document'],
     maxAgeDays: 5 * 365,
   },
   {
@@ -118,11 +123,17 @@ export function retentionOverdue(
   categories: ReadonlySet<Category>,
   facts: ItemFacts,
   options: RiskOptions = {},
+  types: ReadonlySet<string> = new Set(),
 ): { rule: string; maxAgeDays: number; ageDays: number } | undefined {
   const ageDays = ageInDays(facts.modified, options.now);
   if (ageDays === undefined) return undefined;
   let found: { rule: string; maxAgeDays: number; ageDays: number } | undefined;
   for (const { rule, matches } of compile(options.retention ?? DEFAULT_RETENTION_RULES)) {
+    const byType = rule.types?.some((t) => types.has(t)) ?? false;
+    if (byType) {
+      if (ageDays > rule.maxAgeDays && (!found || rule.maxAgeDays < found.maxAgeDays)) found = { rule: rule.id, maxAgeDays: rule.maxAgeDays, ageDays };
+      continue;
+    }
     if (rule.categories?.length && !rule.categories.some((c) => categories.has(c))) continue;
     if (rule.paths?.length && !matches(facts.path ?? '')) continue;
     if (ageDays > rule.maxAgeDays && (!found || rule.maxAgeDays < found.maxAgeDays)) found = { rule: rule.id, maxAgeDays: rule.maxAgeDays, ageDays };
@@ -161,6 +172,8 @@ export interface RiskParts {
   retention?: { rule: string; maxAgeDays: number; ageDays: number };
   /** Items under a folder past their retention; reported instead of one item's rule. */
   overdueItems?: number;
+  /** The item is a copy of a passport or ID card (an `identity-document` finding). */
+  identityCopy?: boolean;
 }
 
 export function combineRisk(parts: RiskParts): Risk {
@@ -181,6 +194,10 @@ export function combineRisk(parts: RiskParts): Risk {
       score += step[1];
       reasons.push(`not modified for ${formatDays(parts.ageDays)}`);
     }
+  }
+  if (parts.identityCopy) {
+    score += IDENTITY_COPY;
+    reasons.push('copy of an identity document');
   }
   const risk: Risk = { score: 0, level: 'none', reasons };
   if (parts.retention) {
@@ -221,9 +238,11 @@ export function scoreRisk(
     return { score: 0, level: 'none', reasons };
   }
   const categories = new Set(findings.flatMap((f) => riskCategory(f) ?? []));
-  const retention = retentionOverdue(categories, facts, options);
+  const types = new Set(findings.map((f) => f.type));
+  const retention = retentionOverdue(categories, facts, options, types);
   const ageDays = ageInDays(facts.modified, options.now);
   return combineRisk({
+    identityCopy: types.has('identity-document'),
     categories,
     distinct: new Set(findings.map((f) => f.hash)).size,
     broad: access?.broad ? access.reasons : [],
