@@ -3,17 +3,20 @@
  * The `inzage` command. Exit codes: 0 finished, 1 `--fail-on` met, 2 usage or fatal error.
  */
 import { existsSync } from 'node:fs';
+import { chmod, mkdir, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import picomatch from 'picomatch';
 import { phoneRegionsOf } from '../../detectors/phone.js';
-import { reporterFor, reporters } from '../../reporters/index.js';
+import { type ReporterOptions, reporterFor, reporters, reportFiles } from '../../reporters/index.js';
 import { writeStreamedReports } from '../../reporters/stream.js';
 import { renderSummaryJson } from '../../reporters/summary.js';
 import { DEFAULT_BROAD_GROUPS } from '../access/principals.js';
 import { type InzageConfig, loadConfig } from '../config.js';
+import { addWorkerCommand, type DistributedFlags, DistributedProgressLine, distributedTarget, storeUrl } from '../distributed/cli.js';
 import { InzageError } from '../errors.js';
 import { DEFAULT_OCR_LANGUAGES, DEFAULT_OCR_SETTINGS, OCR_LANGUAGES, type OcrLanguage } from '../extractors/ocr-engine.js';
+import type { Report } from '../model.js';
 import {
   DEFAULT_ITEM_TIMEOUT_MS,
   DEFAULT_MAX_DEPTH,
@@ -25,10 +28,12 @@ import {
   scanThen,
 } from '../pipeline/scan.js';
 import { lastScanContext } from '../report/from-state.js';
-import { type FailRule, parseFailOn } from '../report/gate.js';
+import { evaluateGate, type FailRule, parseFailOn } from '../report/gate.js';
 import { DEFAULT_RETENTION_RULES, overrideRetention } from '../report/risk.js';
+import type { ReportSummary } from '../report/stream.js';
 import { formatSize, parseSize } from '../size.js';
 import { type CloudName, NATIONAL_CLOUDS, resolveM365Settings } from '../sources/m365/settings.js';
+import type { PostgresStore } from '../state/postgres.js';
 import { keyFilePath, loadOrCreateKey } from '../state/secret-key.js';
 import { ScanState, SqliteStore, stateDir, TRIAGE_STATUSES, type TriageStatus } from '../state/state.js';
 import { VERSION } from '../version.js';
@@ -74,7 +79,7 @@ interface CommonFlags {
   config?: string;
 }
 
-interface ScanFlags extends CommonFlags {
+interface ScanFlags extends CommonFlags, DistributedFlags {
   out: string;
   format: string;
   include: string[];
@@ -272,6 +277,9 @@ export function buildProgram(setExit: (code: number) => void): Command {
     .addOption(new Option('--summary <format>', 'print a machine-readable summary on stdout').choices(['json']))
     .option('--hotspots <n>', 'length of the hot-spot list in the report (default 25)', positiveInt('--hotspots'))
     .option('--no-progress', 'no progress line on stderr')
+    .option('--queue <url>', 'distributed mode: the Redis of the work queue, redis://host:6379 (default $INZAGE_QUEUE_URL; docs/distributed.md)')
+    .option('--store <url>', 'distributed mode: the PostgreSQL store of the results, postgres://user@host/db (default $INZAGE_STORE_URL)')
+    .option('--queue-prefix <name>', 'distributed mode: key prefix of the queue in Redis (default inzage)')
     .option('--m365', 'scan Microsoft 365 mailboxes through Microsoft Graph (credentials from AZURE_* variables; docs/m365.md)')
     .option('--mailbox <upn>', 'with --m365: scan this mailbox (repeatable; default: every user)', collect, [])
     .option('--group <id>', "with --m365: scan the mailboxes of this group's members (group object id)")
@@ -295,12 +303,22 @@ export function buildProgram(setExit: (code: number) => void): Command {
     .option('--csv-delimiter <char>', CSV_DELIMITER_HELP, csvDelimiter, ';')
     .option('--suppressions <file>', 'suppression file to apply')
     .option('--state-dir <dir>', 'folder of the scan state')
-    .action(async (flags: { out: string; format: string; suppressions?: string; stateDir?: string; csvDelimiter: ',' | ';' }) => {
+    .option('--store <url>', 'read the PostgreSQL store of a distributed scan instead (default $INZAGE_STORE_URL)')
+    .action(async (flags: { out: string; format: string; suppressions?: string; stateDir?: string; store?: string; csvDelimiter: ',' | ';' }) => {
       const formats = checkFormats(flags.format);
       const options = {
         ...(flags.stateDir ? { stateDir: flags.stateDir } : {}),
         ...(flags.suppressions ? { suppressionsFile: flags.suppressions } : {}),
       };
+      const url = storeUrl(flags.store);
+      if (url) {
+        // A distributed scan's store: assembled in memory from the store (distributed/store-commands.ts).
+        const report = await withStore(url, async (store) =>
+          (await import('../distributed/store-commands.js')).reportFromStore(store, flags.suppressions ? { suppressionsFile: flags.suppressions } : {}),
+        );
+        for (const file of await writeReports(report, resolve(flags.out), formats, { csvDelimiter: flags.csvDelimiter })) process.stdout.write(`${file}\n`);
+        return;
+      }
       const store = SqliteStore.open(flags.stateDir);
       try {
         // Streamed from the state, as the scan wrote it: the same items, marks and resolved findings.
@@ -323,7 +341,8 @@ export function buildProgram(setExit: (code: number) => void): Command {
     .option('--value <type=value>', 'any finding type, e.g. be-national-number=85073003328 (repeatable)', collect, [])
     .addOption(new Option('--format <format>', 'output format').choices(['table', 'json', 'csv', 'xml']).default('table'))
     .option('--state-dir <dir>', 'folder of the scan state and key')
-    .action((flags: Record<string, string[]> & { format: 'table' | 'json' | 'csv' | 'xml'; stateDir?: string }) => {
+    .option('--store <url>', 'search the PostgreSQL store of a distributed scan instead (default $INZAGE_STORE_URL; key from INZAGE_KEY_FILE)')
+    .action(async (flags: Record<string, string[]> & { format: 'table' | 'json' | 'csv' | 'xml'; stateDir?: string; store?: string }) => {
       const queries: SubjectQuery[] = [];
       const byFlag: [string, string][] = [
         ['email', 'email'],
@@ -339,6 +358,13 @@ export function buildProgram(setExit: (code: number) => void): Command {
         queries.push({ type: pair.slice(0, eq), value: pair.slice(eq + 1) });
       }
       if (queries.length === 0) throw new InzageError('usage', 'say what to look for: --email, --bsn, --iban, --phone, --name or --value TYPE=VALUE');
+      const url = storeUrl(flags.store);
+      if (url) {
+        const { findSubjectInStore } = await import('../distributed/store-commands.js');
+        const key = (await import('../distributed/worker.js')).workerKey();
+        process.stdout.write(formatHits(await withStore(url, (store) => findSubjectInStore(store, queries, key)), flags.format));
+        return;
+      }
       const dir = stateDir(flags.stateDir);
       if (!existsSync(join(dir, 'state.db'))) throw new InzageError('no-state', `no scan state in ${dir}; run inzage scan first (or pass --state-dir)`);
       const key = loadOrCreateKey(keyFilePath(process.env.INZAGE_KEY_FILE ? undefined : join(dir, 'secret.key')));
@@ -359,11 +385,25 @@ export function buildProgram(setExit: (code: number) => void): Command {
     .option('--type <type>', 'only findings of this type')
     .option('--hash <hash>', 'only findings with this hash')
     .option('--state-dir <dir>', 'folder of the scan state')
-    .action((flags: { status: TriageStatus; note?: string; path?: string; type?: string; hash?: string; stateDir?: string }) => {
+    .option('--store <url>', 'set it in the PostgreSQL store of a distributed scan instead (default $INZAGE_STORE_URL)')
+    .action(async (flags: { status: TriageStatus; note?: string; path?: string; type?: string; hash?: string; stateDir?: string; store?: string }) => {
       if (!flags.path && !flags.type && !flags.hash) throw new InzageError('usage', 'select findings with --path, --type or --hash');
+      const matchPath = flags.path ? picomatch(flags.path, { dot: true }) : () => true;
+      const url = storeUrl(flags.store);
+      if (url) {
+        const n = await withStore(url, (store) =>
+          store.triage(
+            (item, f) => matchPath(item.path) && (!flags.type || f.type === flags.type) && (!flags.hash || f.hash === flags.hash),
+            flags.status,
+            flags.note,
+            new Date(),
+          ),
+        );
+        process.stdout.write(`${n} finding${n === 1 ? '' : 's'} set to ${flags.status}.\n`);
+        return;
+      }
       const dir = stateDir(flags.stateDir);
       if (!existsSync(join(dir, 'state.db'))) throw new InzageError('no-state', `no scan state in ${dir}; run inzage scan first (or pass --state-dir)`);
-      const matchPath = flags.path ? picomatch(flags.path, { dot: true }) : () => true;
       const state = ScanState.open(dir);
       try {
         const n = state.triage(
@@ -442,7 +482,35 @@ export function buildProgram(setExit: (code: number) => void): Command {
       });
       await watcher.close();
     });
+  addWorkerCommand(program);
   return program;
+}
+
+/** Opens the PostgreSQL store, runs `work` on it, closes it. */
+async function withStore<T>(url: string, work: (store: PostgresStore) => Promise<T>): Promise<T> {
+  const store = await (await import('../distributed/store-commands.js')).openStore(url);
+  try {
+    return await work(store);
+  } finally {
+    await store.close();
+  }
+}
+
+/** Writes a report held in memory (a distributed scan's) in each format. */
+async function writeReports(report: Report, out: string, formats: string[], options: ReporterOptions): Promise<string[]> {
+  await mkdir(out, { recursive: true, mode: 0o750 });
+  const written: string[] = [];
+  for (const format of formats) {
+    const reporter = reporterFor(format);
+    if (!reporter) continue;
+    for (const { fileName, content } of reportFiles(reporter, report, options)) {
+      const file = join(out, fileName);
+      await writeFile(file, content, { mode: 0o640 });
+      await chmod(file, 0o640);
+      written.push(file);
+    }
+  }
+  return written;
 }
 
 function checkFormats(list: string): string[] {
@@ -485,25 +553,49 @@ async function runScan(paths: string[], flags: ScanFlags): Promise<number> {
       )
     : undefined;
   const out = resolve(flags.out);
-  const progress = flags.progress && process.stderr.isTTY ? new ScanProgress(process.stderr) : undefined;
   const rules = flags.failOn;
-  const streamed = await scanThen(
-    { ...scanOptions(paths, flags, [out], config), ...(m365 ? { m365 } : {}) },
-    {
-      onItem: (event) => progress?.done(event),
-      onFound: (event) => progress?.found(event),
-      onCrawlDone: () => progress?.crawlDone(),
-    },
-    async (store, ctx) => {
-      progress?.stop();
-      const result = await writeStreamedReports(store, ctx, out, formats, { csvDelimiter: flags.csvDelimiter, ...(rules ? { failOn: rules } : {}) });
-      return { result, changes: result.summary.changes };
-    },
-  );
-  progress?.stop();
-  const report = streamed.summary;
-  const written = streamed.written;
-  const gate = { failed: streamed.failing.length > 0, items: streamed.failing };
+  const target = distributedTarget(flags);
+  let report: ReportSummary;
+  let written: string[];
+  let gate: { failed: boolean; items: string[] };
+  let byLevel: Record<string, number>;
+  if (target) {
+    // The distributed coordinator assembles the whole report in memory from the PostgreSQL store.
+    const line = flags.progress && process.stderr.isTTY ? new DistributedProgressLine() : undefined;
+    const { distributedScan } = await import('../distributed/coordinator.js');
+    const full = await distributedScan({
+      ...scanOptions(paths, flags, [out], config),
+      ...(m365 ? { m365 } : {}),
+      ...target,
+      onProgress: (p) => line?.update(p),
+    });
+    line?.done();
+    report = full;
+    written = await writeReports(full, out, formats, { csvDelimiter: flags.csvDelimiter });
+    gate = rules ? evaluateGate(full, rules) : { failed: false, items: [] };
+    byLevel = { none: 0, low: 0, medium: 0, high: 0, critical: 0 };
+    for (const item of full.items) byLevel[item.risk.level] = (byLevel[item.risk.level] ?? 0) + 1;
+  } else {
+    const progress = flags.progress && process.stderr.isTTY ? new ScanProgress(process.stderr) : undefined;
+    const streamed = await scanThen(
+      { ...scanOptions(paths, flags, [out], config), ...(m365 ? { m365 } : {}) },
+      {
+        onItem: (event) => progress?.done(event),
+        onFound: (event) => progress?.found(event),
+        onCrawlDone: () => progress?.crawlDone(),
+      },
+      async (store, ctx) => {
+        progress?.stop();
+        const result = await writeStreamedReports(store, ctx, out, formats, { csvDelimiter: flags.csvDelimiter, ...(rules ? { failOn: rules } : {}) });
+        return { result, changes: result.summary.changes };
+      },
+    );
+    progress?.stop();
+    report = streamed.summary;
+    written = streamed.written;
+    gate = { failed: streamed.failing.length > 0, items: streamed.failing };
+    byLevel = streamed.byLevel;
+  }
   const s = report.stats;
   const c = report.changes;
   // With --summary json, stdout carries only the JSON; the words go to stderr.
@@ -517,9 +609,7 @@ async function runScan(paths: string[], flags: ScanFlags): Promise<number> {
   if (gate.failed) human.write(`--fail-on met by ${gate.items.length} item(s), e.g. ${gate.items.slice(0, 3).join(', ')}\n`);
   for (const file of written) human.write(`${file}\n`);
   if (flags.summary === 'json') {
-    process.stdout.write(
-      renderSummaryJson(report, { failed: gate.failed, failOn: flags.failOn ?? null, failingItems: gate.items, byLevel: streamed.byLevel, written }),
-    );
+    process.stdout.write(renderSummaryJson(report, { failed: gate.failed, failOn: flags.failOn ?? null, failingItems: gate.items, byLevel, written }));
   }
   return gate.failed ? 1 : 0;
 }

@@ -43,7 +43,7 @@ export function rootKey(root: string): string {
 }
 
 /** Errors worth retrying on the next scan even when the file did not change. */
-const TRANSIENT: ReadonlySet<ErrorCode> = new Set(['timeout', 'io-error', 'internal', 'permission-denied', 'not-found', 'too-large', 'ocr-skipped']);
+export const TRANSIENT: ReadonlySet<ErrorCode> = new Set(['timeout', 'io-error', 'internal', 'permission-denied', 'not-found', 'too-large', 'ocr-skipped']);
 
 /** Migrations by version; each runs once, in order, inside a transaction. */
 export const MIGRATIONS: string[] = [
