@@ -23,6 +23,16 @@ export function csvCell(value: Cell, delimiter: CsvDelimiter): string {
   return text;
 }
 
+/** The first line of a CSV file (with the byte-order mark). */
+export function csvHeader(header: readonly string[], delimiter: CsvDelimiter): string {
+  return `${BOM}${csvLine(header, delimiter)}`;
+}
+
+/** One CSV line, CRLF-terminated. */
+export function csvLine(row: readonly Cell[], delimiter: CsvDelimiter): string {
+  return `${row.map((c) => csvCell(c, delimiter)).join(delimiter)}\r\n`;
+}
+
 export function csvTable(header: readonly string[], rows: Iterable<readonly Cell[]>, delimiter: CsvDelimiter = ';'): string {
   const lines = [header.map((h) => csvCell(h, delimiter)).join(delimiter)];
   for (const row of rows) lines.push(row.map((c) => csvCell(c, delimiter)).join(delimiter));
@@ -60,7 +70,7 @@ export const ITEM_COLUMNS = [
   'uri',
 ] as const;
 
-function itemRow(item: ReportItem): Cell[] {
+export function itemRow(item: ReportItem): Cell[] {
   return [
     item.path,
     item.entry,
@@ -107,27 +117,30 @@ export const FINDING_COLUMNS = [
 ] as const;
 
 function* findingRows(report: Report): Generator<Cell[]> {
-  for (const item of report.items) {
-    for (const f of item.findings) {
-      const w = f.where;
-      yield [
-        item.path,
-        item.entry,
-        f.type,
-        f.category,
-        f.masked,
-        Math.round(f.confidence * 100),
-        w.line,
-        w.page,
-        w.sheet,
-        w.cell,
-        w.paragraph,
-        w.slide,
-        w.part,
-        item.risk.level,
-        f.hash,
-      ];
-    }
+  for (const item of report.items) yield* itemFindingRows(item);
+}
+
+/** The findings.csv rows of one item. */
+export function* itemFindingRows(item: ReportItem): Generator<Cell[]> {
+  for (const f of item.findings) {
+    const w = f.where;
+    yield [
+      item.path,
+      item.entry,
+      f.type,
+      f.category,
+      f.masked,
+      Math.round(f.confidence * 100),
+      w.line,
+      w.page,
+      w.sheet,
+      w.cell,
+      w.paragraph,
+      w.slide,
+      w.part,
+      item.risk.level,
+      f.hash,
+    ];
   }
 }
 

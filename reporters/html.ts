@@ -100,8 +100,13 @@ export function pageData(report: Report): PageData {
 }
 
 export function renderHtml(report: Report): string {
+  const { before, after } = pageShell(report.tool.version);
+  return `${before}${scriptSafeJson(pageData(report))}${after}`;
+}
+
+/** The page around its data: everything before the JSON of the data and everything after it. */
+export function pageShell(version: string): { before: string; after: string } {
   const { css, script } = pageAssets();
-  const data = pageData(report);
   const csp = [
     "default-src 'none'",
     `script-src ${sha256(script)}`,
@@ -111,23 +116,25 @@ export function renderHtml(report: Report): string {
     "frame-src 'none'",
   ].join('; ');
   // Only our own constants go into the markup; everything from the scan goes through the JSON.
-  return `<!doctype html>
+  const before = `<!doctype html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
 <meta http-equiv="Content-Security-Policy" content="${csp}">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="referrer" content="no-referrer">
-<meta name="generator" content="inzage ${report.tool.version.replace(/[^\w.+-]/g, '')}">
+<meta name="generator" content="inzage ${version.replace(/[^\w.+-]/g, '')}">
 <title>Inzage report</title>
 <style>${css}</style>
 </head>
 <body>
 <noscript>This report needs JavaScript. The same data is in report.json.</noscript>
 <div id="app"></div>
-<script type="application/json" id="inzage-data">${scriptSafeJson(data)}</script>
+<script type="application/json" id="inzage-data">`;
+  const after = `</script>
 <script>${script}</script>
 </body>
 </html>
 `;
+  return { before, after };
 }

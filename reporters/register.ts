@@ -32,36 +32,74 @@ export function registerLocation(path: string): string {
   return parts.length > 1 ? parts.slice(0, -1).join('/') : '.';
 }
 
-export function registerRows(report: Report): RegisterRow[] {
-  const groups = new Map<string, ReportItem[]>();
-  for (const item of report.items) {
+interface Group {
+  items: number;
+  withData: number;
+  findings: number;
+  categories: Set<string>;
+  special: Set<string>;
+  types: Set<string>;
+  oldest?: string;
+  newest?: string;
+  broad: number;
+  highest: string;
+}
+
+/** The register built item by item: memory grows with the locations, not the items. */
+export class RegisterAccumulator {
+  private readonly groups = new Map<string, Group>();
+
+  add(item: ReportItem): void {
     const key = registerLocation(item.path);
-    const list = groups.get(key);
-    if (list) list.push(item);
-    else groups.set(key, [item]);
+    let g = this.groups.get(key);
+    if (!g) {
+      g = { items: 0, withData: 0, findings: 0, categories: new Set(), special: new Set(), types: new Set(), broad: 0, highest: 'none' };
+      this.groups.set(key, g);
+    }
+    g.items++;
+    if (item.findings.length === 0) return;
+    g.withData++;
+    g.findings += item.findings.length;
+    for (const f of item.findings) {
+      if (f.category === 'special') g.special.add(f.type);
+      else g.categories.add(f.category);
+      g.types.add(f.type);
+    }
+    const m = item.modified;
+    if (m && !Number.isNaN(Date.parse(m))) {
+      if (g.oldest === undefined || Date.parse(m) < Date.parse(g.oldest)) g.oldest = m;
+      if (g.newest === undefined || Date.parse(m) >= Date.parse(g.newest)) g.newest = m;
+    }
+    if (item.access?.broad === true) g.broad++;
+    if (LEVEL_ORDER.indexOf(item.risk.level) > LEVEL_ORDER.indexOf(g.highest)) g.highest = item.risk.level;
   }
-  const rows: RegisterRow[] = [];
-  for (const [location, items] of groups) {
-    const withData = items.filter((i) => i.findings.length > 0);
-    if (withData.length === 0) continue;
-    const findings = withData.flatMap((i) => i.findings);
-    const dates = withData.map((i) => i.modified).filter((m): m is string => Boolean(m) && !Number.isNaN(Date.parse(m as string)));
-    dates.sort((a, b) => Date.parse(a) - Date.parse(b));
-    rows.push({
-      location,
-      items: items.length,
-      itemsWithPersonalData: withData.length,
-      findings: findings.length,
-      categories: [...new Set(findings.filter((f) => f.category !== 'special').map((f) => f.category))].sort(),
-      specialCategories: [...new Set(findings.filter((f) => f.category === 'special').map((f) => f.type))].sort(),
-      types: [...new Set(findings.map((f) => f.type))].sort(),
-      oldest: dates[0],
-      newest: dates[dates.length - 1],
-      broadAccessItems: withData.filter((i) => i.access?.broad === true).length,
-      highestRisk: withData.reduce((top, i) => (LEVEL_ORDER.indexOf(i.risk.level) > LEVEL_ORDER.indexOf(top) ? i.risk.level : top), 'none'),
-    });
+
+  rows(): RegisterRow[] {
+    const rows: RegisterRow[] = [];
+    for (const [location, g] of this.groups) {
+      if (g.withData === 0) continue;
+      rows.push({
+        location,
+        items: g.items,
+        itemsWithPersonalData: g.withData,
+        findings: g.findings,
+        categories: [...g.categories].sort(),
+        specialCategories: [...g.special].sort(),
+        types: [...g.types].sort(),
+        oldest: g.oldest,
+        newest: g.newest,
+        broadAccessItems: g.broad,
+        highestRisk: g.highest,
+      });
+    }
+    return rows.sort((a, b) => (a.location < b.location ? -1 : a.location > b.location ? 1 : 0));
   }
-  return rows.sort((a, b) => (a.location < b.location ? -1 : a.location > b.location ? 1 : 0));
+}
+
+export function registerRows(report: Report): RegisterRow[] {
+  const acc = new RegisterAccumulator();
+  for (const item of report.items) acc.add(item);
+  return acc.rows();
 }
 
 export const REGISTER_COLUMNS = [
@@ -85,9 +123,13 @@ export const REGISTER_COLUMNS = [
 ] as const;
 
 export function renderRegisterCsv(report: Report, delimiter: CsvDelimiter = ';'): string {
+  return registerCsv(registerRows(report), delimiter);
+}
+
+export function registerCsv(rows: RegisterRow[], delimiter: CsvDelimiter = ';'): string {
   return csvTable(
     REGISTER_COLUMNS,
-    registerRows(report).map((r) => [
+    rows.map((r) => [
       r.location,
       r.categories.join(', '),
       r.specialCategories.join(', '),

@@ -105,6 +105,15 @@ export interface SourceItem {
   mode?: number;
   /** What a rescan compares to decide that a file is unchanged and need not be read. */
   fingerprint?: { size: number; mtimeMs: number; ino: string; dev: string };
+  /**
+   * The source's opaque version (a changeKey, an ETag); equal versions mean the item need not be
+   * read again. Without it the fingerprint serves (state/store.ts `fingerprintVersion`).
+   */
+  version?: string;
+  /** The media type when the source knows it (a mail message), so no file name is needed to pick an extractor. */
+  mediaType?: string;
+  /** What the access depends on (mode and ctime for files): the ACL is read again only when it changed. */
+  accessVersion?: string;
   /** The bytes themselves, for items that are not files (mail messages from Graph); read under `name`. */
   bytes?: Uint8Array;
   name?: string;

@@ -20,7 +20,9 @@ let cleanup: () => Promise<void>;
 
 beforeAll(async () => {
   ({ dir, cleanup } = await tempDir('crash'));
-  await writeTextShare(join(dir, 'share'), 6 * 1024 * 1024, 4 * 1024);
+  // 1,500 small files: enough items for kills at five counts, few enough findings that the seven
+  // scans this test runs stay well inside its time limit on a loaded 2-core machine.
+  await writeTextShare(join(dir, 'share'), 1500 * 1024, 1024);
 });
 afterAll(() => cleanup());
 
@@ -88,5 +90,5 @@ describe('a scan killed with SIGKILL', () => {
     expect(new Set(report.items.map((i) => i.path)).size).toBe(report.items.length);
     // Work finished before the kills was kept, not redone.
     expect(report.stats.reused).toBeGreaterThan(0);
-  });
+  }, 240_000);
 });

@@ -8,6 +8,8 @@ const TEXTS = {
     print: 'Print',
     language: 'Language',
     scanned: 'Scanned {roots} on {date}',
+    embeddedLimit:
+      'This page holds the {shown} riskiest of {total} items; the other {more} are in report.json and items.csv (inzage report --format json,csv). Totals, charts, folders and hot spots cover all items.',
     generatedBy: 'inzage {version} · scan {id} · minimum confidence {conf}',
     items: 'Items',
     itemsWithFindings: 'With personal data',
@@ -116,6 +118,8 @@ const TEXTS = {
     print: 'Afdrukken',
     language: 'Taal',
     scanned: '{roots} gescand op {date}',
+    embeddedLimit:
+      'Deze pagina bevat de {shown} items met het hoogste risico van {total}; de andere {more} staan in report.json en items.csv (inzage report --format json,csv). Totalen, grafieken, mappen en hotspots tellen alle items.',
     generatedBy: 'inzage {version} · scan {id} · minimale zekerheid {conf}',
     items: 'Items',
     itemsWithFindings: 'Met persoonsgegevens',

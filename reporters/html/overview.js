@@ -159,6 +159,18 @@ export function renderOverview(data, actions) {
       report.changes?.since ? card(t('newFindings'), num(report.changes.new ?? 0), report.changes.new > 0 ? 'warn' : '') : null,
       report.changes?.since ? card(t('resolvedFindings'), num(report.changes.resolved ?? 0)) : null,
     ),
+    // A big share's page holds only its riskiest items (reporters/stream.ts); say so where the totals are.
+    report.embedded && report.embedded.items < report.embedded.total
+      ? h(
+          'p',
+          { class: 'notice warn', id: 'embedded-limit' },
+          t('embeddedLimit', {
+            shown: num(report.embedded.items),
+            total: num(report.embedded.total),
+            more: num(report.embedded.total - report.embedded.items),
+          }),
+        )
+      : null,
     h(
       'div',
       { class: 'charts' },

@@ -9,8 +9,11 @@ import { Command, CommanderError, InvalidArgumentError, Option } from 'commander
 import picomatch from 'picomatch';
 import { phoneRegionsOf } from '../../detectors/phone.js';
 import { type ReporterOptions, reporterFor, reporters, reportFiles } from '../../reporters/index.js';
+import { writeStreamedReports } from '../../reporters/stream.js';
+import { renderSummaryJson } from '../../reporters/summary.js';
 import { DEFAULT_BROAD_GROUPS } from '../access/principals.js';
 import { type InzageConfig, loadConfig } from '../config.js';
+import { addWorkerCommand, type DistributedFlags, DistributedProgressLine, distributedTarget, storeUrl } from '../distributed/cli.js';
 import { InzageError } from '../errors.js';
 import { DEFAULT_OCR_LANGUAGES, DEFAULT_OCR_SETTINGS, OCR_LANGUAGES, type OcrLanguage } from '../extractors/ocr-engine.js';
 import type { Report } from '../model.js';
@@ -21,19 +24,22 @@ import {
   DEFAULT_MAX_FINDINGS_PER_ITEM,
   DEFAULT_WORKER_MEMORY_MB,
   loadBaseline,
-  type ProgressEvent,
-  reportFromState,
   type ScanOptions,
-  scan,
+  scanThen,
 } from '../pipeline/scan.js';
+import { lastScanContext } from '../report/from-state.js';
 import { evaluateGate, type FailRule, parseFailOn } from '../report/gate.js';
 import { DEFAULT_RETENTION_RULES, overrideRetention } from '../report/risk.js';
+import type { ReportSummary } from '../report/stream.js';
 import { formatSize, parseSize } from '../size.js';
 import { type CloudName, NATIONAL_CLOUDS, resolveM365Settings } from '../sources/m365/settings.js';
+import type { PostgresStore } from '../state/postgres.js';
 import { keyFilePath, loadOrCreateKey } from '../state/secret-key.js';
-import { ScanState, stateDir, TRIAGE_STATUSES, type TriageStatus } from '../state/state.js';
+import { ScanState, SqliteStore, stateDir, TRIAGE_STATUSES, type TriageStatus } from '../state/state.js';
 import { VERSION } from '../version.js';
 import { findSubject, formatHits, type SubjectQuery } from './find.js';
+import { ScanProgress } from './progress.js';
+import { DEFAULT_SERVE_PORT, type ServeFlags, startServe } from './serve.js';
 import { startWatch } from './watch.js';
 
 const collect = (value: string, previous: string[]) => [...previous, value];
@@ -73,7 +79,7 @@ interface CommonFlags {
   config?: string;
 }
 
-interface ScanFlags extends CommonFlags {
+interface ScanFlags extends CommonFlags, DistributedFlags {
   out: string;
   format: string;
   include: string[];
@@ -129,7 +135,7 @@ function addScanOptions(cmd: Command): Command {
       size,
       DEFAULT_MAX_FILE_SIZE,
     )
-    .option('--concurrency <n>', 'items in flight at once (default: twice the workers)', positiveInt('--concurrency'))
+    .option('--concurrency <n>', 'items in flight at once (default: four times the workers)', positiveInt('--concurrency'))
     .option('--workers <n>', 'worker threads for parsing and detection (default: number of cores)', positiveInt('--workers'))
     .option('--follow-symlinks', 'follow symbolic links (loop-safe)', false)
     .option('--min-confidence <n>', 'report findings from this confidence on (0..1, default 0.5)', confidence)
@@ -271,6 +277,9 @@ export function buildProgram(setExit: (code: number) => void): Command {
     .addOption(new Option('--summary <format>', 'print a machine-readable summary on stdout').choices(['json']))
     .option('--hotspots <n>', 'length of the hot-spot list in the report (default 25)', positiveInt('--hotspots'))
     .option('--no-progress', 'no progress line on stderr')
+    .option('--queue <url>', 'distributed mode: the Redis of the work queue, redis://host:6379 (default $INZAGE_QUEUE_URL; docs/distributed.md)')
+    .option('--store <url>', 'distributed mode: the PostgreSQL store of the results, postgres://user@host/db (default $INZAGE_STORE_URL)')
+    .option('--queue-prefix <name>', 'distributed mode: key prefix of the queue in Redis (default inzage)')
     .option('--m365', 'scan Microsoft 365 mailboxes through Microsoft Graph (credentials from AZURE_* variables; docs/m365.md)')
     .option('--mailbox <upn>', 'with --m365: scan this mailbox (repeatable; default: every user)', collect, [])
     .option('--group <id>', "with --m365: scan the mailboxes of this group's members (group object id)")
@@ -294,13 +303,31 @@ export function buildProgram(setExit: (code: number) => void): Command {
     .option('--csv-delimiter <char>', CSV_DELIMITER_HELP, csvDelimiter, ';')
     .option('--suppressions <file>', 'suppression file to apply')
     .option('--state-dir <dir>', 'folder of the scan state')
-    .action(async (flags: { out: string; format: string; suppressions?: string; stateDir?: string; csvDelimiter: ',' | ';' }) => {
+    .option('--store <url>', 'read the PostgreSQL store of a distributed scan instead (default $INZAGE_STORE_URL)')
+    .action(async (flags: { out: string; format: string; suppressions?: string; stateDir?: string; store?: string; csvDelimiter: ',' | ';' }) => {
       const formats = checkFormats(flags.format);
-      const report = reportFromState({
+      const options = {
         ...(flags.stateDir ? { stateDir: flags.stateDir } : {}),
         ...(flags.suppressions ? { suppressionsFile: flags.suppressions } : {}),
-      });
-      for (const file of await writeReports(report, resolve(flags.out), formats, { csvDelimiter: flags.csvDelimiter })) process.stdout.write(`${file}\n`);
+      };
+      const url = storeUrl(flags.store);
+      if (url) {
+        // A distributed scan's store: assembled in memory from the store (distributed/store-commands.ts).
+        const report = await withStore(url, async (store) =>
+          (await import('../distributed/store-commands.js')).reportFromStore(store, flags.suppressions ? { suppressionsFile: flags.suppressions } : {}),
+        );
+        for (const file of await writeReports(report, resolve(flags.out), formats, { csvDelimiter: flags.csvDelimiter })) process.stdout.write(`${file}\n`);
+        return;
+      }
+      const store = SqliteStore.open(flags.stateDir);
+      try {
+        // Streamed from the state, as the scan wrote it: the same items, marks and resolved findings.
+        const ctx = await lastScanContext(store, options);
+        const { written } = await writeStreamedReports(store, ctx, resolve(flags.out), formats, { csvDelimiter: flags.csvDelimiter });
+        for (const file of written) process.stdout.write(`${file}\n`);
+      } finally {
+        await store.close();
+      }
     });
 
   program
@@ -314,7 +341,8 @@ export function buildProgram(setExit: (code: number) => void): Command {
     .option('--value <type=value>', 'any finding type, e.g. be-national-number=85073003328 (repeatable)', collect, [])
     .addOption(new Option('--format <format>', 'output format').choices(['table', 'json', 'csv', 'xml']).default('table'))
     .option('--state-dir <dir>', 'folder of the scan state and key')
-    .action((flags: Record<string, string[]> & { format: 'table' | 'json' | 'csv' | 'xml'; stateDir?: string }) => {
+    .option('--store <url>', 'search the PostgreSQL store of a distributed scan instead (default $INZAGE_STORE_URL; key from INZAGE_KEY_FILE)')
+    .action(async (flags: Record<string, string[]> & { format: 'table' | 'json' | 'csv' | 'xml'; stateDir?: string; store?: string }) => {
       const queries: SubjectQuery[] = [];
       const byFlag: [string, string][] = [
         ['email', 'email'],
@@ -330,6 +358,13 @@ export function buildProgram(setExit: (code: number) => void): Command {
         queries.push({ type: pair.slice(0, eq), value: pair.slice(eq + 1) });
       }
       if (queries.length === 0) throw new InzageError('usage', 'say what to look for: --email, --bsn, --iban, --phone, --name or --value TYPE=VALUE');
+      const url = storeUrl(flags.store);
+      if (url) {
+        const { findSubjectInStore } = await import('../distributed/store-commands.js');
+        const key = (await import('../distributed/worker.js')).workerKey();
+        process.stdout.write(formatHits(await withStore(url, (store) => findSubjectInStore(store, queries, key)), flags.format));
+        return;
+      }
       const dir = stateDir(flags.stateDir);
       if (!existsSync(join(dir, 'state.db'))) throw new InzageError('no-state', `no scan state in ${dir}; run inzage scan first (or pass --state-dir)`);
       const key = loadOrCreateKey(keyFilePath(process.env.INZAGE_KEY_FILE ? undefined : join(dir, 'secret.key')));
@@ -350,11 +385,25 @@ export function buildProgram(setExit: (code: number) => void): Command {
     .option('--type <type>', 'only findings of this type')
     .option('--hash <hash>', 'only findings with this hash')
     .option('--state-dir <dir>', 'folder of the scan state')
-    .action((flags: { status: TriageStatus; note?: string; path?: string; type?: string; hash?: string; stateDir?: string }) => {
+    .option('--store <url>', 'set it in the PostgreSQL store of a distributed scan instead (default $INZAGE_STORE_URL)')
+    .action(async (flags: { status: TriageStatus; note?: string; path?: string; type?: string; hash?: string; stateDir?: string; store?: string }) => {
       if (!flags.path && !flags.type && !flags.hash) throw new InzageError('usage', 'select findings with --path, --type or --hash');
+      const matchPath = flags.path ? picomatch(flags.path, { dot: true }) : () => true;
+      const url = storeUrl(flags.store);
+      if (url) {
+        const n = await withStore(url, (store) =>
+          store.triage(
+            (item, f) => matchPath(item.path) && (!flags.type || f.type === flags.type) && (!flags.hash || f.hash === flags.hash),
+            flags.status,
+            flags.note,
+            new Date(),
+          ),
+        );
+        process.stdout.write(`${n} finding${n === 1 ? '' : 's'} set to ${flags.status}.\n`);
+        return;
+      }
       const dir = stateDir(flags.stateDir);
       if (!existsSync(join(dir, 'state.db'))) throw new InzageError('no-state', `no scan state in ${dir}; run inzage scan first (or pass --state-dir)`);
-      const matchPath = flags.path ? picomatch(flags.path, { dot: true }) : () => true;
       const state = ScanState.open(dir);
       try {
         const n = state.triage(
@@ -367,6 +416,47 @@ export function buildProgram(setExit: (code: number) => void): Command {
       } finally {
         state.close();
       }
+    });
+
+  program
+    .command('serve')
+    .description("the privacy officer's workspace in the browser, over the scan state (docs/serve.md)")
+    .option('--state-dir <dir>', 'folder of the scan state and key (default $INZAGE_STATE_DIR or .inzage)')
+    .option('--store <url>', 'state store URL (postgres://…; not yet: SQLite only)')
+    .option('--host <address>', 'address to listen on; other than loopback needs --password-file or --auth-header', '127.0.0.1')
+    .option(
+      '--port <n>',
+      `port (default ${DEFAULT_SERVE_PORT}; 0 picks a free one)`,
+      (v) => {
+        const n = Number(v);
+        if (!Number.isInteger(n) || n < 0 || n > 65535) throw new InvalidArgumentError('--port must be a whole number from 0 to 65535');
+        return n;
+      },
+      DEFAULT_SERVE_PORT,
+    )
+    .option('--read-only', 'no triage and no register edits (for auditors)', false)
+    .option('--password-file <file>', 'sign-in with names and hashed passwords from this file (lines from --hash-password)')
+    .option('--auth-header <name>', 'trust this header, set by an authenticating reverse proxy, for the user name (docs/serve.md)')
+    .option('--secure-cookie', 'mark the session cookie Secure (when a TLS proxy is in front)', false)
+    .option('--hash-password <name>', 'print a password-file line for NAME (password read from stdin) and exit')
+    .action(async (flags: ServeFlags & { hashPassword?: string }) => {
+      if (flags.hashPassword) {
+        const { hashPasswordLine } = await import('../serve/security.js');
+        const chunks: Buffer[] = [];
+        for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+        const password = Buffer.concat(chunks)
+          .toString('utf8')
+          .replace(/\r?\n$/, '');
+        if (!password) throw new InzageError('usage', '--hash-password reads the password from stdin; none came');
+        process.stdout.write(`${hashPasswordLine(flags.hashPassword, password)}\n`);
+        return;
+      }
+      const server = await startServe(flags, (line) => process.stdout.write(`${line}\n`));
+      await new Promise<void>((done) => {
+        process.once('SIGINT', done);
+        process.once('SIGTERM', done);
+      });
+      await server.close();
     });
 
   addScanOptions(
@@ -392,20 +482,21 @@ export function buildProgram(setExit: (code: number) => void): Command {
       });
       await watcher.close();
     });
+  addWorkerCommand(program);
   return program;
 }
 
-function checkFormats(list: string): string[] {
-  const formats = list
-    .split(',')
-    .map((f) => f.trim())
-    .filter(Boolean);
-  for (const f of formats) {
-    if (!reporterFor(f)) throw new InzageError('usage', `unknown report format "${f}"; choose from ${reporters.map((r) => r.format).join(', ')}`);
+/** Opens the PostgreSQL store, runs `work` on it, closes it. */
+async function withStore<T>(url: string, work: (store: PostgresStore) => Promise<T>): Promise<T> {
+  const store = await (await import('../distributed/store-commands.js')).openStore(url);
+  try {
+    return await work(store);
+  } finally {
+    await store.close();
   }
-  return formats;
 }
 
+/** Writes a report held in memory (a distributed scan's) in each format. */
 async function writeReports(report: Report, out: string, formats: string[], options: ReporterOptions): Promise<string[]> {
   await mkdir(out, { recursive: true, mode: 0o750 });
   const written: string[] = [];
@@ -420,6 +511,17 @@ async function writeReports(report: Report, out: string, formats: string[], opti
     }
   }
   return written;
+}
+
+function checkFormats(list: string): string[] {
+  const formats = list
+    .split(',')
+    .map((f) => f.trim())
+    .filter(Boolean);
+  for (const f of formats) {
+    if (!reporterFor(f)) throw new InzageError('usage', `unknown report format "${f}"; choose from ${reporters.map((r) => r.format).join(', ')}`);
+  }
+  return formats;
 }
 
 async function runScan(paths: string[], flags: ScanFlags): Promise<number> {
@@ -451,11 +553,49 @@ async function runScan(paths: string[], flags: ScanFlags): Promise<number> {
       )
     : undefined;
   const out = resolve(flags.out);
-  const progress = flags.progress && process.stderr.isTTY ? new ProgressLine() : undefined;
-  const report = await scan({ ...scanOptions(paths, flags, [out], config), ...(m365 ? { m365 } : {}) }, { onItem: (event) => progress?.update(event) });
-  progress?.done();
-  const written = await writeReports(report, out, formats, { csvDelimiter: flags.csvDelimiter });
-  const gate = flags.failOn ? evaluateGate(report, flags.failOn) : { failed: false, items: [] };
+  const rules = flags.failOn;
+  const target = distributedTarget(flags);
+  let report: ReportSummary;
+  let written: string[];
+  let gate: { failed: boolean; items: string[] };
+  let byLevel: Record<string, number>;
+  if (target) {
+    // The distributed coordinator assembles the whole report in memory from the PostgreSQL store.
+    const line = flags.progress && process.stderr.isTTY ? new DistributedProgressLine() : undefined;
+    const { distributedScan } = await import('../distributed/coordinator.js');
+    const full = await distributedScan({
+      ...scanOptions(paths, flags, [out], config),
+      ...(m365 ? { m365 } : {}),
+      ...target,
+      onProgress: (p) => line?.update(p),
+    });
+    line?.done();
+    report = full;
+    written = await writeReports(full, out, formats, { csvDelimiter: flags.csvDelimiter });
+    gate = rules ? evaluateGate(full, rules) : { failed: false, items: [] };
+    byLevel = { none: 0, low: 0, medium: 0, high: 0, critical: 0 };
+    for (const item of full.items) byLevel[item.risk.level] = (byLevel[item.risk.level] ?? 0) + 1;
+  } else {
+    const progress = flags.progress && process.stderr.isTTY ? new ScanProgress(process.stderr) : undefined;
+    const streamed = await scanThen(
+      { ...scanOptions(paths, flags, [out], config), ...(m365 ? { m365 } : {}) },
+      {
+        onItem: (event) => progress?.done(event),
+        onFound: (event) => progress?.found(event),
+        onCrawlDone: () => progress?.crawlDone(),
+      },
+      async (store, ctx) => {
+        progress?.stop();
+        const result = await writeStreamedReports(store, ctx, out, formats, { csvDelimiter: flags.csvDelimiter, ...(rules ? { failOn: rules } : {}) });
+        return { result, changes: result.summary.changes };
+      },
+    );
+    progress?.stop();
+    report = streamed.summary;
+    written = streamed.written;
+    gate = { failed: streamed.failing.length > 0, items: streamed.failing };
+    byLevel = streamed.byLevel;
+  }
   const s = report.stats;
   const c = report.changes;
   // With --summary json, stdout carries only the JSON; the words go to stderr.
@@ -469,51 +609,9 @@ async function runScan(paths: string[], flags: ScanFlags): Promise<number> {
   if (gate.failed) human.write(`--fail-on met by ${gate.items.length} item(s), e.g. ${gate.items.slice(0, 3).join(', ')}\n`);
   for (const file of written) human.write(`${file}\n`);
   if (flags.summary === 'json') {
-    const byLevel: Record<string, number> = { none: 0, low: 0, medium: 0, high: 0, critical: 0 };
-    for (const item of report.items) byLevel[item.risk.level] = (byLevel[item.risk.level] ?? 0) + 1;
-    process.stdout.write(
-      `${JSON.stringify({
-        schema: 'inzage.summary/v1',
-        scanId: report.scan.id,
-        failed: gate.failed,
-        failOn: flags.failOn ?? null,
-        failingItems: gate.items,
-        stats: s,
-        changes: { since: c.since, new: c.new, resolved: c.resolved, unchanged: c.unchanged },
-        itemsByRisk: byLevel,
-        reports: written,
-      })}\n`,
-    );
+    process.stdout.write(renderSummaryJson(report, { failed: gate.failed, failOn: flags.failOn ?? null, failingItems: gate.items, byLevel, written }));
   }
   return gate.failed ? 1 : 0;
-}
-
-/** One line on stderr, redrawn at most four times a second. */
-class ProgressLine {
-  private items = 0;
-  private withFindings = 0;
-  private bytes = 0;
-  private errors = 0;
-  private reused = 0;
-  private last = 0;
-
-  update(event: ProgressEvent): void {
-    this.items++;
-    if (event.findings > 0) this.withFindings++;
-    this.bytes += event.size;
-    if (event.error) this.errors++;
-    if (event.reused) this.reused++;
-    const now = Date.now();
-    if (now - this.last < 250) return;
-    this.last = now;
-    process.stderr.write(
-      `\r\x1b[KScanning… ${this.items} items, ${formatSize(this.bytes)}, ${this.withFindings} with personal data, ${this.reused} unchanged, ${this.errors} not read`,
-    );
-  }
-
-  done(): void {
-    process.stderr.write('\r\x1b[K');
-  }
 }
 
 export async function main(argv: string[]): Promise<number> {

@@ -1,241 +1,66 @@
 /**
- * The scan pipeline: sources → (worker pool: extractors → detectors) → scan state → report.
- * CPU work runs in a piscina pool sized to the cores; items in flight are bounded. Each item is
- * written to the state when done, so a killed scan resumes where it stopped, and a file whose
- * fingerprint did not change since the last scan is not read again. Every item ends in the
- * report exactly once: with findings, with an error, or with neither.
+ * The scan: sources → (worker pool: extractors → detectors) → scan state → report.
+ *
+ * Sources hand over events (sources/types.ts); this module alone decides, through the session,
+ * what is unchanged and reused, what is read, and what is counted and stored. Items are written
+ * to the state in batches as they finish, so a killed scan resumes where it stopped. The report is
+ * then assembled from the state item by item (report/stream.ts): the library's `scan()` collects
+ * it in memory, the CLI streams it to files (reporters/stream.ts).
  */
-import { createHash, randomUUID } from 'node:crypto';
-import { readFileSync } from 'node:fs';
-import { availableParallelism } from 'node:os';
-import { basename, join, resolve } from 'node:path';
-import pLimit, { type LimitFunction } from 'p-limit';
-import { Piscina } from 'piscina';
-import { DEFAULT_MIN_CONFIDENCE } from '../../detectors/engine.js';
-import { type PackedItems, unpackItems } from '../../detectors/packed.js';
-import { AccessCollector, type AccessOptions } from '../access/collector.js';
-import { InzageError, itemError } from '../errors.js';
-import type { ArchiveLimits } from '../extractors/limits.js';
-import { createOcrBudget, type OcrSettings } from '../extractors/ocr-engine.js';
-import type { Access, ExtractedItem, ItemError, OcrCost, Report, ReportChanges, SourceItem } from '../model.js';
-import { assembleReport, type ReportSettings, snapshotOf } from '../report/assemble.js';
-import type { SnapshotItem } from '../report/changes.js';
-import type { RiskOptions } from '../report/risk.js';
-import { foldersOf, locationOfFileUri } from '../report/rollup.js';
+import { randomUUID } from 'node:crypto';
+import { resolve } from 'node:path';
+import type { OcrCost, ReportChanges } from '../model.js';
+import { snapshotOf } from '../report/assemble.js';
+import { lastScanContext, type StoredChanges, saveReportSettings } from '../report/from-state.js';
+import { type ChangeMarker, collectReport, type ReportSettings, type StreamContext, snapshotMarker, stateMarker } from '../report/stream.js';
 import { loadSuppressions, readIgnoreFiles } from '../report/suppressions.js';
-import { crawlFilesystem } from '../sources/filesystem.js';
-import { type M365Settings, m365Root } from '../sources/m365/settings.js';
-import { keyFilePath, loadOrCreateKey } from '../state/secret-key.js';
-import { ScanState, type StoredItem, stateDir } from '../state/state.js';
-import { VERSION } from '../version.js';
-import type { WorkerInit, WorkerTask } from './worker.js';
+import { filesystemSource } from '../sources/filesystem.js';
+import { m365Root } from '../sources/m365/settings.js';
+import type { SourceEvent } from '../sources/types.js';
+import { SqliteStore, stateDir } from '../state/state.js';
+import type { ScanStore } from '../state/store.js';
+import { readAccess } from './access.js';
+import { BatchWriter } from './batch-writer.js';
+import { DEFAULT_MAX_FILE_SIZE, type ProgressEvent, type ScanEvents, type ScanOptions } from './options.js';
+import { ScanSession } from './session.js';
 
-export interface ScanOptions {
-  roots: string[];
-  include?: string[];
-  exclude?: string[];
-  followSymlinks?: boolean;
-  /** Bytes; larger files are listed as `too-large`. */
-  maxFileSize?: number;
-  /** Worker threads for parsing and detection; default: the number of cores. */
-  workers?: number;
-  /** Items in flight at once (crawled and waiting for a worker); default: twice the workers, at least 4. */
-  concurrency?: number;
-  /** Per-item time limit in milliseconds, counted from when a worker takes the item up. */
-  itemTimeoutMs?: number;
-  /** Heap limit per worker in MB; an item that needs more ends as `too-large`. */
-  workerMemoryMb?: number;
-  minConfidence?: number;
-  disabledDetectors?: string[];
-  /** Regions of phone numbers without a country code, first one first (`--phone-region`). */
-  phoneRegions?: string[];
-  /** A config file with custom and plugin detectors (scanner/config.ts); each worker loads it. */
-  configPath?: string;
-  maxDepth?: number;
-  /** Zip-bomb limits (total and per-entry uncompressed bytes, entry count, ratio); see extractors/limits.ts. */
-  archiveLimits?: Partial<ArchiveLimits>;
-  /** OCR of images and image-only PDF pages: on/off, languages, caps; `budgetPages` for the whole scan. */
-  ocr?: Partial<OcrSettings> & { budgetPages?: number };
-  /** Findings listed per item; beyond it they are counted per type (default 10,000; worker.ts). */
-  maxFindingsPerItem?: number;
-  /** Show what parser libraries print in the workers on stderr, masked (pipeline/worker-console.ts). */
-  debug?: boolean;
-  /** Folder of the state database and key; default INZAGE_STATE_DIR or `.inzage`. */
-  stateDir?: string;
-  keyFile?: string;
-  /** Compare with this report instead of the previous scan in the state. */
-  baseline?: { file: string; report: Report };
-  suppressionsFile?: string;
-  /** Folders never entered, such as the report folder. */
-  skipFolders?: string[];
-  /** Broad groups and whether to read ACLs (scanner/access/collector.ts). */
-  access?: AccessOptions;
-  /** Retention rules (scanner/report/risk.ts); ages are measured at the end of the scan. */
-  risk?: Pick<RiskOptions, 'retention'>;
-  /** Length of the report's hot-spot list; default 25. */
-  hotspots?: number;
-  /** Also scan Microsoft 365 (mailboxes) with these settings; see scanner/sources/m365. */
-  m365?: M365Settings;
+export { loadBaseline } from '../report/baseline.js';
+export * from './options.js';
+export { ScanSession, WORKER_ENTRY } from './session.js';
+
+/** What a report consumer gets once the scan is in the state: the store to stream from, and how to assemble. */
+export interface ScanResult<T> {
+  result: T;
+  changes: ReportChanges;
 }
 
-export interface ProgressEvent {
-  path: string;
-  size: number;
-  findings: number;
-  error: ItemError | null;
-  reused: boolean;
-  /** OCR done for this item (pages, milliseconds); absent when none. */
-  ocr?: OcrCost;
-}
-
-export interface ScanEvents {
-  onItem?(event: ProgressEvent): void;
-}
-
-/** 1 GiB: a share's large logs and exports fit under it, disk images and video do not. */
-export const DEFAULT_MAX_FILE_SIZE = 1024 ** 3;
-export const DEFAULT_ITEM_TIMEOUT_MS = 120_000;
-export const DEFAULT_WORKER_MEMORY_MB = 1536;
-export const DEFAULT_MAX_DEPTH = 5;
-export { DEFAULT_MAX_FINDINGS_PER_ITEM } from '../model.js';
-
-/** The file each pool worker loads: a CommonJS entry, so piscina loads our ES modules one way only (see worker-entry.cts). */
-export const WORKER_ENTRY = new URL('./worker-entry.cjs', import.meta.url).href;
-
-/** The worker pool, the key and the state, shared by a scan and by watch mode. */
-export class ScanSession {
-  readonly state: ScanState;
-  readonly minConfidence: number;
-  private readonly pool: Piscina<WorkerTask, PackedItems<ExtractedItem>>;
-  private readonly slots: LimitFunction;
-  private readonly timeoutMs: number;
-  readonly workers: number;
-  readonly collector: AccessCollector;
-  /** What results depend on besides the file: stored with each item, compared before reusing it. */
-  readonly settings: string;
-
-  constructor(options: Omit<ScanOptions, 'roots'>) {
-    this.minConfidence = options.minConfidence ?? DEFAULT_MIN_CONFIDENCE;
-    this.workers = Math.max(1, options.workers ?? availableParallelism());
-    const dir = stateDir(options.stateDir);
-    const key = loadOrCreateKey(keyFilePath(options.keyFile ?? (process.env.INZAGE_KEY_FILE ? undefined : join(dir, 'secret.key'))));
-    this.state = ScanState.open(dir);
-    this.collector = new AccessCollector(options.access);
-    this.settings = JSON.stringify({
-      version: VERSION,
-      minConfidence: this.minConfidence,
-      disabled: [...(options.disabledDetectors ?? [])].sort(),
-      ...(options.phoneRegions?.length ? { phoneRegions: options.phoneRegions } : {}),
-      maxDepth: options.maxDepth ?? DEFAULT_MAX_DEPTH,
-      archiveLimits: options.archiveLimits ?? null,
-      // Items that OCR skipped end as `ocr-skipped`, which is never reused; the languages change what OCR reads.
-      ocrLanguages: options.ocr?.languages ?? null,
-      ...(options.maxFindingsPerItem !== undefined ? { maxFindings: options.maxFindingsPerItem } : {}),
-      config: options.configPath ? createHash('sha256').update(readFileSync(options.configPath)).digest('hex') : null,
-    });
-    const init: WorkerInit = {
-      key: key.toString('hex'),
-      minConfidence: this.minConfidence,
-      disabledDetectors: options.disabledDetectors ?? [],
-      ...(options.phoneRegions?.length ? { phoneRegions: options.phoneRegions } : {}),
-      maxDepth: options.maxDepth ?? DEFAULT_MAX_DEPTH,
-      ...(options.configPath ? { configPath: resolve(options.configPath) } : {}),
-      ...(options.archiveLimits ? { archiveLimits: options.archiveLimits } : {}),
-      ...(options.ocr ? { ocr: ocrWorkerSettings(options.ocr) } : {}),
-      ...(options.ocr?.budgetPages !== undefined ? { ocrBudget: createOcrBudget(options.ocr.budgetPages) } : {}),
-      ...(options.maxFindingsPerItem !== undefined ? { maxFindingsPerItem: options.maxFindingsPerItem } : {}),
-      ...(options.debug ? { debug: true } : {}),
-    };
-    this.pool = new Piscina<WorkerTask, PackedItems<ExtractedItem>>({
-      filename: WORKER_ENTRY,
-      minThreads: this.workers,
-      maxThreads: this.workers,
-      idleTimeout: 5_000,
-      workerData: init,
-      resourceLimits: { maxOldGenerationSizeMb: options.workerMemoryMb ?? DEFAULT_WORKER_MEMORY_MB },
-    });
-    this.timeoutMs = options.itemTimeoutMs ?? DEFAULT_ITEM_TIMEOUT_MS;
-    // One task per worker at a time, so an item's time limit runs from when a worker takes it up,
-    // not from when it was queued behind a slow one.
-    this.slots = pLimit(this.workers);
-  }
-
-  /** Reads (or reuses) one item and stores its result; resolves when it is in the state. */
-  async handle(scanId: string, item: SourceItem): Promise<ProgressEvent> {
-    // Mode bits now, or what the source says (a mailbox, a drive item's sharing links); the ACL of
-    // files with findings is read in one batch when the crawl is done.
-    const access = item.access ?? this.collector.cheap(item);
-    const base = { path: item.path, size: item.size };
-    if (item.error || (!item.location && !item.bytes)) {
-      const error = item.error ?? itemError('internal', 'the source gave no way to read this item');
-      this.state.saveItem(scanId, item, access, [{ kind: item.kind, findings: [], error }], this.settings);
-      return { ...base, findings: 0, error, reused: false };
-    }
-    if (this.state.reuseIfUnchanged(scanId, item, access, this.settings)) return { ...base, findings: 0, error: null, reused: true };
-    const results = await this.extract(item);
-    this.state.saveItem(scanId, item, access, results, this.settings);
-    const ocr = ocrCost(results);
-    return { ...base, findings: results.reduce((n, r) => n + r.findings.length, 0), error: results[0]?.error ?? null, reused: false, ...(ocr ? { ocr } : {}) };
-  }
-
-  private async extract(item: SourceItem): Promise<ExtractedItem[]> {
-    const name = item.name ?? (basename(item.path) || 'file');
-    const task: WorkerTask = item.bytes ? { bytes: item.bytes, name, size: item.size } : { location: item.location as Buffer, name, size: item.size };
-    try {
-      // The worker stops itself at the deadline and keeps what it found; the abort is for a parser stuck in one part.
-      const packed = await this.slots(() =>
-        this.pool.run({ ...task, deadline: Date.now() + this.timeoutMs }, { signal: AbortSignal.timeout(this.timeoutMs + hardTimeoutGrace(this.timeoutMs)) }),
-      );
-      const results = unpackItems(packed);
-      if (results.length === 0) return [{ kind: item.kind, findings: [], error: itemError('internal', 'the worker returned nothing for this item') }];
-      // The worker calls every top item a file; the source knows better (a mail message).
-      return results.map((r) => (r.entry === undefined ? { ...r, kind: item.kind } : r));
-    } catch (err) {
-      return [{ kind: item.kind, findings: [], error: workerFailure(err, this.timeoutMs) }];
-    }
-  }
-
-  async close(): Promise<void> {
-    await this.pool.destroy();
-    this.state.close();
-  }
-}
-
-export async function scan(options: ScanOptions, events: ScanEvents = {}): Promise<Report> {
+/** Scans, then hands the state and the report context to `consume` (which writes or collects the report), then closes. */
+export async function scanThen<T>(
+  options: ScanOptions,
+  events: ScanEvents,
+  consume: (store: ScanStore, ctx: StreamContext) => Promise<ScanResult<T>>,
+): Promise<T> {
   const startedAt = new Date();
   const suppressions = loadSuppressions(options.suppressionsFile);
   const session = new ScanSession(options);
+  const store = session.store;
   const scanId = randomUUID();
-  let read = 0;
-  let reused = 0;
-  const ocr: OcrCost = { pages: 0, ms: 0 };
+  const counts = { read: 0, reused: 0, ocr: { pages: 0, ms: 0 } };
   // File-system roots, then the Microsoft 365 root when it is scanned too.
   const roots = [...options.roots, ...(options.m365 ? [m365Root(options.m365)] : [])];
   try {
-    const { previous, since } = comparisonBase(session.state, { ...options, roots });
-    session.state.beginScan(scanId, roots, session.minConfidence, startedAt);
-    const source = crawlFilesystem(options.roots, {
+    const since = await comparedWith(store, options);
+    await store.beginScan(scanId, roots, session.minConfidence, startedAt);
+    const source = filesystemSource(options.roots, {
       include: options.include ?? [],
       exclude: [...(options.exclude ?? []), ...readIgnoreFiles(options.roots)],
       followSymlinks: options.followSymlinks ?? false,
       maxFileSize: options.maxFileSize ?? DEFAULT_MAX_FILE_SIZE,
       skipFolders: [...(options.skipFolders ?? []), stateDir(options.stateDir)],
     });
-    const inFlightMax = Math.max(4, options.concurrency ?? session.workers * 2);
-    const inFlight = new Set<Promise<void>>();
-    for await (const item of source) {
-      const task = session.handle(scanId, item).then((event) => {
-        if (event.reused) reused++;
-        else if (!item.error && item.location) read++;
-        addOcrCost(ocr, event.ocr);
-        events.onItem?.(event);
-      });
-      inFlight.add(task);
-      void task.finally(() => inFlight.delete(task));
-      if (inFlight.size >= inFlightMax) await Promise.race(inFlight);
-    }
-    await Promise.all(inFlight);
-    session.state.markGone(scanId, options.roots);
+    await consumeSource(session, scanId, source, options, events, counts);
+    events.onCrawlDone?.();
+    await store.markGone(scanId, options.roots);
     if (options.m365) {
       // Loaded only when needed: the Azure and Graph libraries add a fifth of a second to every start.
       const { scanM365 } = await import('../sources/m365/scan.js');
@@ -244,199 +69,140 @@ export async function scan(options: ScanOptions, events: ScanEvents = {}): Promi
         ...(options.configPath ? { configPath: resolve(options.configPath) } : {}),
         maxAttachmentSize: options.maxFileSize ?? DEFAULT_MAX_FILE_SIZE,
         onItem: (event) => {
-          if (event.reused) reused++;
-          else if (!event.error) read++;
-          addOcrCost(ocr, event.ocr);
+          if (event.reused) counts.reused++;
+          else if (!event.error) counts.read++;
+          addOcrCost(counts.ocr, event.ocr);
           events.onItem?.(event);
         },
       });
     }
-    const stored = session.state.currentItems(roots);
-    const folderAccess = await readAccess(stored, session);
+    // Findings of items that went in this scan are resolved.
+    for await (const gone of store.goneItems(scanId, roots)) {
+      for (const f of gone.findings) {
+        session.ledger.resolved.push({
+          path: gone.path,
+          ...(gone.entry !== undefined ? { entry: gone.entry } : {}),
+          type: f.type,
+          category: f.category,
+          masked: f.masked,
+          hash: f.hash,
+        });
+      }
+    }
+    const folderAccess = await readAccess(session);
     const settings: ReportSettings = {
       folderAccess,
       ...(options.risk?.retention ? { retention: [...options.risk.retention] } : {}),
       ...(options.hotspots !== undefined ? { hotspots: options.hotspots } : {}),
     };
-    session.state.setValue(SETTINGS_KEY, JSON.stringify({ scanId, ...settings, folderAccess: [...folderAccess] }));
+    await saveReportSettings(store, scanId, settings);
     const finishedAt = new Date();
-    const report = assembleReport(stored, {
+    const marker: ChangeMarker = options.baseline
+      ? snapshotMarker(snapshotOf(options.baseline.report.items), since)
+      : stateMarker(scanId, since, session.ledger.resolved);
+    const { result, changes } = await consume(store, {
       scanId,
       roots,
       startedAt,
       finishedAt,
       minConfidence: session.minConfidence,
       suppressions,
-      ...(previous ? { previous } : {}),
-      since,
-      read,
-      reused,
-      ...(ocr.pages > 0 ? { ocr } : {}),
+      marker,
+      read: counts.read,
+      reused: counts.reused,
+      ...(counts.ocr.pages > 0 ? { ocr: counts.ocr } : {}),
       settings,
     });
-    session.state.finishScan(scanId, finishedAt, storedChanges(report));
-    return report;
+    await store.finishScan(scanId, finishedAt, { changes, ...(options.baseline ? { baseline: resolve(options.baseline.file) } : {}) } satisfies StoredChanges);
+    return result;
   } finally {
     await session.close();
   }
 }
 
-/** What this scan is compared with: the baseline report, or the state as the last scan left it. */
-function comparisonBase(state: ScanState, options: ScanOptions): { previous: SnapshotItem[] | undefined; since: ReportChanges['since'] } {
-  if (options.baseline) {
-    return { previous: snapshotOf(options.baseline.report.items), since: { baseline: options.baseline.file, at: options.baseline.report.scan.finishedAt } };
-  }
-  const last = state.lastFinishedScan();
-  const current = state.currentItems(options.roots);
-  if (!last && current.length === 0) return { previous: undefined, since: null };
-  return { previous: snapshotOf(current), since: last ? { scanId: last.id, at: last.finishedAt ?? last.startedAt } : null };
-}
-
-/** Kept with the scan so `inzage report` can mark the same findings new and list the same resolved ones. */
-export interface StoredChanges {
-  changes: ReportChanges;
-  newFindings: { path: string; entry?: string; type: string; hash: string }[];
-}
-
-function storedChanges(report: Report): StoredChanges {
-  const newFindings = report.items.flatMap((i) =>
-    i.findings
-      .filter((f) => f.change === 'new')
-      .map((f) => ({ path: i.path, ...(i.entry !== undefined ? { entry: i.entry } : {}), type: f.type, hash: f.hash })),
-  );
-  return { changes: report.changes, newFindings };
+/** Scans and returns the whole report in memory (the library API; the CLI streams instead). */
+export async function scan(options: ScanOptions, events: ScanEvents = {}) {
+  return scanThen(options, events, async (store, ctx) => {
+    const report = await collectReport(store.items({ roots: ctx.roots }), ctx);
+    return { result: report, changes: report.changes };
+  });
 }
 
 /**
- * Renders the report of the last finished scan from the state, without scanning: the same items,
- * findings, marks and resolved findings as when it was written (plus triage decisions made since).
+ * Reads a source's events: items go to the pool (several per worker in flight, so the crawl runs
+ * ahead of the readers) and into batched writes; a checkpoint, gone or access event is applied
+ * only once everything before it is stored, so a resumed scan never trusts a checkpoint past work
+ * that was lost.
  */
-export function reportFromState(options: { stateDir?: string; suppressionsFile?: string }): Report {
-  const state = ScanState.open(options.stateDir);
-  try {
-    const last = state.lastFinishedScan();
-    if (!last) throw new InzageError('no-scan', `the scan state in ${stateDir(options.stateDir)} holds no finished scan; run inzage scan first`);
-    const stored = state.currentItems(last.roots);
-    const kept = (last.changes ?? { changes: { since: null, resolvedFindings: [] }, newFindings: [] }) as StoredChanges;
-    // Rebuild what the scan compared with: today's findings minus the new ones, plus the resolved ones.
-    const previous = snapshotOf(stored);
-    for (const n of kept.newFindings) {
-      const item = previous.find((p) => p.path === n.path && p.entry === n.entry);
-      const i = item?.findings.findIndex((f) => f.type === n.type && f.hash === n.hash) ?? -1;
-      if (item && i >= 0) item.findings.splice(i, 1);
-    }
-    for (const r of kept.changes.resolvedFindings) previous.push({ path: r.path, ...(r.entry !== undefined ? { entry: r.entry } : {}), findings: [r] });
-    return assembleReport(stored, {
-      scanId: last.id,
-      roots: last.roots,
-      startedAt: new Date(last.startedAt),
-      finishedAt: new Date(last.finishedAt ?? last.startedAt),
-      minConfidence: last.minConfidence,
-      suppressions: loadSuppressions(options.suppressionsFile),
-      ...(kept.changes.since ? { previous } : {}),
-      since: kept.changes.since,
-      settings: storedSettings(state, last.id),
-    });
-  } finally {
-    state.close();
-  }
-}
-
-/**
- * Reads what the crawl left out because it costs a process per batch: the ACL of every file that
- * holds findings (stored back into the state, so `inzage report` shows it too) and the access
- * of every folder holding files, for the roll-up.
- */
-async function readAccess(stored: StoredItem[], session: ScanSession): Promise<Map<string, Access>> {
-  const withFindings = new Set<string>();
-  for (const s of stored) if (s.findings.length > 0) withFindings.add(s.parentUri ?? s.uri);
-  const folders = new Set<string>();
-  const updates: { uri: string; access: Access }[] = [];
-  await Promise.all(
-    stored.map(async (s) => {
-      for (const f of foldersOf(s) ?? []) folders.add(f.uri);
-      if (s.parentUri || !withFindings.has(s.uri)) return;
-      const location = locationOfFileUri(s.uri);
-      if (!location) return;
-      const mode = s.access?.mode ? Number.parseInt(s.access.mode, 8) : undefined;
-      const access = await session.collector.acl(location, mode);
-      if (!access) return;
-      s.access = access;
-      updates.push({ uri: s.uri, access });
-    }),
-  );
-  session.state.setAccess(updates);
-  const folderAccess = new Map<string, Access>();
-  await Promise.all(
-    [...folders].map(async (uri) => {
-      const location = locationOfFileUri(uri);
-      const access = location ? await session.collector.folder(location) : undefined;
-      if (access) folderAccess.set(uri, access);
-    }),
-  );
-  return folderAccess;
-}
-
-/** One value, overwritten by each scan: folder access for a whole share is too large to keep per scan. */
-const SETTINGS_KEY = 'report-settings';
-
-/** The report settings a scan used, so a report rendered later from the state shows the same roll-up and risk. */
-function storedSettings(state: ScanState, scanId: string): ReportSettings {
-  const raw = state.getValue(SETTINGS_KEY);
-  if (!raw) return {};
-  const {
-    scanId: savedBy,
-    folderAccess,
-    ...rest
-  } = JSON.parse(raw) as Omit<ReportSettings, 'folderAccess'> & {
-    scanId?: string;
-    folderAccess?: [string, Access][];
+async function consumeSource(
+  session: ScanSession,
+  scanId: string,
+  source: AsyncIterable<SourceEvent>,
+  options: ScanOptions,
+  events: ScanEvents,
+  counts: { read: number; reused: number; ocr: OcrCost },
+): Promise<void> {
+  const store = session.store;
+  const writer = new BatchWriter(store, scanId, options.writeBatch?.items, options.writeBatch?.delayMs);
+  const inFlightMax = Math.max(8, options.concurrency ?? session.workers * 4);
+  const inFlight = new Set<Promise<void>>();
+  let failure: unknown;
+  const settle = async () => {
+    await Promise.all(inFlight);
+    await writer.flush();
   };
-  // Written by a scan that did not finish (or watch mode finished last): not this scan's settings.
-  if (savedBy !== scanId) return {};
-  return { ...rest, folderAccess: new Map(folderAccess ?? []) };
+  for await (const event of source) {
+    if (failure) throw failure;
+    if (event.type === 'item') {
+      const item = event.item;
+      events.onFound?.({ size: item.size });
+      const readable = !item.error && Boolean(item.location || item.bytes);
+      const task = session
+        .handleBatched(item, writer, (done: ProgressEvent) => {
+          if (done.reused) counts.reused++;
+          else if (readable) counts.read++;
+          addOcrCost(counts.ocr, done.ocr);
+          events.onItem?.(done);
+        })
+        .catch((err: unknown) => {
+          failure ??= err;
+        });
+      inFlight.add(task);
+      void task.finally(() => inFlight.delete(task));
+      if (inFlight.size >= inFlightMax) await Promise.race(inFlight);
+      continue;
+    }
+    await settle();
+    if (event.type === 'gone') await store.markUriGone(scanId, event.uri);
+    else if (event.type === 'access') await store.setAccess([{ uri: event.uri, access: event.access }]);
+    else if (event.type === 'checkpoint') {
+      if (event.folderSynced) {
+        const f = event.folderSynced;
+        await store.markFolderGoneBefore(scanId, f.root, f.folder, f.syncStartedAt, f.deep);
+      }
+      await store.setValue(event.key, event.value);
+    }
+  }
+  await settle();
+  if (failure) throw failure;
 }
 
-export function loadBaseline(file: string): { file: string; report: Report } {
+/** What this scan is compared with: the baseline report, or the state as the last scan left it. */
+async function comparedWith(store: ScanStore, options: ScanOptions): Promise<ReportChanges['since']> {
+  if (options.baseline) return { baseline: options.baseline.file, at: options.baseline.report.scan.finishedAt };
+  const last = await store.lastFinishedScan();
+  return last ? { scanId: last.id, at: last.finishedAt ?? last.startedAt } : null;
+}
+
+/** The report of the last finished scan, in memory, from the state (the library API; `inzage report` streams). */
+export async function reportFromState(options: { stateDir?: string; suppressionsFile?: string }) {
+  const store = SqliteStore.open(options.stateDir);
   try {
-    const report = JSON.parse(readFileSync(file, 'utf8')) as Report;
-    if (report.schema !== 'inzage.report/v1' || !Array.isArray(report.items)) throw new Error('not an inzage.report/v1 report');
-    return { file, report };
-  } catch (err) {
-    throw new InzageError('bad-baseline', `cannot use ${file} as a baseline: ${(err as Error).message}`);
+    const ctx = await lastScanContext(store, options);
+    return await collectReport(store.items({ roots: ctx.roots }), ctx);
+  } finally {
+    await store.close();
   }
-}
-
-/** Time a worker gets past the deadline to stop between parts before it is terminated. */
-function hardTimeoutGrace(timeoutMs: number): number {
-  return Math.max(2_000, Math.round(timeoutMs * 0.2));
-}
-
-function workerFailure(err: unknown, timeoutMs: number) {
-  const e = err as { name?: string; code?: string; message?: string } | undefined;
-  if (e?.name === 'AbortError' || e?.name === 'TimeoutError') {
-    return itemError('timeout', `reading took longer than ${Math.round(timeoutMs / 1000)} s and was stopped; raise --timeout or look at the file`);
-  }
-  if (e?.code === 'ERR_WORKER_OUT_OF_MEMORY') {
-    return itemError('too-large', 'reading it needed more memory than a worker may use (--worker-memory); not scanned');
-  }
-  return itemError('internal', `the worker failed on this item (${e?.name ?? 'error'}); the scan went on`);
-}
-
-/** The OCR settings a worker needs (the budget travels apart, as shared memory). */
-function ocrWorkerSettings(options: NonNullable<ScanOptions['ocr']>): Partial<OcrSettings> {
-  const { budgetPages: _budget, ...settings } = options;
-  return settings;
-}
-
-function ocrCost(results: readonly ExtractedItem[]): OcrCost | undefined {
-  let pages = 0;
-  let ms = 0;
-  for (const r of results) {
-    pages += r.ocr?.pages ?? 0;
-    ms += r.ocr?.ms ?? 0;
-  }
-  return pages > 0 ? { pages, ms } : undefined;
 }
 
 function addOcrCost(total: OcrCost, cost: OcrCost | undefined): void {

@@ -4,7 +4,7 @@
  * returns only masked values and keyed hashes. A task that hangs or runs out of memory is ended
  * by the pool, which replaces the worker; the pipeline records the item's error.
  */
-import { workerData } from 'node:worker_threads';
+import { type MessagePort, workerData } from 'node:worker_threads';
 import type { Engine } from '../../detectors/engine.js';
 import { type PackedItems, packItems } from '../../detectors/packed.js';
 import type { Finding } from '../../detectors/types.js';
@@ -90,6 +90,13 @@ export interface WorkerTask {
    * that hangs inside one part. A big archive past its time keeps the findings of what was read.
    */
   deadline?: number;
+  /**
+   * The per-item time limit in milliseconds, counted from when this worker starts the item (the
+   * task may wait in the pool's queue first); takes the place of `deadline`.
+   */
+  timeoutMs?: number;
+  /** Told the start time when this worker takes the item up, so the pool's hard abort is counted from then too. */
+  started?: MessagePort;
 }
 
 /** Shared by an item and everything nested in it. */
@@ -132,6 +139,10 @@ export default async function scanItem(task: WorkerTask): Promise<PackedItems<Ex
 }
 
 async function extractTask(task: WorkerTask): Promise<ExtractedItem[]> {
+  const startedAt = Date.now();
+  task.started?.postMessage(startedAt);
+  task.started?.close();
+  const deadline = task.timeoutMs !== undefined ? startedAt + task.timeoutMs : (task.deadline ?? Number.POSITIVE_INFINITY);
   const engine = await workerEngine();
   let content: ItemContent;
   try {
@@ -140,14 +151,7 @@ async function extractTask(task: WorkerTask): Promise<ExtractedItem[]> {
     return [{ kind: 'file', findings: [], error: fsItemError(err, 'opening the file') }];
   }
   const results: ExtractedItem[] = [];
-  await extractItem(
-    content,
-    'file',
-    undefined,
-    0,
-    { engine, budget: newBudget(), deadline: task.deadline ?? Number.POSITIVE_INFINITY, stopped: false },
-    results,
-  );
+  await extractItem(content, 'file', undefined, 0, { engine, budget: newBudget(), deadline, stopped: false }, results);
   return results;
 }
 

@@ -80,11 +80,16 @@ export function foldersOf(item: FolderSubject): FolderRef[] | undefined {
 
 interface FolderAcc {
   path: string;
-  files: Set<string>;
-  sameAccess: Set<string>;
+  files: number;
+  /** The last file counted: a file's entries follow it, so a file is counted once. */
+  lastFile?: string;
+  sameAccess: number;
+  lastSame?: string;
   itemsWithFindings: number;
   findings: number;
-  hashes: Set<string>;
+  /** Distinct values while the folder's subtree is being read (52-bit hash prefixes); then only their count. */
+  hashes: Set<number | string> | undefined;
+  distinct: number;
   categories: Set<Category>;
   broadItems: number;
   overdueItems: number;
@@ -97,6 +102,9 @@ function readersKey(access: Access | undefined): string | undefined {
   return `${access.source}|${[...access.readers].sort().join('\n')}`;
 }
 
+/** A value's hash as a number for a compact set: 52 bits of a keyed hash are as distinct as the whole in any real share. */
+const hashKey = (hash: string): number | string => (/[0-9a-f]{13}$/.test(hash) ? Number.parseInt(hash.slice(-13), 16) : hash);
+
 export interface RollupOptions {
   /** Access of each folder, by uri, as the scan read it. */
   folderAccess?: ReadonlyMap<string, Access>;
@@ -108,37 +116,56 @@ export interface RollupOptions {
 }
 
 /**
- * Builds `folders` and `hotspots`, and replaces the access of items whose readers equal their
- * folder's with a reference to the folder. Items are changed in place.
+ * Roll-up in one pass over items in uri order, the order the state streams them in: a folder's
+ * subtree is then one run of items, so a folder's set of distinct values is dropped (kept as a
+ * count) as soon as the run ends, and only the folders on the current path hold sets. Item
+ * hot-spots are kept as a bounded top list. Memory grows with the number of folders, not items.
  */
-export function rollUp(items: readonly RollupItem[], options: RollupOptions = {}): { folders: ReportFolder[]; hotspots: Hotspot[] } {
-  const folders = new Map<string, FolderAcc>();
-  const counts = options.counts ?? (() => true);
-  const now = (options.risk?.now ?? new Date()).getTime();
+export class RollupAccumulator {
+  private readonly folders = new Map<string, FolderAcc>();
+  /** Folder uris on the current path, root first. */
+  private open: string[] = [];
+  private readonly counts: (finding: ReportItem['findings'][number]) => boolean;
+  private readonly now: number;
+  private readonly top: TopItems;
 
-  for (const r of items) {
+  constructor(private readonly options: RollupOptions = {}) {
+    this.counts = options.counts ?? (() => true);
+    this.now = (options.risk?.now ?? new Date()).getTime();
+    this.top = new TopItems(options.hotspots ?? DEFAULT_HOTSPOTS);
+  }
+
+  /** Adds one item; its access is replaced by a reference to its folder's where the readers are the same. */
+  add(r: RollupItem): void {
+    this.top.add(r.item, this.counts);
     const chain = foldersOf({ uri: r.item.uri, path: r.item.path, kind: r.item.kind, root: r.root, parentUri: r.parentUri ?? null });
-    if (!chain) continue;
+    if (!chain) return;
+    this.enter(chain);
     const fileKey = r.parentUri ?? r.item.uri;
+    const active = r.item.findings.filter(this.counts);
     for (const [depth, ref] of chain.entries()) {
-      let f = folders.get(ref.uri);
+      let f = this.folders.get(ref.uri);
       if (!f) {
         f = {
           path: ref.path,
-          files: new Set(),
-          sameAccess: new Set(),
+          files: 0,
+          sameAccess: 0,
           itemsWithFindings: 0,
           findings: 0,
           hashes: new Set(),
+          distinct: 0,
           categories: new Set(),
           broadItems: 0,
           overdueItems: 0,
         };
-        folders.set(ref.uri, f);
+        this.folders.set(ref.uri, f);
       }
       if (depth === 0) {
-        f.files.add(fileKey);
-        const folderAccess = options.folderAccess?.get(ref.uri);
+        if (f.lastFile !== fileKey) {
+          f.files++;
+          f.lastFile = fileKey;
+        }
+        const folderAccess = this.options.folderAccess?.get(ref.uri);
         const key = readersKey(r.item.access);
         if (r.item.access && key !== undefined && key === readersKey(folderAccess)) {
           const { owner, group, mode, broad, reasons, source } = r.item.access;
@@ -152,58 +179,123 @@ export function rollUp(items: readonly RollupItem[], options: RollupOptions = {}
             ...(source ? { source } : {}),
             sameAsFolder: ref.uri,
           };
-          f.sameAccess.add(fileKey);
+          if (f.lastSame !== fileKey) {
+            f.sameAccess++;
+            f.lastSame = fileKey;
+          }
         }
       }
-      const active = r.item.findings.filter(counts);
       if (active.length === 0) continue;
       // Counts go to the folder and every folder above it up to the root.
       f.itemsWithFindings++;
       f.findings += active.length;
       for (const finding of active) {
-        f.hashes.add(finding.hash);
+        f.hashes?.add(hashKey(finding.hash));
         const category = riskCategory(finding);
         if (category) f.categories.add(category);
       }
       if (r.item.access?.broad === true) f.broadItems++;
       if (r.item.risk.retention) f.overdueItems++;
       const modified = r.item.modified ? Date.parse(r.item.modified) : Number.NaN;
-      if (!Number.isNaN(modified)) f.oldestDays = Math.max(f.oldestDays ?? 0, Math.max(0, Math.floor((now - modified) / DAY_MS)));
+      if (!Number.isNaN(modified)) f.oldestDays = Math.max(f.oldestDays ?? 0, Math.max(0, Math.floor((this.now - modified) / DAY_MS)));
     }
   }
 
-  const report: ReportFolder[] = [...folders.entries()]
-    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-    .map(([uri, f]) => {
-      const access = options.folderAccess?.get(uri);
-      return {
-        path: f.path,
-        uri,
-        ...(access ? { access } : {}),
-        items: f.files.size,
-        itemsSameAccess: f.sameAccess.size,
-        itemsWithFindings: f.itemsWithFindings,
-        findings: f.findings,
-        distinctValues: f.hashes.size,
-        broadItems: f.broadItems,
-        risk: combineRisk({
-          categories: f.categories,
-          distinct: f.hashes.size,
-          broad: f.broadItems > 0 ? [`${f.broadItems} item${f.broadItems === 1 ? '' : 's'} with personal data readable by broad groups`] : [],
-          ...(f.oldestDays !== undefined ? { ageDays: f.oldestDays } : {}),
-          overdueItems: f.overdueItems,
-        }),
-      };
-    });
+  /** Closes the folders left behind on the way to this chain (nearest first). */
+  private enter(chain: FolderRef[]): void {
+    const path = chain.map((c) => c.uri).reverse();
+    let keep = 0;
+    while (keep < this.open.length && keep < path.length && this.open[keep] === path[keep]) keep++;
+    for (const uri of this.open.slice(keep)) this.close(uri);
+    this.open = path;
+  }
+
+  private close(uri: string): void {
+    const f = this.folders.get(uri);
+    if (!f?.hashes) return;
+    f.distinct = f.hashes.size;
+    f.hashes = undefined;
+  }
+
+  finish(): { folders: ReportFolder[]; hotspots: Hotspot[] } {
+    for (const uri of this.open) this.close(uri);
+    this.open = [];
+    const report: ReportFolder[] = [...this.folders.entries()]
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+      .map(([uri, f]) => {
+        const access = this.options.folderAccess?.get(uri);
+        const distinct = f.hashes ? f.hashes.size : f.distinct;
+        return {
+          path: f.path,
+          uri,
+          ...(access ? { access } : {}),
+          items: f.files,
+          itemsSameAccess: f.sameAccess,
+          itemsWithFindings: f.itemsWithFindings,
+          findings: f.findings,
+          distinctValues: distinct,
+          broadItems: f.broadItems,
+          risk: combineRisk({
+            categories: f.categories,
+            distinct,
+            broad: f.broadItems > 0 ? [`${f.broadItems} item${f.broadItems === 1 ? '' : 's'} with personal data readable by broad groups`] : [],
+            ...(f.oldestDays !== undefined ? { ageDays: f.oldestDays } : {}),
+            overdueItems: f.overdueItems,
+          }),
+        };
+      });
+    return { folders: report, hotspots: rankHotspots(this.top.items(), report, this.options.hotspots ?? DEFAULT_HOTSPOTS, () => true, true) };
+  }
+}
+
+/** The items with the highest risk, at most `limit`, as hot-spot entries. */
+class TopItems {
+  private spots: Hotspot[] = [];
+  constructor(private readonly limit: number) {}
+
+  add(item: ReportItem, counts: (finding: ReportItem['findings'][number]) => boolean): void {
+    if (item.risk.score <= 0) return;
+    const active = item.findings.filter(counts);
+    this.spots.push(itemSpot(item, active));
+    // Sorted and cut now and then, so the list never holds more than a few times the limit.
+    if (this.spots.length >= Math.max(64, this.limit * 4)) this.spots = sortSpots(this.spots).slice(0, this.limit);
+  }
+
+  items(): Hotspot[] {
+    return this.spots;
+  }
+}
+
+function itemSpot(item: ReportItem, active: readonly ReportItem['findings'][number][]): Hotspot {
   return {
-    folders: report,
-    hotspots: rankHotspots(
-      items.map((r) => r.item),
-      report,
-      options.hotspots ?? DEFAULT_HOTSPOTS,
-      counts,
-    ),
+    kind: 'item',
+    path: item.path,
+    ...(item.entry !== undefined ? { entry: item.entry } : {}),
+    uri: item.uri,
+    score: item.risk.score,
+    level: item.risk.level,
+    reasons: item.risk.reasons,
+    findings: active.length,
+    distinctValues: new Set(active.map((f) => f.hash)).size,
+    broad: item.access?.broad ?? false,
   };
+}
+
+function sortSpots(spots: Hotspot[]): Hotspot[] {
+  return spots.sort((a, b) => b.score - a.score || b.distinctValues - a.distinctValues || (a.uri < b.uri ? -1 : a.uri > b.uri ? 1 : 0));
+}
+
+/**
+ * Builds `folders` and `hotspots`, and replaces the access of items whose readers equal their
+ * folder's with a reference to the folder. Items are changed in place.
+ */
+export function rollUp(items: readonly RollupItem[], options: RollupOptions = {}): { folders: ReportFolder[]; hotspots: Hotspot[] } {
+  const acc = new RollupAccumulator(options);
+  // The accumulator wants a folder's items together; the state gives them so, a caller may not.
+  const key = (r: RollupItem) => r.parentUri ?? r.item.uri;
+  const ordered = [...items].sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));
+  for (const r of ordered) acc.add(r);
+  return acc.finish();
 }
 
 /**
@@ -212,28 +304,15 @@ export function rollUp(items: readonly RollupItem[], options: RollupOptions = {}
  * all in one of its subfolders (it would repeat that subfolder: `Archief` over `Archief/2019`).
  */
 export function rankHotspots(
-  items: readonly ReportItem[],
+  items: readonly ReportItem[] | readonly Hotspot[],
   folders: readonly ReportFolder[],
   limit: number,
   counts: (finding: ReportItem['findings'][number]) => boolean = () => true,
+  itemsAreSpots = false,
 ): Hotspot[] {
-  const spots: Hotspot[] = [];
-  for (const item of items) {
-    if (item.risk.score <= 0) continue;
-    const active = item.findings.filter(counts);
-    spots.push({
-      kind: 'item',
-      path: item.path,
-      ...(item.entry !== undefined ? { entry: item.entry } : {}),
-      uri: item.uri,
-      score: item.risk.score,
-      level: item.risk.level,
-      reasons: item.risk.reasons,
-      findings: active.length,
-      distinctValues: new Set(active.map((f) => f.hash)).size,
-      broad: item.access?.broad ?? false,
-    });
-  }
+  const spots: Hotspot[] = itemsAreSpots
+    ? [...(items as readonly Hotspot[])]
+    : (items as readonly ReportItem[]).filter((item) => item.risk.score > 0).map((item) => itemSpot(item, item.findings.filter(counts)));
   const byUri = new Map(folders.map((f) => [f.uri, f]));
   const repeats = new Set<string>();
   for (const f of folders) {
@@ -255,6 +334,5 @@ export function rankHotspots(
       broad: folder.broadItems > 0,
     });
   }
-  spots.sort((a, b) => b.score - a.score || b.distinctValues - a.distinctValues || (a.uri < b.uri ? -1 : a.uri > b.uri ? 1 : 0));
-  return spots.slice(0, limit);
+  return sortSpots(spots).slice(0, limit);
 }

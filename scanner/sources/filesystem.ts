@@ -14,6 +14,7 @@ import picomatch from 'picomatch';
 import { fsItemError, itemError } from '../errors.js';
 import type { ItemError, SourceItem } from '../model.js';
 import { formatSize } from '../size.js';
+import type { SourceEvent } from './types.js';
 
 export interface FilesystemOptions {
   include?: readonly string[];
@@ -186,6 +187,8 @@ function itemFromStat(base: { root: string }, abs: Buffer, rel: string, s: Stats
     gid: s.gid,
     mode: s.mode,
     fingerprint: { size: s.size, mtimeMs: s.mtimeMs, ino: String(s.ino), dev: String(s.dev) },
+    // chmod, chown and setfacl all change ctime: an equal pair means the ACL read last time still holds.
+    accessVersion: `${s.mode}:${s.uid}:${s.gid}:${s.ctimeMs}`,
   };
   const special = specialKind(s);
   if (special) item.error = itemError('not-regular-file', `is a ${special}; not read`);
@@ -213,4 +216,9 @@ export function fileUri(abs: Buffer): string {
     out += /[A-Za-z0-9\-._~/]/.test(ch) ? ch : `%${byte.toString(16).toUpperCase().padStart(2, '0')}`;
   }
   return out;
+}
+
+/** The filesystem as a source of events (sources/types.ts): every file and unreadable folder an item. */
+export async function* filesystemSource(roots: readonly string[], options: FilesystemOptions): AsyncGenerator<SourceEvent> {
+  for await (const item of crawlFilesystem(roots, options)) yield { type: 'item', item };
 }

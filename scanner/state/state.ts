@@ -12,7 +12,23 @@ import { dirname, resolve } from 'node:path';
 import Database from 'better-sqlite3';
 import type { Finding } from '../../detectors/types.js';
 import { InzageError } from '../errors.js';
-import type { Access, ErrorCode, ExtractedItem, ItemError, ItemKind, SourceItem, Truncation } from '../model.js';
+import type { Access, ErrorCode, ExtractedItem, ItemKind, SourceItem, Truncation } from '../model.js';
+import {
+  fingerprintVersion,
+  type ItemQuery,
+  type ItemWrite,
+  type PriorItem,
+  type ScanRecord,
+  type ScanStore,
+  type StoreCounts,
+  type StoredFinding,
+  type StoredItem,
+  TRIAGE_STATUSES,
+  type TriageStatus,
+} from './store.js';
+
+export type { ItemQuery, ItemWrite, PriorItem, ScanRecord, ScanStore, StoreCounts, StoredFinding, StoredItem, TriageStatus };
+export { TRIAGE_STATUSES };
 
 export const DEFAULT_STATE_DIR = '.inzage';
 
@@ -27,10 +43,7 @@ export function rootKey(root: string): string {
 }
 
 /** Errors worth retrying on the next scan even when the file did not change. */
-const TRANSIENT: ReadonlySet<ErrorCode> = new Set(['timeout', 'io-error', 'internal', 'permission-denied', 'not-found', 'too-large', 'ocr-skipped']);
-
-export type TriageStatus = 'open' | 'false-positive' | 'accepted' | 'to-remediate';
-export const TRIAGE_STATUSES: readonly TriageStatus[] = ['open', 'false-positive', 'accepted', 'to-remediate'];
+export const TRANSIENT: ReadonlySet<ErrorCode> = new Set(['timeout', 'io-error', 'internal', 'permission-denied', 'not-found', 'too-large', 'ocr-skipped']);
 
 /** Migrations by version; each runs once, in order, inside a transaction. */
 export const MIGRATIONS: string[] = [
@@ -69,40 +82,56 @@ export const MIGRATIONS: string[] = [
                           'where', json(location), 'basis', json(basis)) AS obj
        FROM findings WHERE item_uri = items.uri ORDER BY ord));
    DROP TABLE findings;`,
-  // v3: the finding counts of an item that had more findings than the cap (JSON Truncation).
+  // v3 (scale): the source's opaque version and access version per item; finding counts for SQL
+  // aggregates; the findings new when the item was last read (replaces the per-scan list of every
+  // new finding); a hash index (first 16 hex digits of each distinct hash per item) for `find`.
+  `ALTER TABLE items ADD COLUMN version TEXT;
+   ALTER TABLE items ADD COLUMN access_version TEXT;
+   ALTER TABLE items ADD COLUMN finding_count INTEGER NOT NULL DEFAULT 0;
+   ALTER TABLE items ADD COLUMN marks_scan TEXT;
+   ALTER TABLE items ADD COLUMN new_findings TEXT;
+   UPDATE items SET finding_count = json_array_length(findings) WHERE findings IS NOT NULL;
+   CREATE TABLE finding_hashes (hash16 TEXT NOT NULL, item_uri TEXT NOT NULL, PRIMARY KEY (hash16, item_uri)) WITHOUT ROWID;
+   CREATE INDEX finding_hashes_item ON finding_hashes(item_uri);
+   INSERT OR IGNORE INTO finding_hashes (hash16, item_uri)
+     SELECT substr(json_extract(j.value, '$.hash'), 1, 16), items.uri FROM items, json_each(items.findings) AS j WHERE items.findings IS NOT NULL;`,
+  // v4 (reliability): the finding counts of an item that had more findings than the cap (JSON Truncation).
   'ALTER TABLE items ADD COLUMN truncated TEXT;',
+  // v5 (inzage serve): who made each triage decision; an audit trail of decisions, subject searches
+  // (by hash) and register edits; the officer's Art. 30 register entries; per-scan figures for the
+  // trend; and serve's read model: one row per current item with its counts and risk, and one per
+  // folder, indexed for server-side paging and sorting (rebuilt from items when a scan finishes).
+  `ALTER TABLE triage ADD COLUMN updated_by TEXT;
+   CREATE TABLE audit (
+     id INTEGER PRIMARY KEY, at TEXT NOT NULL, actor TEXT NOT NULL, action TEXT NOT NULL, detail TEXT NOT NULL
+   );
+   CREATE INDEX audit_at ON audit(at);
+   CREATE TABLE register (
+     location TEXT PRIMARY KEY, purpose TEXT, legal_basis TEXT, data_subjects TEXT, recipients TEXT,
+     retention TEXT, owner TEXT, updated_at TEXT NOT NULL, updated_by TEXT NOT NULL
+   );
+   CREATE TABLE scan_stats (scan_id TEXT PRIMARY KEY REFERENCES scans(id) ON DELETE CASCADE, stats TEXT NOT NULL);
+   CREATE TABLE serve_items (
+     uri TEXT PRIMARY KEY, parent_uri TEXT, root TEXT NOT NULL, path TEXT NOT NULL, entry TEXT, folder TEXT NOT NULL,
+     name TEXT NOT NULL, kind TEXT NOT NULL, size INTEGER NOT NULL, modified TEXT, findings INTEGER NOT NULL,
+     open INTEGER NOT NULL, types TEXT NOT NULL, categories TEXT NOT NULL, score INTEGER NOT NULL, level INTEGER NOT NULL,
+     broad INTEGER NOT NULL, retention INTEGER NOT NULL, error_code TEXT, error_message TEXT, unread INTEGER NOT NULL
+   );
+   CREATE INDEX serve_items_score ON serve_items(score, uri);
+   CREATE INDEX serve_items_folder ON serve_items(folder, score, uri);
+   CREATE INDEX serve_items_name ON serve_items(name, uri);
+   CREATE INDEX serve_items_findings ON serve_items(findings, uri);
+   CREATE INDEX serve_items_modified ON serve_items(modified, uri);
+   CREATE INDEX serve_items_size ON serve_items(size, uri);
+   CREATE INDEX serve_items_parent ON serve_items(parent_uri);
+   CREATE TABLE serve_folders (
+     folder TEXT PRIMARY KEY, parent TEXT, name TEXT NOT NULL, items INTEGER NOT NULL, with_findings INTEGER NOT NULL,
+     findings INTEGER NOT NULL, broad INTEGER NOT NULL, max_level INTEGER NOT NULL, direct_mass INTEGER NOT NULL,
+     direct_findings INTEGER NOT NULL, direct_with_findings INTEGER NOT NULL, direct_broad INTEGER NOT NULL, direct_max_level INTEGER NOT NULL
+   );
+   CREATE INDEX serve_folders_parent ON serve_folders(parent, name);
+   CREATE INDEX serve_folders_mass ON serve_folders(direct_mass DESC);`,
 ];
-
-export interface StoredItem {
-  uri: string;
-  parentUri: string | null;
-  root: string;
-  path: string;
-  entry?: string;
-  kind: ItemKind;
-  mediaType?: string;
-  size: number;
-  modified?: string;
-  access?: Access;
-  error: ItemError | null;
-  findings: StoredFinding[];
-  truncated?: Truncation;
-}
-
-export interface StoredFinding extends Finding {
-  status?: TriageStatus;
-  note?: string;
-}
-
-export interface ScanRecord {
-  id: string;
-  startedAt: string;
-  finishedAt: string | null;
-  roots: string[];
-  status: 'running' | 'finished';
-  minConfidence: number;
-  changes: unknown;
-}
 
 interface ItemRow {
   uri: string;
@@ -121,8 +150,15 @@ interface ItemRow {
 
 interface ItemRowWithFindings extends ItemRow {
   findings: string | null;
+  marks_scan?: string | null;
+  new_findings?: string | null;
   truncated?: string | null;
 }
+
+/** Rows read per page when streaming items: keyset pages keep the connection free between them. */
+const PAGE = 500;
+
+const hashPrefix = (hash: string) => hash.slice(0, 16);
 
 /** The findings of an item as stored: a JSON array of engine findings. */
 function parseFindings(json: string | null): Finding[] {
@@ -131,6 +167,22 @@ function parseFindings(json: string | null): Finding[] {
     if (f.basis === null) delete f.basis;
     return f;
   });
+}
+
+/** The version an item is compared by: the source's opaque version, or its file fingerprint. */
+export function versionOf(item: SourceItem): string | null {
+  return item.version ?? (item.fingerprint ? fingerprintVersion(item.fingerprint) : null);
+}
+
+/**
+ * Whether an item's stored result may stand for it: same version, same settings (tool version,
+ * threshold, detectors), same root, and no error worth retrying.
+ */
+export function canReuse(prior: PriorItem | undefined, item: SourceItem, settings: string): prior is PriorItem {
+  const version = versionOf(item);
+  if (!prior || version === null || prior.gone || prior.settings !== settings || prior.root !== rootKey(item.root)) return false;
+  if (prior.version !== version) return false;
+  return !(prior.errorCode && TRANSIENT.has(prior.errorCode));
 }
 
 const triageKey = (uri: string, type: string, hash: string) => `${uri}\0${type}\0${hash}`;
@@ -180,6 +232,14 @@ export class ScanState {
     this.db.close();
   }
 
+  /**
+   * The connection, for the read model of `inzage serve` (scanner/serve/queries.ts), which keeps
+   * all its SQL in that one module until the store interface covers what it asks.
+   */
+  get connection(): Database.Database {
+    return this.db;
+  }
+
   beginScan(id: string, roots: string[], minConfidence: number, startedAt: Date): void {
     this.db
       .prepare('INSERT INTO scans (id, started_at, roots, status, min_confidence) VALUES (?, ?, ?, ?, ?)')
@@ -207,28 +267,13 @@ export class ScanState {
   }
 
   /**
-   * True when the item's fingerprint (size, mtime, inode, device) equals the stored one and its
-   * last result is worth keeping; then the item is marked seen without reading it.
+   * True when the item's version equals the stored one and its last result is worth keeping;
+   * then the item is marked seen without reading it. One item, one transaction: for sources that
+   * decide item by item (watch mode); the scan pipeline batches through priorItems/writeItems.
    */
   reuseIfUnchanged(scanId: string, item: SourceItem, access: Access | undefined, settings: string): boolean {
-    const fp = item.fingerprint;
-    if (!fp) return false;
-    const row = this.db.prepare('SELECT root, fp_size, fp_mtime_ms, fp_ino, fp_dev, error_code, settings, gone_scan FROM items WHERE uri = ?').get(item.uri) as
-      | {
-          root: string;
-          fp_size: number;
-          fp_mtime_ms: number;
-          fp_ino: string;
-          fp_dev: string;
-          error_code: ErrorCode | null;
-          settings: string | null;
-          gone_scan: string | null;
-        }
-      | undefined;
-    // Results are reused only if they were made the same way (tool version, threshold, detectors) under the same root.
-    if (!row || row.gone_scan !== null || row.settings !== settings || row.root !== rootKey(item.root)) return false;
-    if (row.fp_size !== fp.size || row.fp_mtime_ms !== fp.mtimeMs || row.fp_ino !== fp.ino || row.fp_dev !== fp.dev) return false;
-    if (row.error_code && TRANSIENT.has(row.error_code)) return false;
+    const prior = this.priorItems([item.uri]).get(item.uri);
+    if (!canReuse(prior, item, settings)) return false;
     this.db.transaction(() => {
       this.db.prepare('UPDATE items SET last_seen_scan = ?, access = ? WHERE uri = ?').run(scanId, access ? JSON.stringify(access) : null, item.uri);
       this.db.prepare('UPDATE items SET last_seen_scan = ? WHERE parent_uri = ?').run(scanId, item.uri);
@@ -238,42 +283,174 @@ export class ScanState {
 
   /** Replaces an item, its children and all their findings with a new result, in one transaction. */
   saveItem(scanId: string, item: SourceItem, access: Access | undefined, results: ExtractedItem[], settings: string): void {
+    this.writeItems(scanId, [{ op: 'replace', item, version: versionOf(item), ...(access ? { access } : {}), results, settings }]);
+  }
+
+  /** What the state holds of these top items; see ScanStore.priorItems. */
+  priorItems(uris: readonly string[]): Map<string, PriorItem> {
+    const out = new Map<string, PriorItem>();
+    const stmt = this.db.prepare(
+      `SELECT uri, root, version, fp_size, fp_mtime_ms, fp_ino, fp_dev, settings, error_code, gone_scan, access_version,
+         finding_count + coalesce((SELECT sum(c.finding_count) FROM items c WHERE c.parent_uri = items.uri), 0) AS total
+       FROM items WHERE uri = ?`,
+    );
+    for (const uri of uris) {
+      const row = stmt.get(uri) as
+        | {
+            uri: string;
+            root: string;
+            version: string | null;
+            fp_size: number | null;
+            fp_mtime_ms: number;
+            fp_ino: string;
+            fp_dev: string;
+            settings: string | null;
+            error_code: ErrorCode | null;
+            gone_scan: string | null;
+            access_version: string | null;
+            total: number;
+          }
+        | undefined;
+      if (!row) continue;
+      // States written before schema 3 have the fingerprint columns only.
+      const version =
+        row.version ?? (row.fp_size !== null ? fingerprintVersion({ size: row.fp_size, mtimeMs: row.fp_mtime_ms, ino: row.fp_ino, dev: row.fp_dev }) : null);
+      out.set(uri, {
+        uri,
+        root: row.root,
+        version,
+        settings: row.settings,
+        errorCode: row.error_code,
+        gone: row.gone_scan !== null,
+        accessVersion: row.access_version,
+        findingCount: row.total,
+      });
+    }
+    return out;
+  }
+
+  /** Applies a batch of reuses and replacements in one transaction; see ScanStore.writeItems. */
+  writeItems(scanId: string, writes: readonly ItemWrite[]): void {
     const insertItem = this.db.prepare(
       `INSERT INTO items (uri, parent_uri, root, path, entry, kind, media_type, size, modified, fp_size, fp_mtime_ms, fp_ino, fp_dev,
-         access, error_code, error_message, settings, findings, truncated, last_seen_scan, gone_scan)
+         access, error_code, error_message, settings, findings, last_seen_scan, gone_scan, version, access_version, finding_count, marks_scan, new_findings, truncated)
        VALUES (@uri, @parent_uri, @root, @path, @entry, @kind, @media_type, @size, @modified, @fp_size, @fp_mtime_ms, @fp_ino, @fp_dev,
-         @access, @error_code, @error_message, @settings, @findings, @truncated, @scan, NULL)`,
+         @access, @error_code, @error_message, @settings, @findings, @scan, NULL, @version, @access_version, @finding_count, @marks_scan, @new_findings, @truncated)`,
     );
+    const dropHashes = this.db.prepare('DELETE FROM finding_hashes WHERE item_uri IN (SELECT uri FROM items WHERE uri = ? OR parent_uri = ?)');
+    const dropItems = this.db.prepare('DELETE FROM items WHERE parent_uri = ? OR uri = ?');
+    const addHash = this.db.prepare('INSERT OR IGNORE INTO finding_hashes (hash16, item_uri) VALUES (?, ?)');
+    const seen = this.db.prepare('UPDATE items SET last_seen_scan = ? WHERE uri = ? OR parent_uri = ?');
+    const seenAccess = this.db.prepare('UPDATE items SET access = ?, access_version = ? WHERE uri = ?');
     this.db.transaction(() => {
-      this.db.prepare('DELETE FROM items WHERE parent_uri = ? OR uri = ?').run(item.uri, item.uri);
-      for (const result of results) {
-        const child = result.entry !== undefined;
-        const uri = child ? `${item.uri}#${encodeURIComponent(result.entry as string)}` : item.uri;
-        const fp = child ? undefined : item.fingerprint;
-        insertItem.run({
-          uri,
-          parent_uri: child ? item.uri : null,
-          root: rootKey(item.root),
-          path: item.path,
-          entry: result.entry ?? null,
-          kind: result.kind,
-          media_type: result.mediaType ?? null,
-          size: child ? (result.size ?? 0) : item.size,
-          modified: item.modified ?? null,
-          fp_size: fp?.size ?? null,
-          fp_mtime_ms: fp?.mtimeMs ?? null,
-          fp_ino: fp?.ino ?? null,
-          fp_dev: fp?.dev ?? null,
-          access: !child && access ? JSON.stringify(access) : null,
-          error_code: result.error?.code ?? null,
-          error_message: result.error?.message ?? null,
-          settings,
-          findings: result.findings.length > 0 ? JSON.stringify(result.findings) : null,
-          truncated: result.truncated ? JSON.stringify(result.truncated) : null,
-          scan: scanId,
+      for (const w of writes) {
+        if (w.op === 'reuse') {
+          seen.run(scanId, w.uri, w.uri);
+          if (w.access !== undefined) seenAccess.run(w.access ? JSON.stringify(w.access) : null, w.accessVersion ?? null, w.uri);
+          continue;
+        }
+        const { item, access, results } = w;
+        dropHashes.run(item.uri, item.uri);
+        dropItems.run(item.uri, item.uri);
+        results.forEach((result, index) => {
+          const child = result.entry !== undefined;
+          const uri = child ? `${item.uri}#${encodeURIComponent(result.entry as string)}` : item.uri;
+          const fp = child || w.version === null ? undefined : item.fingerprint;
+          const fresh = w.newFindings?.[index];
+          insertItem.run({
+            uri,
+            parent_uri: child ? item.uri : null,
+            root: rootKey(item.root),
+            path: item.path,
+            entry: result.entry ?? null,
+            kind: result.kind,
+            media_type: result.mediaType ?? null,
+            size: child ? (result.size ?? 0) : item.size,
+            modified: item.modified ?? null,
+            fp_size: fp?.size ?? null,
+            fp_mtime_ms: fp?.mtimeMs ?? null,
+            fp_ino: fp?.ino ?? null,
+            fp_dev: fp?.dev ?? null,
+            access: !child && access ? JSON.stringify(access) : null,
+            error_code: result.error?.code ?? null,
+            error_message: result.error?.message ?? null,
+            settings: w.settings,
+            findings: result.findings.length > 0 ? JSON.stringify(result.findings) : null,
+            scan: scanId,
+            version: child ? null : w.version,
+            access_version: !child ? (w.accessVersion ?? null) : null,
+            finding_count: result.findings.length,
+            marks_scan: w.newFindings ? scanId : null,
+            new_findings: fresh && fresh.length > 0 ? JSON.stringify(fresh) : null,
+            truncated: result.truncated ? JSON.stringify(result.truncated) : null,
+          });
+          for (const h of new Set(result.findings.map((f) => hashPrefix(f.hash)))) addHash.run(h, uri);
         });
       }
     })();
+  }
+
+  /** Current items, one keyset page at a time (the connection is free between pages); see ScanStore.items. */
+  *iterateItems(query: ItemQuery): Generator<StoredItem> {
+    const roots = query.roots.map((r) => rootKey(r));
+    const marks = roots.map(() => '?').join(',');
+    if (query.uris) {
+      const one = this.db.prepare(
+        `SELECT * FROM items WHERE gone_scan IS NULL AND root IN (${marks}) AND (uri = ?${query.children ? ' OR parent_uri = ?' : ''})${
+          query.withFindings ? ' AND findings IS NOT NULL' : ''
+        } ORDER BY uri`,
+      );
+      for (const uri of query.uris) {
+        const rows = one.all(...roots, uri, ...(query.children ? [uri] : [])) as ItemRowWithFindings[];
+        yield* this.toStored(rows);
+      }
+      return;
+    }
+    const page = this.db.prepare(
+      `SELECT * FROM items WHERE gone_scan IS NULL AND root IN (${marks}) AND uri > ?${query.withFindings ? ' AND findings IS NOT NULL' : ''} ORDER BY uri LIMIT ${PAGE}`,
+    );
+    let after = '';
+    for (;;) {
+      const rows = page.all(...roots, after) as ItemRowWithFindings[];
+      if (rows.length === 0) return;
+      after = (rows[rows.length - 1] as ItemRowWithFindings).uri;
+      yield* this.toStored(rows);
+      if (rows.length < PAGE) return;
+    }
+  }
+
+  /** Items marked gone by this scan, in pages. */
+  *iterateGone(scanId: string, roots: readonly string[]): Generator<StoredItem> {
+    const keys = roots.map((r) => rootKey(r));
+    const marks = keys.map(() => '?').join(',');
+    const page = this.db.prepare(`SELECT * FROM items WHERE gone_scan = ? AND root IN (${marks}) AND uri > ? ORDER BY uri LIMIT ${PAGE}`);
+    let after = '';
+    for (;;) {
+      const rows = page.all(scanId, ...keys, after) as ItemRowWithFindings[];
+      if (rows.length === 0) return;
+      after = (rows[rows.length - 1] as ItemRowWithFindings).uri;
+      yield* this.toStored(rows);
+      if (rows.length < PAGE) return;
+    }
+  }
+
+  counts(roots: readonly string[]): StoreCounts {
+    const keys = roots.map((r) => rootKey(r));
+    const marks = keys.map(() => '?').join(',');
+    const where = `gone_scan IS NULL AND root IN (${marks})`;
+    const row = this.db
+      .prepare(
+        `SELECT count(*) AS items, coalesce(sum(finding_count > 0), 0) AS with_findings, coalesce(sum(finding_count), 0) AS findings,
+           coalesce(sum(CASE WHEN entry IS NULL THEN size ELSE 0 END), 0) AS bytes FROM items WHERE ${where}`,
+      )
+      .get(...keys) as { items: number; with_findings: number; findings: number; bytes: number };
+    const byErrorCode: Record<string, number> = {};
+    for (const r of this.db
+      .prepare(`SELECT error_code, count(*) AS n FROM items WHERE ${where} AND error_code IS NOT NULL GROUP BY error_code ORDER BY error_code`)
+      .all(...keys) as { error_code: string; n: number }[]) {
+      byErrorCode[r.error_code] = r.n;
+    }
+    return { items: row.items, itemsWithFindings: row.with_findings, findings: row.findings, bytes: row.bytes, byErrorCode };
   }
 
   /** Marks items under these roots that this scan did not see as gone; returns how many. */
@@ -307,7 +484,9 @@ export class ScanState {
   /** Triage decisions for the items with these uris, by uri, type and hash. */
   private triageFor(uris: Set<string>): Map<string, { status: TriageStatus; note: string | null }> {
     const decisions = new Map<string, { status: TriageStatus; note: string | null }>();
-    const rows = this.db.prepare('SELECT item_uri, type, hash, status, note FROM triage').all() as {
+    if (uris.size === 0) return decisions;
+    const list = [...uris];
+    const rows = this.db.prepare(`SELECT item_uri, type, hash, status, note FROM triage WHERE item_uri IN (${list.map(() => '?').join(',')})`).all(...list) as {
       item_uri: string;
       type: string;
       hash: string;
@@ -319,7 +498,7 @@ export class ScanState {
   }
 
   private toStored(rows: ItemRowWithFindings[]): StoredItem[] {
-    const decisions = this.triageFor(new Set(rows.map((r) => r.uri)));
+    const decisions = this.triageFor(new Set(rows.filter((r) => r.findings !== null).map((r) => r.uri)));
     return rows.map((r) => ({
       uri: r.uri,
       parentUri: r.parent_uri,
@@ -337,10 +516,11 @@ export class ScanState {
         const d = decisions.size > 0 ? decisions.get(triageKey(r.uri, f.type, f.hash)) : undefined;
         return d ? { ...f, status: d.status, ...(d.note ? { note: d.note } : {}) } : f;
       }),
+      ...(r.marks_scan ? { marksScan: r.marks_scan, newFindings: r.new_findings ? (JSON.parse(r.new_findings) as number[]) : [] } : {}),
     }));
   }
 
-  /** The current (not gone) items under the given roots, with their findings and triage status, in uri order. */
+  /** The current (not gone) items under the given roots, with their findings and triage status, in uri order (all in memory: small states only). */
   currentItems(roots: string[]): StoredItem[] {
     const resolved = roots.map((r) => rootKey(r));
     const marks = resolved.map(() => '?').join(',');
@@ -348,14 +528,18 @@ export class ScanState {
     return this.toStored(rows);
   }
 
-  /** Every current item holding a finding with one of these hashes, and those findings: the subject search. */
-  findByHashes(hashes: string[]): { item: StoredItem; finding: StoredFinding }[] {
+  /** Every current item holding a finding with one of these hashes, and those findings: the subject search, by the hash index. */
+  findByHashes(hashes: readonly string[]): { item: StoredItem; finding: StoredFinding }[] {
     if (hashes.length === 0) return [];
     const wanted = new Set(hashes);
-    const test = hashes.map(() => 'instr(findings, ?) > 0').join(' OR ');
+    const prefixes = [...new Set(hashes.map(hashPrefix))];
+    const marks = prefixes.map(() => '?').join(',');
     const rows = this.db
-      .prepare(`SELECT * FROM items WHERE gone_scan IS NULL AND findings IS NOT NULL AND (${test}) ORDER BY uri`)
-      .all(...hashes) as ItemRowWithFindings[];
+      .prepare(
+        `SELECT * FROM items WHERE gone_scan IS NULL AND findings IS NOT NULL
+           AND uri IN (SELECT item_uri FROM finding_hashes WHERE hash16 IN (${marks})) ORDER BY uri`,
+      )
+      .all(...prefixes) as ItemRowWithFindings[];
     return this.toStored(rows).flatMap((item) => item.findings.filter((f) => wanted.has(f.hash)).map((finding) => ({ item, finding })));
   }
 
@@ -386,10 +570,10 @@ export class ScanState {
   }
 
   /** Replaces items' access once their ACLs have been read; one transaction, as one commit per item is slow. */
-  setAccess(updates: readonly { uri: string; access: Access }[]): void {
-    const stmt = this.db.prepare('UPDATE items SET access = ? WHERE uri = ?');
+  setAccess(updates: readonly { uri: string; access: Access; accessVersion?: string }[]): void {
+    const stmt = this.db.prepare('UPDATE items SET access = ?, access_version = coalesce(?, access_version) WHERE uri = ?');
     this.db.transaction(() => {
-      for (const u of updates) stmt.run(JSON.stringify(u.access), u.uri);
+      for (const u of updates) stmt.run(JSON.stringify(u.access), u.accessVersion ?? null, u.uri);
     })();
   }
 
@@ -432,5 +616,90 @@ export class ScanState {
   setValue(key: string, value: string | undefined): void {
     if (value === undefined) this.db.prepare('DELETE FROM kv WHERE key = ?').run(key);
     else this.db.prepare('INSERT INTO kv (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value').run(key, value);
+  }
+}
+
+/**
+ * The SQLite scan state behind the ScanStore interface. better-sqlite3 is synchronous, so each
+ * method runs at once and returns a settled promise; item reads go page by page.
+ */
+export class SqliteStore implements ScanStore {
+  constructor(readonly state: ScanState) {}
+
+  static open(dir?: string): SqliteStore {
+    return new SqliteStore(ScanState.open(dir));
+  }
+
+  get file(): string {
+    return this.state.file;
+  }
+
+  async close(): Promise<void> {
+    this.state.close();
+  }
+  async beginScan(id: string, roots: string[], minConfidence: number, startedAt: Date): Promise<void> {
+    this.state.beginScan(id, roots, minConfidence, startedAt);
+  }
+  async finishScan(id: string, finishedAt: Date, changes: unknown): Promise<void> {
+    this.state.finishScan(id, finishedAt, changes);
+  }
+  async lastFinishedScan(): Promise<ScanRecord | undefined> {
+    return this.state.lastFinishedScan();
+  }
+  async scanStartedAt(scanId: string): Promise<string | undefined> {
+    return this.state.scanStartedAt(scanId);
+  }
+  async priorItems(uris: readonly string[]): Promise<Map<string, PriorItem>> {
+    return this.state.priorItems(uris);
+  }
+  async writeItems(scanId: string, writes: readonly ItemWrite[]): Promise<void> {
+    this.state.writeItems(scanId, writes);
+  }
+  async markGone(scanId: string, roots: readonly string[]): Promise<number> {
+    return this.state.markGone(scanId, [...roots]);
+  }
+  async markUriGone(scanId: string, uri: string): Promise<number> {
+    return this.state.markUriGone(scanId, uri);
+  }
+  async markPathGone(scanId: string, root: string, rel: string): Promise<StoredFinding[]> {
+    return this.state.markPathGone(scanId, root, rel);
+  }
+  async markFolderGoneBefore(scanId: string, root: string, folder: string, syncStartedAt: string, deep?: boolean): Promise<number> {
+    return this.state.markFolderGoneBefore(scanId, root, folder, syncStartedAt, deep);
+  }
+  async setAccess(updates: readonly { uri: string; access: Access; accessVersion?: string }[]): Promise<void> {
+    this.state.setAccess(updates);
+  }
+  async *items(query: ItemQuery): AsyncIterable<StoredItem> {
+    yield* this.state.iterateItems(query);
+  }
+  async findingsOf(uri: string): Promise<StoredFinding[]> {
+    return this.state.findingsOf(uri);
+  }
+  async *goneItems(scanId: string, roots: readonly string[]): AsyncIterable<StoredItem> {
+    yield* this.state.iterateGone(scanId, roots);
+  }
+  async counts(roots: readonly string[]): Promise<StoreCounts> {
+    return this.state.counts(roots);
+  }
+  async findByHashes(hashes: readonly string[]): Promise<{ item: StoredItem; finding: StoredFinding }[]> {
+    return this.state.findByHashes(hashes);
+  }
+  async triage(
+    select: (item: { path: string; entry?: string }, finding: Finding) => boolean,
+    status: TriageStatus,
+    note: string | undefined,
+    at: Date,
+  ): Promise<number> {
+    return this.state.triage(select, status, note, at);
+  }
+  async getValue(key: string): Promise<string | undefined> {
+    return this.state.getValue(key);
+  }
+  async setValue(key: string, value: string | undefined): Promise<void> {
+    this.state.setValue(key, value);
+  }
+  async entriesWithPrefix(prefix: string): Promise<{ key: string; value: string }[]> {
+    return this.state.entriesWithPrefix(prefix);
   }
 }

@@ -1,0 +1,258 @@
+/**
+ * Reports written item by item from the state, in memory that does not grow with the share:
+ * - report.json: the items go to a part file as they come; the file is then the head (schema,
+ *   tool, scan, stats), the items, and the aggregates, which are known only at the end.
+ * - items.csv, findings.csv: a row per item or finding as it comes.
+ * - register.csv: one row per location, accumulated.
+ * - report.html: every item when the share has at most `htmlItemLimit` (default 50,000); beyond
+ *   that the riskiest ones (read again from the state in a second pass), and the page says how
+ *   many more are in report.json and the CSV. Aggregates always cover every item.
+ * The same v1 contract as the in-memory reporters; a report collected in memory and rendered
+ * with reporters/index.ts gives the same content.
+ */
+import { createReadStream, createWriteStream, type WriteStream } from 'node:fs';
+import { chmod, mkdir, rename, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { pipeline } from 'node:stream/promises';
+import type { Access, Report, ReportItem } from '../scanner/model.js';
+import { evaluateGate, type FailRule } from '../scanner/report/gate.js';
+import { ReportAssembler, type ReportSummary, type StreamContext } from '../scanner/report/stream.js';
+import type { ScanStore } from '../scanner/state/store.js';
+import { type CsvDelimiter, csvHeader, csvLine, FINDING_COLUMNS, ITEM_COLUMNS, itemFindingRows, itemRow } from './csv.js';
+import { type PageData, pageShell, scriptSafeJson } from './html.js';
+import { RegisterAccumulator, registerCsv } from './register.js';
+
+/** Items the HTML page embeds at most; the rest are in report.json and the CSV. */
+export const DEFAULT_HTML_ITEM_LIMIT = 50_000;
+
+export interface StreamOptions {
+  csvDelimiter: CsvDelimiter;
+  /** Items the HTML page embeds at most (riskiest first beyond it); default 50,000. */
+  htmlItemLimit?: number;
+  failOn?: FailRule[];
+}
+
+export interface StreamedReport {
+  summary: ReportSummary;
+  written: string[];
+  /** Items that met a --fail-on rule. */
+  failing: string[];
+  /** Items per risk level. */
+  byLevel: Record<string, number>;
+}
+
+/** A file written with back-pressure: the writer waits when the OS buffer is full. */
+class Output {
+  private readonly stream: WriteStream;
+  private buffer = '';
+  constructor(readonly file: string) {
+    this.stream = createWriteStream(file, { mode: 0o640 });
+  }
+  async write(text: string): Promise<void> {
+    this.buffer += text;
+    if (this.buffer.length < 1 << 16) return;
+    await this.drain();
+  }
+  private async drain(): Promise<void> {
+    const chunk = this.buffer;
+    this.buffer = '';
+    if (!this.stream.write(chunk)) await new Promise<void>((resolve) => this.stream.once('drain', resolve));
+  }
+  async close(): Promise<void> {
+    if (this.buffer) await this.drain();
+    await new Promise<void>((resolve, reject) => this.stream.end((err?: Error | null) => (err ? reject(err) : resolve())));
+    await chmod(this.file, 0o640);
+  }
+}
+
+const indent = (json: string, by: string) => json.replace(/\n/g, `\n${by}`);
+
+/** report.json in two parts: items as they come, the rest at the end. */
+class JsonSink {
+  private readonly part: Output;
+  private count = 0;
+  constructor(private readonly file: string) {
+    this.part = new Output(`${file}.items.part`);
+  }
+  async item(item: ReportItem): Promise<void> {
+    await this.part.write(`${this.count++ === 0 ? '' : ','}\n    ${indent(JSON.stringify(item, null, 2), '    ')}`);
+  }
+  async finish(summary: ReportSummary): Promise<void> {
+    await this.part.close();
+    const { schema, tool, scan, stats, ...rest } = summary;
+    const head = JSON.stringify({ schema, tool, scan, stats }, null, 2);
+    const tail = JSON.stringify(rest, null, 2);
+    const out = new Output(`${this.file}.part`);
+    await out.write(`${head.slice(0, -2)},\n  "items": [`);
+    await out.close();
+    await pipeline(createReadStream(this.part.file), createWriteStream(out.file, { flags: 'a' }));
+    const end = new Output(`${this.file}.tail.part`);
+    await end.write(`${this.count > 0 ? '\n  ' : ''}],${tail.slice(1)}\n`);
+    await end.close();
+    await pipeline(createReadStream(end.file), createWriteStream(out.file, { flags: 'a' }));
+    await rename(out.file, this.file);
+    await chmod(this.file, 0o640);
+    await rm(this.part.file, { force: true });
+    await rm(end.file, { force: true });
+  }
+}
+
+/** The page's embedded items, interned as pageData does (reporters/html.ts). */
+class PageItems {
+  readonly access: NonNullable<ReportItem['access']>[] = [];
+  private readonly accessIndex = new Map<string, number>();
+  readonly uriPrefix: string[] = [];
+  private readonly prefixIndex = new Map<string, number>();
+  private readonly folderEntries: Map<string, Access['entries']>;
+
+  constructor(folderAccess: ReadonlyMap<string, Access> | undefined) {
+    this.folderEntries = new Map([...(folderAccess ?? [])].map(([uri, a]) => [uri, a.entries.filter((e) => !e.default)]));
+  }
+
+  private intern<T>(table: T[], index: Map<string, number>, key: string, value: T): number {
+    let i = index.get(key);
+    if (i === undefined) {
+      i = table.push(value) - 1;
+      index.set(key, i);
+    }
+    return i;
+  }
+
+  json(item: ReportItem): string {
+    const { access: itemAccess, uri, ...rest } = item;
+    const out: Record<string, unknown> = { ...rest, findings: item.findings.map((f) => ({ ...f, hash: f.hash.slice(0, 16) })) };
+    if (itemAccess) {
+      const folder = itemAccess.sameAsFolder ? this.folderEntries.get(itemAccess.sameAsFolder) : undefined;
+      const shown = folder && itemAccess.entries.length === 0 ? { ...itemAccess, entries: folder } : itemAccess;
+      out.a = this.intern(this.access, this.accessIndex, JSON.stringify(shown), shown);
+    }
+    if (item.path && uri.endsWith(item.path)) {
+      const prefix = uri.slice(0, uri.length - item.path.length);
+      out.u = this.intern(this.uriPrefix, this.prefixIndex, prefix, prefix);
+    } else out.uri = uri;
+    return scriptSafeJson(out);
+  }
+}
+
+/** A bounded list of the riskiest items: score, uri and the access the roll-up left (for the second pass). */
+class Riskiest {
+  private entries: { score: number; uri: string; access: Access | undefined }[] = [];
+  constructor(private readonly limit: number) {}
+  add(item: ReportItem): void {
+    this.entries.push({ score: item.risk.score, uri: item.uri, access: item.access });
+    if (this.entries.length >= this.limit * 2) this.cut();
+  }
+  private cut(): void {
+    this.entries.sort((a, b) => b.score - a.score || (a.uri < b.uri ? -1 : a.uri > b.uri ? 1 : 0));
+    this.entries.length = Math.min(this.entries.length, this.limit);
+  }
+  list() {
+    this.cut();
+    return this.entries;
+  }
+}
+
+/**
+ * Assembles the report from the state in one pass (two for a page over its item limit) and writes
+ * the chosen formats into `out`; returns the summary and the files written.
+ */
+export async function writeStreamedReports(
+  store: ScanStore,
+  ctx: StreamContext,
+  out: string,
+  formats: readonly string[],
+  options: StreamOptions,
+): Promise<StreamedReport> {
+  await mkdir(out, { recursive: true, mode: 0o750 });
+  const limit = options.htmlItemLimit ?? DEFAULT_HTML_ITEM_LIMIT;
+  const d = options.csvDelimiter;
+  const want = new Set(formats);
+  const total = want.has('html') ? (await store.counts(ctx.roots)).items : 0;
+  const pageAll = total <= limit;
+  const json = want.has('json') ? new JsonSink(join(out, 'report.json')) : undefined;
+  const itemsCsv = want.has('csv') ? new Output(join(out, 'items.csv')) : undefined;
+  const findingsCsv = want.has('csv') ? new Output(join(out, 'findings.csv')) : undefined;
+  const register = want.has('register') ? new RegisterAccumulator() : undefined;
+  const page = want.has('html') ? new PageItems(ctx.settings?.folderAccess) : undefined;
+  const pagePart = page ? new Output(join(out, 'report.html.items.part')) : undefined;
+  const riskiest = page && !pageAll ? new Riskiest(limit) : undefined;
+  let pageCount = 0;
+  await itemsCsv?.write(csvHeader(ITEM_COLUMNS, d));
+  await findingsCsv?.write(csvHeader(FINDING_COLUMNS, d));
+
+  const assembler = new ReportAssembler(ctx);
+  const byLevel: Record<string, number> = { none: 0, low: 0, medium: 0, high: 0, critical: 0 };
+  const failing: string[] = [];
+  for await (const stored of store.items({ roots: ctx.roots })) {
+    const item = assembler.add(stored);
+    byLevel[item.risk.level] = (byLevel[item.risk.level] ?? 0) + 1;
+    if (options.failOn) failing.push(...evaluateGate({ items: [item] } as Report, options.failOn).items);
+    await json?.item(item);
+    if (itemsCsv) await itemsCsv.write(csvLine(itemRow(item), d));
+    if (findingsCsv) for (const row of itemFindingRows(item)) await findingsCsv.write(csvLine(row, d));
+    register?.add(item);
+    if (page && pagePart && pageAll) await pagePart.write(`${pageCount++ === 0 ? '' : ','}${page.json(item)}`);
+    riskiest?.add(item);
+  }
+  const summary = assembler.finish();
+  const written: string[] = [];
+  if (json) {
+    await json.finish(summary);
+    written.push(join(out, 'report.json'));
+  }
+  if (page && pagePart) {
+    if (riskiest) {
+      // Second pass: the riskiest items again, from the state, riskiest first.
+      const chosen = riskiest.list();
+      const byUri = new Map(chosen.map((c) => [c.uri, c.access]));
+      for (let i = 0; i < chosen.length; i += 500) {
+        const uris = chosen.slice(i, i + 500).map((c) => c.uri);
+        for await (const stored of store.items({ roots: ctx.roots, uris })) {
+          await pagePart.write(`${pageCount++ === 0 ? '' : ','}${page.json(assembler.again(stored, byUri.get(stored.uri)))}`);
+        }
+      }
+    }
+    await pagePart.close();
+    const data: Omit<PageData, 'items'> & { embedded: unknown } = {
+      ...summary,
+      tables: { access: page.access, uriPrefix: page.uriPrefix },
+      embedded: { items: pageCount, total: summary.stats.items, limit, order: pageAll ? 'uri' : 'risk' },
+    };
+    const { before, after } = pageShell(summary.tool.version);
+    const file = join(out, 'report.html');
+    const html = new Output(`${file}.part`);
+    // The data object with its items first: `{"items":[` … `],` and the rest of the object.
+    await html.write(`${before}{"items":[`);
+    await html.close();
+    await pipeline(createReadStream(pagePart.file), createWriteStream(html.file, { flags: 'a' }));
+    const end = new Output(`${file}.tail.part`);
+    await end.write(`],${scriptSafeJson(data).slice(1)}${after}`);
+    await end.close();
+    await pipeline(createReadStream(end.file), createWriteStream(html.file, { flags: 'a' }));
+    await rename(html.file, file);
+    await chmod(file, 0o640);
+    await rm(pagePart.file, { force: true });
+    await rm(end.file, { force: true });
+    written.push(file);
+  }
+  if (itemsCsv && findingsCsv) {
+    await itemsCsv.close();
+    await findingsCsv.close();
+    written.push(itemsCsv.file, findingsCsv.file);
+  }
+  if (register) {
+    const file = new Output(join(out, 'register.csv'));
+    await file.write(registerCsv(register.rows(), d));
+    await file.close();
+    written.push(file.file);
+  }
+  // In the order the formats were asked for, as the in-memory writer lists them.
+  const order = ['json', 'html', 'csv', 'register'];
+  const rank = (f: string) => {
+    const name = f.endsWith('report.json') ? 'json' : f.endsWith('report.html') ? 'html' : f.endsWith('register.csv') ? 'register' : 'csv';
+    const asked = formats.indexOf(name);
+    return asked >= 0 ? asked : order.indexOf(name) + formats.length;
+  };
+  written.sort((a, b) => rank(a) - rank(b));
+  return { summary, written, failing, byLevel };
+}

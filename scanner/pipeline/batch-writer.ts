@@ -1,0 +1,66 @@
+/**
+ * Batched state writes: items are written many to a transaction, flushed when a batch reaches its
+ * size (counted in rows, so one archive with thousands of entries fills a batch alone) or when its
+ * oldest item has waited long enough. One transaction per batch keeps the rule that a killed scan
+ * leaves every item as before or as after; an item not yet flushed is simply read again.
+ */
+import type { ItemWrite, ScanStore } from '../state/store.js';
+
+export const DEFAULT_BATCH_ROWS = 500;
+export const DEFAULT_BATCH_DELAY_MS = 250;
+
+interface Pending {
+  write: ItemWrite;
+  done: () => void;
+}
+
+export class BatchWriter {
+  private pending: Pending[] = [];
+  private rows = 0;
+  private timer: NodeJS.Timeout | undefined;
+  private chain: Promise<void> = Promise.resolve();
+  private failure: unknown;
+
+  constructor(
+    private readonly store: ScanStore,
+    private readonly scanId: string,
+    private readonly maxRows = DEFAULT_BATCH_ROWS,
+    private readonly maxDelayMs = DEFAULT_BATCH_DELAY_MS,
+  ) {}
+
+  /** Queues a write; `done` runs once it is committed. Throws the error of an earlier failed batch. */
+  add(write: ItemWrite, done: () => void = () => undefined): void {
+    if (this.failure) throw this.failure;
+    this.pending.push({ write, done });
+    this.rows += write.op === 'replace' ? Math.max(1, write.results.length) : 1;
+    if (this.rows >= this.maxRows) void this.flush();
+    else this.timer ??= setTimeout(() => void this.flush(), this.maxDelayMs);
+  }
+
+  /** Writes what is queued; resolves when every batch so far is committed. */
+  flush(): Promise<void> {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+    const batch = this.pending;
+    this.pending = [];
+    this.rows = 0;
+    if (batch.length > 0) {
+      this.chain = this.chain.then(async () => {
+        if (this.failure) return;
+        try {
+          await this.store.writeItems(
+            this.scanId,
+            batch.map((p) => p.write),
+          );
+        } catch (err) {
+          this.failure = err;
+          return;
+        }
+        for (const p of batch) p.done();
+      });
+    }
+    return this.chain.then(() => {
+      if (this.failure) throw this.failure;
+    });
+  }
+}
