@@ -370,4 +370,45 @@ describe('inzage serve on a generated state of 100,000 items', () => {
     expect(await violations(page)).toEqual([]);
     await page.close();
   });
+
+  it('shows access that was not read as unknown, never as not broad, and says where findings were cut off', async () => {
+    const { cookie, csrf } = await apiSession(server);
+    const headers = { cookie, 'x-inzage-csrf': csrf };
+    const total = async (access: string) => {
+      const r = await fetch(`${server.origin}/api/items?access=${access}&limit=1`, { headers });
+      expect(r.status).toBe(200);
+      return ((await r.json()) as { total: number }).total;
+    };
+    // The generator: every 7th item broad, every 13th that is not also a 7th not read.
+    let unknown = 0;
+    let broad = 0;
+    for (let i = 0; i < 100_000; i++) {
+      if (i % 7 === 0) broad++;
+      else if (i % 13 === 0) unknown++;
+    }
+    expect(await total('unknown')).toBe(unknown);
+    expect(await total('broad')).toBe(broad);
+    expect(await total('not-broad')).toBe(100_000 - broad - unknown);
+
+    const page = await browser.newPage();
+    await page.goto(server.url);
+    await ready(page, 'overview');
+    await page.click('#tab-explorer');
+    await ready(page, 'explorer');
+    await page.selectOption('#f-access', 'unknown');
+    await ready(page, 'explorer');
+    const cells = await page.$$eval('#items tbody tr', (rows) => rows.map((r) => r.textContent ?? ''));
+    expect(cells.length).toBe(50);
+    for (const c of cells) expect(c).toMatch(/access unknown|toegang onbekend/);
+    // Item 500 is cut off by the finding cap: its view says how many there are in all.
+    await page.selectOption('#f-access', '');
+    await ready(page, 'explorer');
+    await page.fill('#q', 'doc-00000500');
+    await page.press('#q', 'Enter');
+    await expect.poll(() => page.$$eval('#items tbody tr', (rows) => rows.length)).toBe(1);
+    await page.click('#items tbody tr:first-child button.open-item');
+    await page.waitForSelector('#item-view .truncated');
+    expect(await page.textContent('#item-view .truncated')).toMatch(/80/);
+    await page.close();
+  });
 });

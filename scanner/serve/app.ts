@@ -73,7 +73,7 @@ const filterSchema = z.object({
   type: z.string().max(100).optional(),
   category: z.string().max(100).optional(),
   minLevel: z.coerce.number().int().min(0).max(4).optional(),
-  access: z.enum(['broad', 'not-broad']).optional(),
+  access: z.enum(['broad', 'not-broad', 'unknown']).optional(),
   status: z.enum(['findings', 'open', 'triaged', 'none', 'unread']).optional(),
   changedSince: z.iso.date().optional(),
   q: z.string().max(500).optional(),

@@ -14,7 +14,7 @@ import type Database from 'better-sqlite3';
 import type { Finding } from '../../detectors/types.js';
 import { registerLocation } from '../../reporters/register.js';
 import { hashQueries, type SubjectQuery } from '../commands/find.js';
-import { type Access, type ErrorCode, type ItemError, type Risk, SKIP_CODES } from '../model.js';
+import { type Access, type ErrorCode, type ItemError, type Risk, SKIP_CODES, type Truncation } from '../model.js';
 import { SETTINGS_KEY } from '../report/from-state.js';
 import { DEFAULT_RETENTION_RULES, type RetentionRule, RISK_LEVELS, type RiskOptions, scoreRisk } from '../report/risk.js';
 import { addToTrend, emptyTrend, type TrendFigures } from '../report/trend.js';
@@ -24,6 +24,16 @@ const BATCH = 2000;
 /** Counting stops here: a page says "100,000+" rather than scan ten million rows for a number. */
 export const COUNT_CAP = 100_000;
 const INDEX_KEY = 'serve.index';
+/**
+ * The read model's own layout version, part of its signature: a model built by an older server
+ * (which stored unknown access as 0) is rebuilt, not read with the new meaning.
+ */
+const MODEL_VERSION = 2;
+/** serve_items.broad: 1 broad, 0 checked and not broad, 2 not read (unknown). */
+const BROAD_UNKNOWN = 2;
+function broadCode(broad: boolean | 'unknown' | undefined): number {
+  return broad === true ? 1 : broad === 'unknown' ? BROAD_UNKNOWN : 0;
+}
 const SUMMARY_KEY = 'serve.summary';
 
 export interface ItemFilter {
@@ -32,7 +42,8 @@ export interface ItemFilter {
   category?: string | undefined;
   /** Lowest risk level, 0 (none) … 4 (critical). */
   minLevel?: number | undefined;
-  access?: 'broad' | 'not-broad' | undefined;
+  /** `unknown`: who can read the item was not read (access.broad "unknown"), never counted as not broad. */
+  access?: 'broad' | 'not-broad' | 'unknown' | undefined;
   status?: 'findings' | 'open' | 'triaged' | 'none' | 'unread' | undefined;
   /** ISO date: items modified on or after it. */
   changedSince?: string | undefined;
@@ -56,7 +67,8 @@ export interface ItemRowView {
   categories: string[];
   score: number;
   level: string;
-  broad: boolean;
+  /** `unknown` where access was not read: the officer must not take it as checked and fine. */
+  broad: boolean | 'unknown';
   error?: ItemError;
 }
 
@@ -70,7 +82,7 @@ export interface FindingView extends Finding {
 }
 
 export interface ItemDetail {
-  item: ItemRowView & { mediaType?: string; access?: Access; risk: Risk; parentUri: string | null };
+  item: ItemRowView & { mediaType?: string; access?: Access; risk: Risk; parentUri: string | null; truncated?: Truncation };
   findings: FindingView[];
   children: ItemRowView[];
 }
@@ -91,6 +103,8 @@ interface ItemsRow {
   error_code: string | null;
   error_message: string | null;
   findings: string | null;
+  /** Only where the query selects it. */
+  truncated?: string | null;
 }
 
 interface ServeRow {
@@ -179,7 +193,7 @@ export class ServeQueries {
 
   private triageSignature(): string {
     const row = this.db.prepare('SELECT count(*) AS n, max(updated_at) AS at FROM triage').get() as { n: number; at: string | null };
-    return `${row.n}/${row.at ?? ''}`;
+    return `v${MODEL_VERSION}/${row.n}/${row.at ?? ''}`;
   }
 
   private riskOptions(scanId: string, finishedAt: string): RiskOptions {
@@ -330,7 +344,7 @@ export class ServeQueries {
       categories: words(findings.map((f) => f.category)),
       score: risk.score,
       level: Math.max(0, RISK_LEVELS.indexOf(risk.level)),
-      broad: access?.broad === true ? 1 : 0,
+      broad: broadCode(access?.broad),
       retention: risk.reasons.some((reason) => /retention/i.test(reason)) ? 1 : 0,
       error_code: r.error_code,
       error_message: r.error_message,
@@ -345,7 +359,7 @@ export class ServeQueries {
     if (!last) return;
     const riskOptions = this.riskOptions(last.id, last.finishedAt);
     const get = this.db.prepare(
-      'SELECT uri, parent_uri, root, path, entry, kind, media_type, size, modified, access, error_code, error_message, findings FROM items WHERE uri = ?',
+      'SELECT uri, parent_uri, root, path, entry, kind, media_type, size, modified, access, error_code, error_message, findings, truncated FROM items WHERE uri = ?',
     );
     const update = this.db.prepare('UPDATE serve_items SET open = @open, score = @score, level = @level, retention = @retention WHERE uri = @uri');
     for (const uri of uris) {
@@ -458,6 +472,7 @@ export class ServeQueries {
     }
     if (filter.access === 'broad') parts.push('broad = 1');
     if (filter.access === 'not-broad') parts.push('broad = 0');
+    if (filter.access === 'unknown') parts.push(`broad = ${BROAD_UNKNOWN}`);
     switch (filter.status) {
       case 'findings':
         parts.push('findings > 0');
@@ -544,7 +559,7 @@ export class ServeQueries {
     const row = this.db.prepare('SELECT * FROM serve_items WHERE uri = ?').get(uri) as ServeRow | undefined;
     const stored = this.db
       .prepare(
-        'SELECT uri, parent_uri, root, path, entry, kind, media_type, size, modified, access, error_code, error_message, findings FROM items WHERE uri = ?',
+        'SELECT uri, parent_uri, root, path, entry, kind, media_type, size, modified, access, error_code, error_message, findings, truncated FROM items WHERE uri = ?',
       )
       .get(uri) as ItemsRow | undefined;
     const last = this.lastScan();
@@ -573,7 +588,15 @@ export class ServeQueries {
     );
     const children = (this.db.prepare('SELECT * FROM serve_items WHERE parent_uri = ? ORDER BY uri LIMIT 500').all(uri) as ServeRow[]).map(view);
     return {
-      item: { ...view(row), ...(stored.media_type ? { mediaType: stored.media_type } : {}), ...(access ? { access } : {}), risk, parentUri: stored.parent_uri },
+      item: {
+        ...view(row),
+        ...(stored.media_type ? { mediaType: stored.media_type } : {}),
+        ...(access ? { access } : {}),
+        risk,
+        parentUri: stored.parent_uri,
+        // The finding cap's counts: the item holds more than the findings listed.
+        ...(stored.truncated ? { truncated: JSON.parse(stored.truncated) as Truncation } : {}),
+      },
       findings,
       children,
     };
@@ -709,7 +732,7 @@ export class ServeQueries {
         }
         g.itemsWithPersonalData++;
         g.findings += r.findings;
-        g.broadAccessItems += r.broad;
+        g.broadAccessItems += r.broad === 1 ? 1 : 0;
         g.highestRisk = RISK_LEVELS[Math.max(RISK_LEVELS.indexOf(g.highestRisk as never), r.level)] ?? 'none';
         addAll(
           g.categories,
@@ -849,7 +872,7 @@ function view(r: ServeRow): ItemRowView {
     categories: unwords(r.categories),
     score: r.score,
     level: RISK_LEVELS[r.level] ?? 'none',
-    broad: r.broad === 1,
+    broad: r.broad === 1 ? true : r.broad === BROAD_UNKNOWN ? 'unknown' : false,
     ...(r.error_code ? { error: { code: r.error_code as ErrorCode, message: r.error_message ?? '' } } : {}),
   };
 }

@@ -112,6 +112,7 @@ function filters(state, facets, rerender) {
         ['', t('anyAccess')],
         ['broad', t('broadOnly')],
         ['not-broad', t('notBroad')],
+        ['unknown', t('accessUnknownOnly')],
       ],
       f.access,
       set('access'),
@@ -237,7 +238,9 @@ function itemView(detail, session, refresh, message) {
             'p',
             null,
             `${t('owner')}: ${a.owner ?? '?'} · ${t('group')}: ${a.group ?? '?'} · ${t('mode')}: ${a.mode ?? ''}`,
-            a.broad ? ` · ${t('broad')}` : '',
+            a.broad === true ? ` · ${t('broad')}` : '',
+            // Not read is not "checked and fine": said as plainly as broad is.
+            a.broad === 'unknown' ? ` · ${t('accessUnknown')}` : '',
           ),
           a.reasons?.length ? h('p', { class: 'muted' }, a.reasons.join(', ')) : null,
           a.entries?.length
@@ -255,6 +258,7 @@ function itemView(detail, session, refresh, message) {
         )
       : h('p', { class: 'muted' }, t('noAccess')),
     h('h3', null, t('findings')),
+    item.truncated ? h('p', { class: 'muted truncated' }, t('truncated', { total: num(item.truncated.total), kept: num(item.truncated.kept) })) : null,
     findings.length
       ? [
           triageControls(session, (status, note) => triage({ kind: 'item', uri: item.uri }, status, note), 'triage-item'),
@@ -375,7 +379,7 @@ export async function mountExplorer(root, state, session, message) {
           ),
           h('td', null, r.types.join(', ')),
           h('td', { class: 'num' }, num(r.findings)),
-          h('td', null, r.broad ? t('broad') : ''),
+          h('td', null, r.broad === true ? t('broad') : r.broad === 'unknown' ? t('accessUnknown') : ''),
           h('td', null, date(r.modified)),
           h('td', { class: 'num' }, bytes(r.size)),
         ),
