@@ -7,12 +7,13 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateSampleShare } from '../fixtures/sample-share.js';
+import { letterPng } from '../fixtures/scans.js';
 import type { Report } from '../scanner/model.js';
 import { CLI, readReport, runCli, tempDir } from './helpers.js';
 import { freshDatabase, freshQueuePrefix, REDIS_URL } from './services.js';
@@ -103,6 +104,9 @@ async function stopWorkers(workers: ReturnType<typeof start>[]) {
 beforeAll(async () => {
   ({ dir, cleanup } = await tempDir('distributed'));
   await generateSampleShare(share());
+  // A scanned letter: read by OCR on the workers as in a local scan.
+  await mkdir(join(share(), 'Scans'), { recursive: true });
+  await writeFile(join(share(), 'Scans', 'brief.png'), letterPng());
   await writeFile(keyFile(), `${randomBytes(32).toString('hex')}\n`, { mode: 0o600 });
   const run = await runCli(['scan', share(), '--out', join(dir, 'local')], { env: { INZAGE_STATE_DIR: join(dir, 'local-state'), INZAGE_KEY_FILE: keyFile() } });
   expect(run.code, run.stderr).toBe(0);
@@ -124,8 +128,9 @@ describe('distributed scanning', () => {
       const report = await readReport(join(dir, 'dist1'));
       expect(identity(report)).toEqual(identity(local));
       expect(report.stats.findings).toBe(local.stats.findings);
-      const ends = await stopWorkers(workers);
-      expect(ends.map((e) => e.code)).toEqual([0, 0]);
+      const scanned = report.items.find((i) => i.path === 'Scans/brief.png');
+      expect(scanned?.findings.length).toBeGreaterThan(0);
+      expect(scanned?.findings.every((f) => f.basis?.includes('ocr'))).toBe(true);
 
       const again = await runCli(['report', '--out', join(dir, 'dist1-again')], { env: s.env });
       expect(again.code, again.stderr).toBe(0);
@@ -159,6 +164,17 @@ describe('distributed scanning', () => {
       const statuses = (await readReport(join(dir, 'dist1-triaged'))).items.flatMap((i) => i.findings).filter((f) => f.hash === hash);
       expect(statuses.length).toBeGreaterThan(0);
       for (const f of statuses) expect(f.status).toBe('accepted');
+
+      // The scan's OCR settings reach the workers: with --no-ocr a letter is listed, not read (one
+      // not scanned before, or the stored result would be reused).
+      await mkdir(join(dir, 'more-scans'), { recursive: true });
+      await writeFile(join(dir, 'more-scans', 'brief.png'), letterPng());
+      const noOcr = await runCli(['scan', join(dir, 'more-scans'), '--out', join(dir, 'dist1-no-ocr'), '--format', 'json', '--no-ocr'], { env: s.env });
+      expect(noOcr.code, noOcr.stderr).toBe(0);
+      const skipped = (await readReport(join(dir, 'dist1-no-ocr'))).items.find((i) => i.path.endsWith('brief.png'));
+      expect(skipped?.error?.code).toBe('ocr-skipped');
+      const ends = await stopWorkers(workers);
+      expect(ends.map((e) => e.code)).toEqual([0, 0]);
     } finally {
       await s.drop();
     }

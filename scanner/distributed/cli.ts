@@ -60,7 +60,8 @@ export function addWorkerCommand(program: Command): void {
   )
     .option('--workers <n>', 'worker threads for parsing and detection (default: number of cores)', positiveInt('--workers'))
     .option('--concurrency <n>', 'work units taken at once (default: twice the workers)', positiveInt('--concurrency'))
-    .action(async (flags: DistributedFlags & { workers?: number; concurrency?: number }) => {
+    .option('--debug', "show what parser libraries print on this machine's stderr, masked (a setting of the machine, not of the scan)")
+    .action(async (flags: DistributedFlags & { workers?: number; concurrency?: number; debug?: boolean }) => {
       const queue = queueUrl(flags.queue);
       const store = storeUrl(flags.store);
       if (!queue || !store) throw new InzageError('usage', 'inzage worker needs --queue URL and --store URL (or INZAGE_QUEUE_URL and INZAGE_STORE_URL)');
@@ -73,6 +74,7 @@ export function addWorkerCommand(program: Command): void {
         threads: flags.workers ?? availableParallelism(),
         ...(flags.concurrency ? { concurrency: flags.concurrency } : {}),
         ...(lockMs && lockMs > 0 ? { lockMs } : {}),
+        ...(flags.debug ? { debug: true } : {}),
         onJob: (e) => {
           // Job names and error codes only: paths and values stay out of the log.
           if (e.failed) process.stderr.write(`inzage worker: a ${e.name} job failed and will be retried: ${e.failed}\n`);

@@ -10,14 +10,14 @@
  * empty (no persistence), the coordinator enqueues the roots again, and the workers reuse every
  * item already stored for this scan by its version, so only what was lost is read again.
  */
-import { createHash, randomUUID } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { randomUUID } from 'node:crypto';
 import { resolve } from 'node:path';
 import type { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { DEFAULT_MIN_CONFIDENCE } from '../../detectors/engine.js';
 import { InzageError } from '../errors.js';
 import type { Report, ReportChanges } from '../model.js';
+import { resultSettings } from '../pipeline/reading-settings.js';
 import { DEFAULT_ITEM_TIMEOUT_MS, DEFAULT_MAX_DEPTH, DEFAULT_MAX_FILE_SIZE, DEFAULT_WORKER_MEMORY_MB, type ScanOptions } from '../pipeline/scan.js';
 import { assembleReport, type ReportSettings, snapshotOf } from '../report/assemble.js';
 import type { SnapshotItem } from '../report/changes.js';
@@ -25,7 +25,6 @@ import { loadSuppressions } from '../report/suppressions.js';
 import { PostgresStore } from '../state/postgres.js';
 import { rootKey, stateDir } from '../state/state.js';
 import type { ScanStore, StoredItem } from '../state/store.js';
-import { VERSION } from '../version.js';
 import { type DistributedScanOptions, enqueue, markerKey, openQueue, progressKey, redisConnection } from './queue.js';
 
 /** The scan this store is running, if any: one distributed scan at a time per store and queue. */
@@ -82,17 +81,9 @@ export function distributedSettings(options: ScanOptions): DistributedScanOption
     ...(configPath ? { configPath } : {}),
     ...(options.phoneRegions?.length ? { phoneRegions: options.phoneRegions } : {}),
     ...(options.maxFindingsPerItem !== undefined ? { maxFindingsPerItem: options.maxFindingsPerItem } : {}),
+    ...(options.ocr ? { ocr: options.ocr } : {}),
     // The same text a local scan stores with each item (ScanSession.settings), so results are reused the same way.
-    settings: JSON.stringify({
-      version: VERSION,
-      minConfidence,
-      disabled: [...(options.disabledDetectors ?? [])].sort(),
-      ...(options.phoneRegions?.length ? { phoneRegions: options.phoneRegions } : {}),
-      maxDepth,
-      archiveLimits: options.archiveLimits ?? null,
-      ...(options.maxFindingsPerItem !== undefined ? { maxFindings: options.maxFindingsPerItem } : {}),
-      config: configPath ? createHash('sha256').update(readFileSync(configPath)).digest('hex') : null,
-    }),
+    settings: resultSettings({ ...options, ...(configPath ? { configPath } : {}) }),
   };
 }
 

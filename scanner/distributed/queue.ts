@@ -16,6 +16,7 @@ import { createHash } from 'node:crypto';
 import { type JobsOptions, Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { InzageError } from '../errors.js';
+import type { ScanOptions } from '../pipeline/options.js';
 
 export const QUEUE_NAME = 'inzage';
 /** Files per `items` job: large enough that the queue costs little per file, small enough that a killed worker's batch is quick to redo. */
@@ -52,6 +53,8 @@ export interface DistributedScanOptions {
   phoneRegions?: string[];
   /** Findings listed per item (`--max-findings`); beyond it they are counted per type. */
   maxFindingsPerItem?: number;
+  /** OCR on/off, languages and caps as the coordinator was given them; `budgetPages` holds per worker machine and job pool. */
+  ocr?: ScanOptions['ocr'];
   /** What results depend on besides the file (as ScanSession.settings): compared before reusing a stored result. */
   settings: string;
 }

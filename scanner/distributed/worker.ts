@@ -28,8 +28,9 @@ import { type PackedItems, unpackItems } from '../../detectors/packed.js';
 import { AccessCollector } from '../access/collector.js';
 import { fsItemError, InzageError, itemError } from '../errors.js';
 import type { ExtractedItem, SourceItem } from '../model.js';
+import { workerInit } from '../pipeline/reading-settings.js';
 import { WORKER_ENTRY } from '../pipeline/scan.js';
-import type { WorkerInit, WorkerTask } from '../pipeline/worker.js';
+import type { WorkerTask } from '../pipeline/worker.js';
 import { readIgnoreFiles } from '../report/suppressions.js';
 import { DEFAULT_EXCLUDES, fileUri, sourceItemFor } from '../sources/filesystem.js';
 import { PostgresStore } from '../state/postgres.js';
@@ -61,6 +62,8 @@ export interface WorkerOptions {
   concurrency?: number;
   /** How long a job's lock lasts without renewal; a killed worker's jobs come back after about this long. */
   lockMs?: number;
+  /** Parser output of this machine's threads on its stderr, masked (`inzage worker --debug`). */
+  debug?: boolean;
   /** Told when a job ends, for the log line. */
   onJob?: (event: { name: string; files: number; failed?: string }) => void;
 }
@@ -100,17 +103,9 @@ class ReadingPool {
     readonly options: DistributedScanOptions,
     key: Buffer,
     threads: number,
+    debug: boolean,
   ) {
-    const init: WorkerInit = {
-      key: key.toString('hex'),
-      minConfidence: options.minConfidence,
-      disabledDetectors: options.disabledDetectors,
-      maxDepth: options.maxDepth,
-      ...(options.configPath ? { configPath: options.configPath } : {}),
-      ...(options.archiveLimits ? { archiveLimits: options.archiveLimits } : {}),
-      ...(options.phoneRegions?.length ? { phoneRegions: options.phoneRegions } : {}),
-      ...(options.maxFindingsPerItem !== undefined ? { maxFindingsPerItem: options.maxFindingsPerItem } : {}),
-    };
+    const init = workerInit(options, key, debug);
     this.pool = new Piscina<WorkerTask, PackedItems<ExtractedItem>>({
       filename: WORKER_ENTRY,
       minThreads: threads,
@@ -193,9 +188,15 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
   }
 
   async function poolFor(opts: DistributedScanOptions): Promise<ReadingPool> {
-    if (reading && reading.options.settings === opts.settings && reading.options.itemTimeoutMs === opts.itemTimeoutMs) return reading;
+    // The threads were started with one scan's settings; OCR on or off is not in `settings` (skipped pages are never reused).
+    const same =
+      reading &&
+      reading.options.settings === opts.settings &&
+      reading.options.itemTimeoutMs === opts.itemTimeoutMs &&
+      JSON.stringify(reading.options.ocr ?? null) === JSON.stringify(opts.ocr ?? null);
+    if (reading && same) return reading;
     await reading?.close();
-    reading = new ReadingPool(opts, key, options.threads);
+    reading = new ReadingPool(opts, key, options.threads, options.debug ?? false);
     return reading;
   }
 

@@ -8,8 +8,6 @@
  * the main thread; the item's time limit still runs from when a worker takes it up (the worker
  * says so on a message port).
  */
-import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { basename, join, resolve } from 'node:path';
 import { MessageChannel } from 'node:worker_threads';
@@ -19,16 +17,15 @@ import { DEFAULT_MIN_CONFIDENCE } from '../../detectors/engine.js';
 import { type PackedItems, unpackItems } from '../../detectors/packed.js';
 import { AccessCollector } from '../access/collector.js';
 import { itemError } from '../errors.js';
-import { createOcrBudget, type OcrSettings } from '../extractors/ocr-engine.js';
 import type { Access, ExtractedItem, OcrCost, ResolvedFinding, SourceItem } from '../model.js';
 import { foldersOf } from '../report/rollup.js';
 import { keyFilePath, loadOrCreateKey } from '../state/secret-key.js';
 import { canReuse, type ScanState, SqliteStore, stateDir, versionOf } from '../state/state.js';
 import type { ItemWrite, PriorItem, StoredItem } from '../state/store.js';
-import { VERSION } from '../version.js';
 import type { BatchWriter } from './batch-writer.js';
-import { DEFAULT_ITEM_TIMEOUT_MS, DEFAULT_MAX_DEPTH, DEFAULT_WORKER_MEMORY_MB, type ProgressEvent, type ScanOptions } from './options.js';
-import type { WorkerInit, WorkerTask } from './worker.js';
+import { DEFAULT_ITEM_TIMEOUT_MS, DEFAULT_WORKER_MEMORY_MB, type ProgressEvent, type ScanOptions } from './options.js';
+import { resultSettings, workerInit } from './reading-settings.js';
+import type { WorkerTask } from './worker.js';
 
 /** The file each pool worker loads: a CommonJS entry, so piscina loads our ES modules one way only (see worker-entry.cts). */
 export const WORKER_ENTRY = new URL('./worker-entry.cjs', import.meta.url).href;
@@ -69,31 +66,8 @@ export class ScanSession {
     this.store = SqliteStore.open(dir);
     this.state = this.store.state;
     this.collector = new AccessCollector(options.access);
-    this.settings = JSON.stringify({
-      version: VERSION,
-      minConfidence: this.minConfidence,
-      disabled: [...(options.disabledDetectors ?? [])].sort(),
-      ...(options.phoneRegions?.length ? { phoneRegions: options.phoneRegions } : {}),
-      maxDepth: options.maxDepth ?? DEFAULT_MAX_DEPTH,
-      archiveLimits: options.archiveLimits ?? null,
-      // Items that OCR skipped end as `ocr-skipped`, which is never reused; the languages change what OCR reads.
-      ocrLanguages: options.ocr?.languages ?? null,
-      ...(options.maxFindingsPerItem !== undefined ? { maxFindings: options.maxFindingsPerItem } : {}),
-      config: options.configPath ? createHash('sha256').update(readFileSync(options.configPath)).digest('hex') : null,
-    });
-    const init: WorkerInit = {
-      key: key.toString('hex'),
-      minConfidence: this.minConfidence,
-      disabledDetectors: options.disabledDetectors ?? [],
-      ...(options.phoneRegions?.length ? { phoneRegions: options.phoneRegions } : {}),
-      maxDepth: options.maxDepth ?? DEFAULT_MAX_DEPTH,
-      ...(options.configPath ? { configPath: resolve(options.configPath) } : {}),
-      ...(options.archiveLimits ? { archiveLimits: options.archiveLimits } : {}),
-      ...(options.ocr ? { ocr: ocrWorkerSettings(options.ocr) } : {}),
-      ...(options.ocr?.budgetPages !== undefined ? { ocrBudget: createOcrBudget(options.ocr.budgetPages) } : {}),
-      ...(options.maxFindingsPerItem !== undefined ? { maxFindingsPerItem: options.maxFindingsPerItem } : {}),
-      ...(options.debug ? { debug: true } : {}),
-    };
+    this.settings = resultSettings(options);
+    const init = workerInit(options, key, options.debug);
     this.pool = new Piscina<WorkerTask, PackedItems<ExtractedItem>>({
       filename: WORKER_ENTRY,
       minThreads: this.workers,
@@ -272,12 +246,6 @@ function workerFailure(err: unknown, timeoutMs: number) {
     return itemError('too-large', 'reading it needed more memory than a worker may use (--worker-memory); not scanned');
   }
   return itemError('internal', `the worker failed on this item (${e?.name ?? 'error'}); the scan went on`);
-}
-
-/** The OCR settings a worker needs (the budget travels apart, as shared memory). */
-function ocrWorkerSettings(options: NonNullable<ScanOptions['ocr']>): Partial<OcrSettings> {
-  const { budgetPages: _budget, ...settings } = options;
-  return settings;
 }
 
 function ocrCost(results: readonly ExtractedItem[]): OcrCost | undefined {
