@@ -7,7 +7,7 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { cp, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import pg from 'pg';
@@ -221,6 +221,53 @@ describe('distributed scanning', () => {
       const scans = (await client.query('SELECT id, status FROM scans')).rows;
       await client.end();
       expect(scans).toEqual([{ id: report.scan.id, status: 'finished' }]);
+      await stopWorkers([w]);
+    } finally {
+      await s.drop();
+    }
+  });
+
+  it('a rescan marks the same findings new and resolved as a local rescan, from per-item marks', { timeout: 240_000 }, async () => {
+    const s = await setup('changes');
+    const copy = join(dir, 'share-changes');
+    await cp(share(), copy, { recursive: true });
+    const localEnv = { INZAGE_STATE_DIR: join(dir, 'changes-local-state'), INZAGE_KEY_FILE: keyFile() };
+    try {
+      const w = worker(s);
+      await w.ready;
+      const scanBoth = async (label: string) => {
+        const l = await runCli(['scan', copy, '--out', join(dir, `changes-local-${label}`), '--format', 'json'], { env: localEnv });
+        expect(l.code, l.stderr).toBe(0);
+        const d = await runCli(['scan', copy, '--out', join(dir, `changes-dist-${label}`), '--format', 'json'], { env: s.env });
+        expect(d.code, d.stderr).toBe(0);
+        return { local: await readReport(join(dir, `changes-local-${label}`)), dist: await readReport(join(dir, `changes-dist-${label}`)) };
+      };
+      await scanBoth('first');
+      // One file gains a value and loses another, one goes, one is new.
+      const list = join(copy, 'HR/medewerkers.csv');
+      const text = await readFile(list, 'utf8');
+      const firstLine = text.split('\n').find((l) => /@/.test(l)) as string;
+      await writeFile(list, `${text.replace(firstLine, '')}\nnieuw: nieuwe.collega@example.nl\n`);
+      const removed = local.items.find((i) => i.path !== 'HR/medewerkers.csv' && i.findings.length > 0 && i.entry === undefined && !i.path.includes('/Scans/'));
+      expect(removed).toBeDefined();
+      await rm(join(copy, removed?.path as string));
+      await writeFile(join(copy, 'nieuw.txt'), 'Contact: jan.nieuw@example.nl, IBAN NL91ABNA0417164300\n');
+      const { local: l, dist: d } = await scanBoth('second');
+      expect(d.changes.new).toBeGreaterThan(0);
+      expect(d.changes.resolved).toBeGreaterThan(0);
+      expect({ new: d.changes.new, resolved: d.changes.resolved, unchanged: d.changes.unchanged }).toEqual({
+        new: l.changes.new,
+        resolved: l.changes.resolved,
+        unchanged: l.changes.unchanged,
+      });
+      const marks = (r: Report) => r.items.flatMap((i) => i.findings.map((f) => `${i.path}\0${i.entry ?? ''}\0${f.type}:${f.hash}\0${f.change ?? ''}`)).sort();
+      expect(marks(d)).toEqual(marks(l));
+      const resolvedOf = (r: Report) => (r.changes.resolvedFindings ?? []).map((f) => `${f.path}\0${f.type}:${f.hash}`).sort();
+      expect(resolvedOf(d)).toEqual(resolvedOf(l));
+      // `inzage report --store` streams the same marks again from the store.
+      const again = await runCli(['report', '--out', join(dir, 'changes-dist-again')], { env: s.env });
+      expect(again.code, again.stderr).toBe(0);
+      expect(marks(await readReport(join(dir, 'changes-dist-again')))).toEqual(marks(d));
       await stopWorkers([w]);
     } finally {
       await s.drop();

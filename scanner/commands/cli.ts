@@ -3,12 +3,11 @@
  * The `inzage` command. Exit codes: 0 finished, 1 `--fail-on` met, 2 usage or fatal error.
  */
 import { existsSync } from 'node:fs';
-import { chmod, mkdir, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import picomatch from 'picomatch';
 import { phoneRegionsOf } from '../../detectors/phone.js';
-import { type ReporterOptions, reporterFor, reporters, reportFiles } from '../../reporters/index.js';
+import { reporterFor, reporters } from '../../reporters/index.js';
 import { writeStreamedReports } from '../../reporters/stream.js';
 import { renderSummaryJson } from '../../reporters/summary.js';
 import { DEFAULT_BROAD_GROUPS } from '../access/principals.js';
@@ -16,7 +15,6 @@ import { type InzageConfig, loadConfig } from '../config.js';
 import { addWorkerCommand, type DistributedFlags, DistributedProgressLine, distributedTarget, storeUrl } from '../distributed/cli.js';
 import { InzageError } from '../errors.js';
 import { DEFAULT_OCR_LANGUAGES, DEFAULT_OCR_SETTINGS, OCR_LANGUAGES, type OcrLanguage } from '../extractors/ocr-engine.js';
-import type { Report } from '../model.js';
 import {
   DEFAULT_ITEM_TIMEOUT_MS,
   DEFAULT_MAX_DEPTH,
@@ -28,14 +26,15 @@ import {
   scanThen,
 } from '../pipeline/scan.js';
 import { lastScanContext } from '../report/from-state.js';
-import { evaluateGate, type FailRule, parseFailOn } from '../report/gate.js';
+import { type FailRule, parseFailOn } from '../report/gate.js';
 import { DEFAULT_RETENTION_RULES, overrideRetention } from '../report/risk.js';
-import type { ReportSummary } from '../report/stream.js';
+import type { ReportSummary, StreamContext } from '../report/stream.js';
 import { formatSize, parseSize } from '../size.js';
 import { type CloudName, NATIONAL_CLOUDS, resolveM365Settings } from '../sources/m365/settings.js';
 import type { PostgresStore } from '../state/postgres.js';
 import { keyFilePath, loadOrCreateKey } from '../state/secret-key.js';
 import { ScanState, SqliteStore, stateDir, TRIAGE_STATUSES, type TriageStatus } from '../state/state.js';
+import type { ScanStore } from '../state/store.js';
 import { VERSION } from '../version.js';
 import { findSubject, formatHits, type SubjectQuery } from './find.js';
 import { ScanProgress } from './progress.js';
@@ -311,18 +310,12 @@ export function buildProgram(setExit: (code: number) => void): Command {
         ...(flags.suppressions ? { suppressionsFile: flags.suppressions } : {}),
       };
       const url = storeUrl(flags.store);
-      if (url) {
-        // A distributed scan's store: assembled in memory from the store (distributed/store-commands.ts).
-        const report = await withStore(url, async (store) =>
-          (await import('../distributed/store-commands.js')).reportFromStore(store, flags.suppressions ? { suppressionsFile: flags.suppressions } : {}),
-        );
-        for (const file of await writeReports(report, resolve(flags.out), formats, { csvDelimiter: flags.csvDelimiter })) process.stdout.write(`${file}\n`);
-        return;
-      }
-      const store = SqliteStore.open(flags.stateDir);
+      // A distributed scan's PostgreSQL store or the local state: streamed alike, item by item.
+      const pg = url ? await (await import('../distributed/store-commands.js')).openStore(url) : undefined;
+      const store: ScanStore = pg ?? SqliteStore.open(flags.stateDir);
       try {
         // Streamed from the state, as the scan wrote it: the same items, marks and resolved findings.
-        const ctx = await lastScanContext(store, options);
+        const ctx = await lastScanContext(store, { ...options, ...(pg ? { storeDescription: `the store ${pg.description}` } : {}) });
         const { written } = await writeStreamedReports(store, ctx, resolve(flags.out), formats, { csvDelimiter: flags.csvDelimiter });
         for (const file of written) process.stdout.write(`${file}\n`);
       } finally {
@@ -496,23 +489,6 @@ async function withStore<T>(url: string, work: (store: PostgresStore) => Promise
   }
 }
 
-/** Writes a report held in memory (a distributed scan's) in each format. */
-async function writeReports(report: Report, out: string, formats: string[], options: ReporterOptions): Promise<string[]> {
-  await mkdir(out, { recursive: true, mode: 0o750 });
-  const written: string[] = [];
-  for (const format of formats) {
-    const reporter = reporterFor(format);
-    if (!reporter) continue;
-    for (const { fileName, content } of reportFiles(reporter, report, options)) {
-      const file = join(out, fileName);
-      await writeFile(file, content, { mode: 0o640 });
-      await chmod(file, 0o640);
-      written.push(file);
-    }
-  }
-  return written;
-}
-
 function checkFormats(list: string): string[] {
   const formats = list
     .split(',')
@@ -555,47 +531,41 @@ async function runScan(paths: string[], flags: ScanFlags): Promise<number> {
   const out = resolve(flags.out);
   const rules = flags.failOn;
   const target = distributedTarget(flags);
-  let report: ReportSummary;
-  let written: string[];
-  let gate: { failed: boolean; items: string[] };
-  let byLevel: Record<string, number>;
+  // Local or distributed, the reports are streamed from the store once the scan is in it.
+  const consume = async (store: ScanStore, ctx: StreamContext) => {
+    progress?.stop();
+    const result = await writeStreamedReports(store, ctx, out, formats, { csvDelimiter: flags.csvDelimiter, ...(rules ? { failOn: rules } : {}) });
+    return { result, changes: result.summary.changes };
+  };
+  let progress: ScanProgress | undefined;
+  let streamed: Awaited<ReturnType<typeof consume>>['result'];
   if (target) {
-    // The distributed coordinator assembles the whole report in memory from the PostgreSQL store.
     const line = flags.progress && process.stderr.isTTY ? new DistributedProgressLine() : undefined;
-    const { distributedScan } = await import('../distributed/coordinator.js');
-    const full = await distributedScan({
-      ...scanOptions(paths, flags, [out], config),
-      ...(m365 ? { m365 } : {}),
-      ...target,
-      onProgress: (p) => line?.update(p),
-    });
-    line?.done();
-    report = full;
-    written = await writeReports(full, out, formats, { csvDelimiter: flags.csvDelimiter });
-    gate = rules ? evaluateGate(full, rules) : { failed: false, items: [] };
-    byLevel = { none: 0, low: 0, medium: 0, high: 0, critical: 0 };
-    for (const item of full.items) byLevel[item.risk.level] = (byLevel[item.risk.level] ?? 0) + 1;
+    const { distributedScanThen } = await import('../distributed/coordinator.js');
+    streamed = await distributedScanThen(
+      { ...scanOptions(paths, flags, [out], config), ...(m365 ? { m365 } : {}), ...target, onProgress: (p) => line?.update(p) },
+      async (store, ctx) => {
+        line?.done();
+        return consume(store, ctx);
+      },
+    );
   } else {
-    const progress = flags.progress && process.stderr.isTTY ? new ScanProgress(process.stderr) : undefined;
-    const streamed = await scanThen(
+    progress = flags.progress && process.stderr.isTTY ? new ScanProgress(process.stderr) : undefined;
+    streamed = await scanThen(
       { ...scanOptions(paths, flags, [out], config), ...(m365 ? { m365 } : {}) },
       {
         onItem: (event) => progress?.done(event),
         onFound: (event) => progress?.found(event),
         onCrawlDone: () => progress?.crawlDone(),
       },
-      async (store, ctx) => {
-        progress?.stop();
-        const result = await writeStreamedReports(store, ctx, out, formats, { csvDelimiter: flags.csvDelimiter, ...(rules ? { failOn: rules } : {}) });
-        return { result, changes: result.summary.changes };
-      },
+      consume,
     );
     progress?.stop();
-    report = streamed.summary;
-    written = streamed.written;
-    gate = { failed: streamed.failing.length > 0, items: streamed.failing };
-    byLevel = streamed.byLevel;
   }
+  const report: ReportSummary = streamed.summary;
+  const written = streamed.written;
+  const gate = { failed: streamed.failing.length > 0, items: streamed.failing };
+  const byLevel = streamed.byLevel;
   const s = report.stats;
   const c = report.changes;
   // With --summary json, stdout carries only the JSON; the words go to stderr.

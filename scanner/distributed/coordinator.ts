@@ -1,8 +1,8 @@
 /**
  * `inzage scan --queue URL --store URL`: the coordinator of a distributed scan. It creates the
  * scan in the store, enqueues one crawl job per root, shows progress from the queue and the
- * store, waits until no job is left, then marks what no worker saw as gone and assembles the
- * report from the store. It reads no file itself, so it can run anywhere.
+ * store, waits until no job is left, then marks what no worker saw as gone and streams the
+ * report from the store, item by item, as a local scan does (workers mark new findings per item). It reads no file itself, so it can run anywhere.
  *
  * Restartable: the running scan's id and the comparison base are kept in the store, and the jobs
  * live in Redis, so a coordinator killed and started again with the same roots picks the scan up
@@ -16,22 +16,28 @@ import type { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { DEFAULT_MIN_CONFIDENCE } from '../../detectors/engine.js';
 import { InzageError } from '../errors.js';
-import type { Report, ReportChanges } from '../model.js';
+import type { Report, ReportChanges, ResolvedFinding } from '../model.js';
 import { resultSettings } from '../pipeline/reading-settings.js';
-import { DEFAULT_ITEM_TIMEOUT_MS, DEFAULT_MAX_DEPTH, DEFAULT_MAX_FILE_SIZE, DEFAULT_WORKER_MEMORY_MB, type ScanOptions } from '../pipeline/scan.js';
-import { assembleReport, type ReportSettings, snapshotOf } from '../report/assemble.js';
-import type { SnapshotItem } from '../report/changes.js';
+import {
+  DEFAULT_ITEM_TIMEOUT_MS,
+  DEFAULT_MAX_DEPTH,
+  DEFAULT_MAX_FILE_SIZE,
+  DEFAULT_WORKER_MEMORY_MB,
+  type ScanOptions,
+  type ScanResult,
+} from '../pipeline/scan.js';
+import { snapshotOf } from '../report/assemble.js';
+import { type StoredChanges, saveReportSettings } from '../report/from-state.js';
+import { collectReport, type ReportSettings, type StreamContext, snapshotMarker, stateMarker } from '../report/stream.js';
 import { loadSuppressions } from '../report/suppressions.js';
 import { PostgresStore } from '../state/postgres.js';
 import { rootKey, stateDir } from '../state/state.js';
-import type { ScanStore, StoredItem } from '../state/store.js';
+import type { ScanStore } from '../state/store.js';
 import { type DistributedScanOptions, enqueue, markerKey, openQueue, progressKey, redisConnection } from './queue.js';
 
 /** The scan this store is running, if any: one distributed scan at a time per store and queue. */
 const RUNNING_KEY = 'distributed/running';
 const baseKey = (scanId: string) => `distributed/base/${scanId}`;
-/** As the local pipeline's: read by `inzage report` to render the same roll-up and risk. */
-export const SETTINGS_KEY = 'report-settings';
 
 export interface DistributedProgress {
   items: number;
@@ -58,8 +64,8 @@ interface RunningScan {
   roots: string[];
 }
 
+/** What the scan is compared with, kept in the store so a restarted coordinator compares the same way: small, never the findings. */
 interface ComparisonBase {
-  previous: SnapshotItem[] | null;
   since: ReportChanges['since'];
 }
 
@@ -87,13 +93,14 @@ export function distributedSettings(options: ScanOptions): DistributedScanOption
   };
 }
 
-async function collect(items: AsyncIterable<StoredItem>): Promise<StoredItem[]> {
-  const out: StoredItem[] = [];
-  for await (const i of items) out.push(i);
-  return out;
-}
-
-export async function distributedScan(options: CoordinatorOptions): Promise<Report> {
+/**
+ * Runs a distributed scan to its end, then hands the store and the report context to `consume`
+ * (which streams the reports, as after a local scan), then finishes the scan in the store.
+ */
+export async function distributedScanThen<T>(
+  options: CoordinatorOptions,
+  consume: (store: ScanStore, ctx: StreamContext) => Promise<ScanResult<T>>,
+): Promise<T> {
   if (options.m365) throw new InzageError('usage', '--m365 cannot be combined with --queue yet: scan Microsoft 365 from one machine');
   if (options.followSymlinks) throw new InzageError('usage', '--follow-symlinks cannot be combined with --queue yet');
   const roots = options.roots.map((r) => rootKey(r));
@@ -105,38 +112,62 @@ export async function distributedScan(options: CoordinatorOptions): Promise<Repo
     const { scanId, startedAt, base } = await beginOrResume(store, queue, roots, options);
     await waitForQueue(store, queue, connection, scanId, roots, options);
     await store.markGone(scanId, roots);
-    const stored = await collect(store.items({ roots }));
+    // Resolved: what the workers' reads no longer found, and the findings of items gone.
+    const resolved: ResolvedFinding[] = [];
+    for await (const r of store.resolvedIn(scanId)) resolved.push(r);
+    for await (const gone of store.goneItems(scanId, roots)) {
+      for (const f of gone.findings) {
+        resolved.push({
+          path: gone.path,
+          ...(gone.entry !== undefined ? { entry: gone.entry } : {}),
+          type: f.type,
+          category: f.category,
+          masked: f.masked,
+          hash: f.hash,
+        });
+      }
+    }
     // Folder ACLs are not read: the coordinator may not have the shares mounted. Files keep the owner and mode their worker read.
     const settings: ReportSettings = {
+      folderAccess: new Map(),
       ...(options.risk?.retention ? { retention: [...options.risk.retention] } : {}),
       ...(options.hotspots !== undefined ? { hotspots: options.hotspots } : {}),
     };
-    await store.setValue(SETTINGS_KEY, JSON.stringify({ scanId, ...settings, folderAccess: [] }));
+    await saveReportSettings(store, scanId, settings);
     const progress = await store.progress(scanId);
     const finishedAt = new Date();
-    const report = assembleReport(stored, {
+    const marker = options.baseline ? snapshotMarker(snapshotOf(options.baseline.report.items), base.since) : stateMarker(scanId, base.since, resolved);
+    const { result, changes } = await consume(store, {
       scanId,
       roots,
       startedAt,
       finishedAt,
       minConfidence: options.minConfidence ?? DEFAULT_MIN_CONFIDENCE,
       suppressions,
-      ...(base.previous ? { previous: base.previous } : {}),
-      since: base.since,
+      marker,
       read: progress.items,
       reused: 0,
       settings,
     });
-    await store.finishScan(scanId, finishedAt, storedChanges(report));
+    await store.finishScan(scanId, finishedAt, { changes, ...(options.baseline ? { baseline: resolve(options.baseline.file) } : {}) } satisfies StoredChanges);
+    await store.dropResolved(scanId);
     await store.setValue(RUNNING_KEY, undefined);
     await store.setValue(baseKey(scanId), undefined);
     await connection.del(markerKey(options.prefix, scanId), progressKey(options.prefix, scanId));
-    return report;
+    return result;
   } finally {
     await queue.close();
     connection.disconnect();
     await store.close();
   }
+}
+
+/** A distributed scan's whole report in memory (the library API; the CLI streams instead). */
+export async function distributedScan(options: CoordinatorOptions): Promise<Report> {
+  return distributedScanThen(options, async (store, ctx) => {
+    const report = await collectReport(store.items({ roots: ctx.roots }), ctx);
+    return { result: report, changes: report.changes };
+  });
 }
 
 async function beginOrResume(
@@ -158,13 +189,13 @@ async function beginOrResume(
       }
       // Jobs that ran out of retries (a store or share away for minutes) get another round.
       await queue.retryJobs({ state: 'failed' });
-      const base = JSON.parse((await store.getValue(baseKey(running.scanId))) ?? '{"previous":null,"since":null}') as ComparisonBase;
+      const base = JSON.parse((await store.getValue(baseKey(running.scanId))) ?? '{"since":null}') as ComparisonBase;
       return { scanId: running.scanId, startedAt: new Date(scan.startedAt), base };
     }
   }
   const scanId = randomUUID();
   const startedAt = new Date();
-  const base = await comparisonBase(store, roots, options);
+  const base = await comparisonBase(store, options);
   const settings = distributedSettings(options);
   // Failed jobs of earlier scans would count against this one.
   await queue.clean(0, 0, 'failed');
@@ -174,15 +205,11 @@ async function beginOrResume(
   return { scanId, startedAt, base };
 }
 
-/** What the scan is compared with: the baseline report, or the findings the store holds now. Kept in the store, so a restarted coordinator compares the same way. */
-async function comparisonBase(store: ScanStore, roots: string[], options: ScanOptions): Promise<ComparisonBase> {
-  if (options.baseline) {
-    return { previous: snapshotOf(options.baseline.report.items), since: { baseline: options.baseline.file, at: options.baseline.report.scan.finishedAt } };
-  }
+/** What the scan is compared with: the baseline report, or the last finished scan of the store. */
+async function comparisonBase(store: ScanStore, options: ScanOptions): Promise<ComparisonBase> {
+  if (options.baseline) return { since: { baseline: options.baseline.file, at: options.baseline.report.scan.finishedAt } };
   const last = await store.lastFinishedScan();
-  const current = await collect(store.items({ roots }));
-  if (!last && current.length === 0) return { previous: null, since: null };
-  return { previous: snapshotOf(current), since: last ? { scanId: last.id, at: last.finishedAt ?? last.startedAt } : null };
+  return { since: last ? { scanId: last.id, at: last.finishedAt ?? last.startedAt } : null };
 }
 
 async function waitForQueue(
@@ -225,22 +252,4 @@ async function waitForQueue(
     }
     await new Promise((r) => setTimeout(r, pollMs));
   }
-}
-
-/**
- * What a distributed scan keeps of its changes in the store: the summary and every new finding
- * (the coordinator assembles the report in memory; the local scan keeps new findings per item).
- */
-export interface StoredChanges {
-  changes: ReportChanges;
-  newFindings: { path: string; entry?: string; type: string; hash: string }[];
-}
-
-function storedChanges(report: Report): StoredChanges {
-  const newFindings = report.items.flatMap((i) =>
-    i.findings
-      .filter((f) => f.change === 'new')
-      .map((f) => ({ path: i.path, ...(i.entry !== undefined ? { entry: i.entry } : {}), type: f.type, hash: f.hash })),
-  );
-  return { changes: report.changes, newFindings };
 }

@@ -28,6 +28,7 @@ import { type PackedItems, unpackItems } from '../../detectors/packed.js';
 import { AccessCollector } from '../access/collector.js';
 import { fsItemError, InzageError, itemError } from '../errors.js';
 import type { ExtractedItem, SourceItem } from '../model.js';
+import { findingChanges } from '../pipeline/item-changes.js';
 import { workerInit } from '../pipeline/reading-settings.js';
 import { WORKER_ENTRY } from '../pipeline/scan.js';
 import type { WorkerTask } from '../pipeline/worker.js';
@@ -300,10 +301,28 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
     const writes = await Promise.all(
       list.map(async (item): Promise<ItemWrite> => {
         const access = item.access ?? collector.cheap(item);
-        if (item.error || !item.location) return errorWrite({ ...item, ...(access ? { access } : {}) }, opts);
+        if (item.error || !item.location) {
+          // A file that cannot be read now: the findings it held are resolved, as in a local scan.
+          const write = errorWrite({ ...item, ...(access ? { access } : {}) }, opts);
+          if (write.op !== 'replace') return write;
+          const { newFindings, resolved } = await findingChanges(store, item, prior.get(item.uri), write.results);
+          return { ...write, newFindings, ...(resolved.length > 0 ? { resolved } : {}) };
+        }
         if (canReuse(prior.get(item.uri), item, opts.settings)) return { op: 'reuse', uri: item.uri, ...(access ? { access } : {}) };
         const results = await pool.extract(item);
-        return { op: 'replace', item, version: versionOf(item), ...(access ? { access } : {}), results, settings: opts.settings };
+        // New and resolved findings against what the store held, as a local scan marks them, so the
+        // coordinator streams its report from the store instead of comparing every finding.
+        const { newFindings, resolved } = await findingChanges(store, item, prior.get(item.uri), results);
+        return {
+          op: 'replace',
+          item,
+          version: versionOf(item),
+          ...(access ? { access } : {}),
+          results,
+          settings: opts.settings,
+          newFindings,
+          ...(resolved.length > 0 ? { resolved } : {}),
+        };
       }),
     );
     await store.writeItems(job.scanId, writes);

@@ -21,8 +21,9 @@ import type { Access, ExtractedItem, OcrCost, ResolvedFinding, SourceItem } from
 import { foldersOf } from '../report/rollup.js';
 import { keyFilePath, loadOrCreateKey } from '../state/secret-key.js';
 import { canReuse, type ScanState, SqliteStore, stateDir, versionOf } from '../state/state.js';
-import type { ItemWrite, PriorItem, StoredItem } from '../state/store.js';
+import type { ItemWrite, PriorItem } from '../state/store.js';
 import type { BatchWriter } from './batch-writer.js';
+import { findingChanges } from './item-changes.js';
 import { DEFAULT_ITEM_TIMEOUT_MS, DEFAULT_WORKER_MEMORY_MB, type ProgressEvent, type ScanOptions } from './options.js';
 import { resultSettings, workerInit } from './reading-settings.js';
 import type { WorkerTask } from './worker.js';
@@ -139,46 +140,8 @@ export class ScanSession {
    * match are resolved.
    */
   private async replacement(item: SourceItem, prior: PriorItem | undefined, access: Access | undefined, results: ExtractedItem[]): Promise<ItemWrite> {
-    const before = new Map<string, StoredItem>();
-    if (prior && !prior.gone && prior.findingCount > 0) {
-      for await (const s of this.store.items({ roots: [prior.root], uris: [item.uri], children: true })) before.set(s.entry ?? '', s);
-    }
-    const pools = new Map<string, Map<string, number[]>>();
-    for (const [entry, s] of before) {
-      const pool = new Map<string, number[]>();
-      s.findings.forEach((f, i) => {
-        const k = `${f.type}\0${f.hash}`;
-        pool.set(k, [...(pool.get(k) ?? []), i]);
-      });
-      pools.set(entry, pool);
-    }
-    const newFindings = results.map((r) => {
-      const pool = pools.get(r.entry ?? '');
-      const fresh: number[] = [];
-      r.findings.forEach((f, i) => {
-        const left = pool?.get(`${f.type}\0${f.hash}`);
-        if (left && left.length > 0) left.pop();
-        else fresh.push(i);
-      });
-      return fresh;
-    });
-    for (const [entry, pool] of pools) {
-      const s = before.get(entry) as StoredItem;
-      for (const indexes of pool.values()) {
-        for (const i of indexes) {
-          const f = s.findings[i];
-          if (!f) continue;
-          this.ledger.resolved.push({
-            path: s.path,
-            ...(s.entry !== undefined ? { entry: s.entry } : {}),
-            type: f.type,
-            category: f.category,
-            masked: f.masked,
-            hash: f.hash,
-          });
-        }
-      }
-    }
+    const { newFindings, resolved } = await findingChanges(this.store, item, prior, results);
+    for (const r of resolved) this.ledger.resolved.push(r);
     return {
       op: 'replace',
       item,

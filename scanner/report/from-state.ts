@@ -48,9 +48,17 @@ export async function storedSettings(store: ScanStore, scanId: string): Promise<
 }
 
 /** What the report of the last finished scan is assembled with. */
-export async function lastScanContext(store: ScanStore, options: { stateDir?: string; suppressionsFile?: string }): Promise<StreamContext> {
+export async function lastScanContext(
+  store: ScanStore,
+  options: { stateDir?: string; suppressionsFile?: string /** How messages name a store other than the local state. */; storeDescription?: string },
+): Promise<StreamContext> {
   const last = await store.lastFinishedScan();
-  if (!last) throw new InzageError('no-scan', `the scan state in ${stateDir(options.stateDir)} holds no finished scan; run inzage scan first`);
+  if (!last) {
+    throw new InzageError(
+      'no-scan',
+      `${options.storeDescription ?? `the scan state in ${stateDir(options.stateDir)}`} holds no finished scan; run inzage scan first`,
+    );
+  }
   const kept = (last.changes ?? { changes: { since: null, resolvedFindings: [] } }) as StoredChanges;
   return {
     scanId: last.id,

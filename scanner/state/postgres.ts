@@ -12,7 +12,7 @@
 import pg from 'pg';
 import type { Finding } from '../../detectors/types.js';
 import { InzageError } from '../errors.js';
-import type { Access, ErrorCode, ItemKind, Truncation } from '../model.js';
+import type { Access, ErrorCode, ItemKind, ResolvedFinding, Truncation } from '../model.js';
 import { rootKey } from './state.js';
 import type { ItemQuery, ItemWrite, PriorItem, ScanRecord, ScanStore, StoreCounts, StoredFinding, StoredItem, TriageStatus } from './store.js';
 
@@ -44,6 +44,13 @@ export const PG_MIGRATIONS: string[] = [
    CREATE TABLE kv (key TEXT COLLATE "C" PRIMARY KEY, value TEXT NOT NULL);`,
   // v2, as SQLite's v4: the finding counts of an item that had more findings than the cap (Truncation).
   'ALTER TABLE items ADD COLUMN truncated JSONB;',
+  // v3: findings resolved by items read again in a running distributed scan, written by the
+  // workers, read by the coordinator once, and dropped when the scan finishes. `n` numbers them per
+  // item, so a job applied twice stores them once.
+  `CREATE TABLE resolved_findings (
+     scan_id TEXT NOT NULL, uri TEXT COLLATE "C" NOT NULL, n INTEGER NOT NULL, finding JSONB NOT NULL,
+     PRIMARY KEY (scan_id, uri, n)
+   );`,
 ];
 
 /** A database URL with its password hidden, for messages. */
@@ -287,6 +294,7 @@ export class PostgresStore implements ScanStore {
     const parents: string[] = [];
     const cols = WRITE_COLUMNS.map((): unknown[] => []);
     const rows = new Map<string, unknown[]>();
+    const resolved: { uri: string[]; n: number[]; finding: string[] } = { uri: [], n: [], finding: [] };
     for (const w of writes) {
       if (w.op === 'reuse') {
         reused.push(w.uri);
@@ -299,6 +307,11 @@ export class PostgresStore implements ScanStore {
       }
       const { item, access, results } = w;
       parents.push(item.uri);
+      w.resolved?.forEach((f, n) => {
+        resolved.uri.push(item.uri);
+        resolved.n.push(n);
+        resolved.finding.push(JSON.stringify(f));
+      });
       results.forEach((result, index) => {
         const child = result.entry !== undefined;
         const uri = child ? `${item.uri}#${encodeURIComponent(result.entry as string)}` : item.uri;
@@ -360,7 +373,35 @@ export class PostgresStore implements ScanStore {
          ON CONFLICT (uri) DO UPDATE SET ${update}`,
         [scanId, ...cols],
       );
+      if (resolved.uri.length > 0) {
+        await c.query(
+          `INSERT INTO resolved_findings (scan_id, uri, n, finding)
+           SELECT $1::text, * FROM unnest($2::text[], $3::int[], $4::jsonb[]) ON CONFLICT DO NOTHING`,
+          [scanId, resolved.uri, resolved.n, resolved.finding],
+        );
+      }
     });
+  }
+
+  /** The findings that items read again in this scan no longer hold, as the workers wrote them. */
+  async *resolvedIn(scanId: string): AsyncIterable<ResolvedFinding> {
+    let after = { uri: '', n: -1 };
+    for (;;) {
+      const page = await this.pool.query(
+        `SELECT uri, n, finding FROM resolved_findings WHERE scan_id = $1 AND (uri, n) > ($2::text, $3::int)
+         ORDER BY uri, n LIMIT 2000`,
+        [scanId, after.uri, after.n],
+      );
+      if (page.rows.length === 0) return;
+      for (const r of page.rows as { uri: string; n: number; finding: ResolvedFinding }[]) yield r.finding;
+      const last = page.rows[page.rows.length - 1] as { uri: string; n: number };
+      after = { uri: last.uri, n: last.n };
+    }
+  }
+
+  /** Drops what resolvedIn kept of a finished scan. */
+  async dropResolved(scanId: string): Promise<void> {
+    await this.pool.query('DELETE FROM resolved_findings WHERE scan_id = $1', [scanId]);
   }
 
   async markGone(scanId: string, roots: readonly string[]): Promise<number> {

@@ -16,7 +16,7 @@
  * never rename or reshape existing ones.
  */
 import type { Finding } from '../../detectors/types.js';
-import type { Access, ErrorCode, ExtractedItem, ItemError, ItemKind, SourceItem, Truncation } from '../model.js';
+import type { Access, ErrorCode, ExtractedItem, ItemError, ItemKind, ResolvedFinding, SourceItem, Truncation } from '../model.js';
 
 export type TriageStatus = 'open' | 'false-positive' | 'accepted' | 'to-remediate';
 export const TRIAGE_STATUSES: readonly TriageStatus[] = ['open', 'false-positive', 'accepted', 'to-remediate'];
@@ -98,6 +98,12 @@ export type ItemWrite =
       settings: string;
       /** Per result (same order as `results`): indexes of findings new against the state before. */
       newFindings?: number[][];
+      /**
+       * Stored findings this read no longer finds. A store whose writers are other processes (the
+       * PostgreSQL store of a distributed scan) keeps them with the scan until it finishes; the
+       * local session keeps its own list, and the SQLite store leaves this out.
+       */
+      resolved?: ResolvedFinding[];
     };
 
 export interface ItemQuery {
