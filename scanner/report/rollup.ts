@@ -103,7 +103,13 @@ function readersKey(access: Access | undefined): string | undefined {
 }
 
 /** A value's hash as a number for a compact set: 52 bits of a keyed hash are as distinct as the whole in any real share. */
-const hashKey = (hash: string): number | string => (/[0-9a-f]{13}$/.test(hash) ? Number.parseInt(hash.slice(-13), 16) : hash);
+const HEX13 = /^[0-9a-f]{13}$/;
+// Only the last 13 characters are tested: an unanchored `[0-9a-f]{13}$` tried every position of the
+// 64-character hash, and this runs for every finding in every folder above it.
+const hashKey = (hash: string): number | string => {
+  const tail = hash.slice(-13);
+  return HEX13.test(tail) ? Number.parseInt(tail, 16) : hash;
+};
 
 export interface RollupOptions {
   /** Access of each folder, by uri, as the scan read it. */
@@ -143,6 +149,13 @@ export class RollupAccumulator {
     this.enter(chain);
     const fileKey = r.parentUri ?? r.item.uri;
     const active = r.item.findings.filter(this.counts);
+    // Worked out once per item, then added to each folder above it.
+    const keys = active.map((finding) => hashKey(finding.hash));
+    const categories = new Set<Category>();
+    for (const finding of active) {
+      const category = riskCategory(finding);
+      if (category) categories.add(category);
+    }
     for (const [depth, ref] of chain.entries()) {
       let f = this.folders.get(ref.uri);
       if (!f) {
@@ -189,11 +202,8 @@ export class RollupAccumulator {
       // Counts go to the folder and every folder above it up to the root.
       f.itemsWithFindings++;
       f.findings += active.length;
-      for (const finding of active) {
-        f.hashes?.add(hashKey(finding.hash));
-        const category = riskCategory(finding);
-        if (category) f.categories.add(category);
-      }
+      if (f.hashes) for (const key of keys) f.hashes.add(key);
+      for (const category of categories) f.categories.add(category);
       if (r.item.access?.broad === true) f.broadItems++;
       if (r.item.risk.retention) f.overdueItems++;
       const modified = r.item.modified ? Date.parse(r.item.modified) : Number.NaN;

@@ -189,6 +189,11 @@ const triageKey = (uri: string, type: string, hash: string) => `${uri}\0${type}\
 
 export class ScanState {
   private readonly db: Database.Database;
+  /**
+   * Statements by SQL text, prepared once: the scan asks the same few questions per item and per
+   * batch, and preparing them each time cost more than answering them on an unchanged rescan.
+   */
+  private readonly statements = new Map<string, Database.Statement>();
 
   constructor(readonly file: string) {
     if (file !== ':memory:') {
@@ -210,6 +215,17 @@ export class ScanState {
 
   static open(dir?: string): ScanState {
     return new ScanState(resolve(stateDir(dir), 'state.db'));
+  }
+
+  private prepare(sql: string): Database.Statement {
+    let stmt = this.statements.get(sql);
+    if (!stmt) {
+      // SQL made with a list of placeholders varies in length: keep the cache bounded.
+      if (this.statements.size >= 256) this.statements.clear();
+      stmt = this.db.prepare(sql);
+      this.statements.set(sql, stmt);
+    }
+    return stmt;
   }
 
   private migrate(): void {
@@ -253,7 +269,7 @@ export class ScanState {
   }
 
   lastFinishedScan(): ScanRecord | undefined {
-    const row = this.db.prepare("SELECT * FROM scans WHERE status = 'finished' ORDER BY finished_at DESC LIMIT 1").get() as Record<string, unknown> | undefined;
+    const row = this.prepare("SELECT * FROM scans WHERE status = 'finished' ORDER BY finished_at DESC LIMIT 1").get() as Record<string, unknown> | undefined;
     if (!row) return undefined;
     return {
       id: row.id as string,
@@ -275,8 +291,8 @@ export class ScanState {
     const prior = this.priorItems([item.uri]).get(item.uri);
     if (!canReuse(prior, item, settings)) return false;
     this.db.transaction(() => {
-      this.db.prepare('UPDATE items SET last_seen_scan = ?, access = ? WHERE uri = ?').run(scanId, access ? JSON.stringify(access) : null, item.uri);
-      this.db.prepare('UPDATE items SET last_seen_scan = ? WHERE parent_uri = ?').run(scanId, item.uri);
+      this.prepare('UPDATE items SET last_seen_scan = ?, access = ? WHERE uri = ?').run(scanId, access ? JSON.stringify(access) : null, item.uri);
+      this.prepare('UPDATE items SET last_seen_scan = ? WHERE parent_uri = ?').run(scanId, item.uri);
     })();
     return true;
   }
@@ -289,7 +305,7 @@ export class ScanState {
   /** What the state holds of these top items; see ScanStore.priorItems. */
   priorItems(uris: readonly string[]): Map<string, PriorItem> {
     const out = new Map<string, PriorItem>();
-    const stmt = this.db.prepare(
+    const stmt = this.prepare(
       `SELECT uri, root, version, fp_size, fp_mtime_ms, fp_ino, fp_dev, settings, error_code, gone_scan, access_version,
          finding_count + coalesce((SELECT sum(c.finding_count) FROM items c WHERE c.parent_uri = items.uri), 0) AS total
        FROM items WHERE uri = ?`,
@@ -331,17 +347,17 @@ export class ScanState {
 
   /** Applies a batch of reuses and replacements in one transaction; see ScanStore.writeItems. */
   writeItems(scanId: string, writes: readonly ItemWrite[]): void {
-    const insertItem = this.db.prepare(
+    const insertItem = this.prepare(
       `INSERT INTO items (uri, parent_uri, root, path, entry, kind, media_type, size, modified, fp_size, fp_mtime_ms, fp_ino, fp_dev,
          access, error_code, error_message, settings, findings, last_seen_scan, gone_scan, version, access_version, finding_count, marks_scan, new_findings, truncated)
        VALUES (@uri, @parent_uri, @root, @path, @entry, @kind, @media_type, @size, @modified, @fp_size, @fp_mtime_ms, @fp_ino, @fp_dev,
          @access, @error_code, @error_message, @settings, @findings, @scan, NULL, @version, @access_version, @finding_count, @marks_scan, @new_findings, @truncated)`,
     );
-    const dropHashes = this.db.prepare('DELETE FROM finding_hashes WHERE item_uri IN (SELECT uri FROM items WHERE uri = ? OR parent_uri = ?)');
-    const dropItems = this.db.prepare('DELETE FROM items WHERE parent_uri = ? OR uri = ?');
-    const addHash = this.db.prepare('INSERT OR IGNORE INTO finding_hashes (hash16, item_uri) VALUES (?, ?)');
-    const seen = this.db.prepare('UPDATE items SET last_seen_scan = ? WHERE uri = ? OR parent_uri = ?');
-    const seenAccess = this.db.prepare('UPDATE items SET access = ?, access_version = ? WHERE uri = ?');
+    const dropHashes = this.prepare('DELETE FROM finding_hashes WHERE item_uri IN (SELECT uri FROM items WHERE uri = ? OR parent_uri = ?)');
+    const dropItems = this.prepare('DELETE FROM items WHERE parent_uri = ? OR uri = ?');
+    const addHash = this.prepare('INSERT OR IGNORE INTO finding_hashes (hash16, item_uri) VALUES (?, ?)');
+    const seen = this.prepare('UPDATE items SET last_seen_scan = ? WHERE uri = ? OR parent_uri = ?');
+    const seenAccess = this.prepare('UPDATE items SET access = ?, access_version = ? WHERE uri = ?');
     this.db.transaction(() => {
       for (const w of writes) {
         if (w.op === 'reuse') {
@@ -395,7 +411,7 @@ export class ScanState {
     const roots = query.roots.map((r) => rootKey(r));
     const marks = roots.map(() => '?').join(',');
     if (query.uris) {
-      const one = this.db.prepare(
+      const one = this.prepare(
         `SELECT * FROM items WHERE gone_scan IS NULL AND root IN (${marks}) AND (uri = ?${query.children ? ' OR parent_uri = ?' : ''})${
           query.withFindings ? ' AND findings IS NOT NULL' : ''
         } ORDER BY uri`,
@@ -406,7 +422,7 @@ export class ScanState {
       }
       return;
     }
-    const page = this.db.prepare(
+    const page = this.prepare(
       `SELECT * FROM items WHERE gone_scan IS NULL AND root IN (${marks}) AND uri > ?${query.withFindings ? ' AND findings IS NOT NULL' : ''} ORDER BY uri LIMIT ${PAGE}`,
     );
     let after = '';
@@ -423,7 +439,7 @@ export class ScanState {
   *iterateGone(scanId: string, roots: readonly string[]): Generator<StoredItem> {
     const keys = roots.map((r) => rootKey(r));
     const marks = keys.map(() => '?').join(',');
-    const page = this.db.prepare(`SELECT * FROM items WHERE gone_scan = ? AND root IN (${marks}) AND uri > ? ORDER BY uri LIMIT ${PAGE}`);
+    const page = this.prepare(`SELECT * FROM items WHERE gone_scan = ? AND root IN (${marks}) AND uri > ? ORDER BY uri LIMIT ${PAGE}`);
     let after = '';
     for (;;) {
       const rows = page.all(scanId, ...keys, after) as ItemRowWithFindings[];
@@ -456,7 +472,7 @@ export class ScanState {
   /** Marks items under these roots that this scan did not see as gone; returns how many. */
   markGone(scanId: string, roots: string[]): number {
     let count = 0;
-    const stmt = this.db.prepare('UPDATE items SET gone_scan = ? WHERE root = ? AND gone_scan IS NULL AND last_seen_scan != ?');
+    const stmt = this.prepare('UPDATE items SET gone_scan = ? WHERE root = ? AND gone_scan IS NULL AND last_seen_scan != ?');
     this.db.transaction(() => {
       for (const root of roots) count += stmt.run(scanId, rootKey(root), scanId).changes;
     })();
@@ -468,14 +484,14 @@ export class ScanState {
     const r = rootKey(root);
     const prefix = `${rel.replace(/[\\%_]/g, (c) => `\\${c}`)}/%`;
     const where = "root = ? AND gone_scan IS NULL AND (path = ? OR path LIKE ? ESCAPE '\\')";
-    const gone = this.db.prepare(`SELECT findings FROM items WHERE ${where}`).all(r, rel, prefix) as { findings: string | null }[];
-    this.db.prepare(`UPDATE items SET gone_scan = ? WHERE ${where}`).run(scanId, r, rel, prefix);
+    const gone = this.prepare(`SELECT findings FROM items WHERE ${where}`).all(r, rel, prefix) as { findings: string | null }[];
+    this.prepare(`UPDATE items SET gone_scan = ? WHERE ${where}`).run(scanId, r, rel, prefix);
     return gone.flatMap((row) => parseFindings(row.findings));
   }
 
   /** The findings stored now for an item and its children. */
   findingsOf(uri: string): StoredFinding[] {
-    const rows = this.db.prepare('SELECT findings FROM items WHERE (uri = ? OR parent_uri = ?) AND gone_scan IS NULL ORDER BY uri').all(uri, uri) as {
+    const rows = this.prepare('SELECT findings FROM items WHERE (uri = ? OR parent_uri = ?) AND gone_scan IS NULL ORDER BY uri').all(uri, uri) as {
       findings: string | null;
     }[];
     return rows.flatMap((row) => parseFindings(row.findings));
@@ -486,7 +502,7 @@ export class ScanState {
     const decisions = new Map<string, { status: TriageStatus; note: string | null }>();
     if (uris.size === 0) return decisions;
     const list = [...uris];
-    const rows = this.db.prepare(`SELECT item_uri, type, hash, status, note FROM triage WHERE item_uri IN (${list.map(() => '?').join(',')})`).all(...list) as {
+    const rows = this.prepare(`SELECT item_uri, type, hash, status, note FROM triage WHERE item_uri IN (${list.map(() => '?').join(',')})`).all(...list) as {
       item_uri: string;
       type: string;
       hash: string;
@@ -524,7 +540,7 @@ export class ScanState {
   currentItems(roots: string[]): StoredItem[] {
     const resolved = roots.map((r) => rootKey(r));
     const marks = resolved.map(() => '?').join(',');
-    const rows = this.db.prepare(`SELECT * FROM items WHERE gone_scan IS NULL AND root IN (${marks}) ORDER BY uri`).all(...resolved) as ItemRowWithFindings[];
+    const rows = this.prepare(`SELECT * FROM items WHERE gone_scan IS NULL AND root IN (${marks}) ORDER BY uri`).all(...resolved) as ItemRowWithFindings[];
     return this.toStored(rows);
   }
 
@@ -545,13 +561,13 @@ export class ScanState {
 
   /** Sets the triage status of every current finding that matches; returns how many findings. */
   triage(select: (item: { path: string; entry?: string }, finding: Finding) => boolean, status: TriageStatus, note: string | undefined, at: Date): number {
-    const rows = this.db.prepare('SELECT uri, path, entry, findings FROM items WHERE gone_scan IS NULL AND findings IS NOT NULL').all() as {
+    const rows = this.prepare('SELECT uri, path, entry, findings FROM items WHERE gone_scan IS NULL AND findings IS NOT NULL').all() as {
       uri: string;
       path: string;
       entry: string | null;
       findings: string;
     }[];
-    const upsert = this.db.prepare(
+    const upsert = this.prepare(
       `INSERT INTO triage (item_uri, type, hash, status, note, updated_at) VALUES (?, ?, ?, ?, ?, ?)
        ON CONFLICT (item_uri, type, hash) DO UPDATE SET status = excluded.status, note = excluded.note, updated_at = excluded.updated_at`,
     );
@@ -571,7 +587,7 @@ export class ScanState {
 
   /** Replaces items' access once their ACLs have been read; one transaction, as one commit per item is slow. */
   setAccess(updates: readonly { uri: string; access: Access; accessVersion?: string }[]): void {
-    const stmt = this.db.prepare('UPDATE items SET access = ?, access_version = coalesce(?, access_version) WHERE uri = ?');
+    const stmt = this.prepare('UPDATE items SET access = ?, access_version = coalesce(?, access_version) WHERE uri = ?');
     this.db.transaction(() => {
       for (const u of updates) stmt.run(JSON.stringify(u.access), u.accessVersion ?? null, u.uri);
     })();
@@ -579,7 +595,7 @@ export class ScanState {
 
   /** Marks one item and its children gone (a message deleted at the source); returns how many. */
   markUriGone(scanId: string, uri: string): number {
-    return this.db.prepare('UPDATE items SET gone_scan = ? WHERE (uri = ? OR parent_uri = ?) AND gone_scan IS NULL').run(scanId, uri, uri).changes;
+    return this.prepare('UPDATE items SET gone_scan = ? WHERE (uri = ? OR parent_uri = ?) AND gone_scan IS NULL').run(scanId, uri, uri).changes;
   }
 
   /**
@@ -598,24 +614,24 @@ export class ScanState {
 
   /** When a scan started (ISO-8601). */
   scanStartedAt(scanId: string): string | undefined {
-    return (this.db.prepare('SELECT started_at FROM scans WHERE id = ?').get(scanId) as { started_at: string } | undefined)?.started_at;
+    return (this.prepare('SELECT started_at FROM scans WHERE id = ?').get(scanId) as { started_at: string } | undefined)?.started_at;
   }
 
   /** Every kv entry whose key starts with `prefix`. */
   entriesWithPrefix(prefix: string): { key: string; value: string }[] {
-    return this.db.prepare('SELECT key, value FROM kv WHERE substr(key, 1, length(?)) = ? ORDER BY key').all(prefix, prefix) as {
+    return this.prepare('SELECT key, value FROM kv WHERE substr(key, 1, length(?)) = ? ORDER BY key').all(prefix, prefix) as {
       key: string;
       value: string;
     }[];
   }
 
   getValue(key: string): string | undefined {
-    return (this.db.prepare('SELECT value FROM kv WHERE key = ?').get(key) as { value: string } | undefined)?.value;
+    return (this.prepare('SELECT value FROM kv WHERE key = ?').get(key) as { value: string } | undefined)?.value;
   }
 
   setValue(key: string, value: string | undefined): void {
-    if (value === undefined) this.db.prepare('DELETE FROM kv WHERE key = ?').run(key);
-    else this.db.prepare('INSERT INTO kv (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value').run(key, value);
+    if (value === undefined) this.prepare('DELETE FROM kv WHERE key = ?').run(key);
+    else this.prepare('INSERT INTO kv (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value').run(key, value);
   }
 }
 
