@@ -10,17 +10,21 @@ export async function fileContent(path: Buffer, name: string, size: number): Pro
   const handle = await open(path, 'r');
   let head: Uint8Array;
   try {
-    const buffer = Buffer.alloc(Math.min(HEAD_BYTES, Math.max(size, 1)));
+    // The head is read whole whatever the listed size, so a short read says the file ended in it.
+    const buffer = Buffer.alloc(HEAD_BYTES);
     const { bytesRead } = await handle.read(buffer, 0, buffer.length, 0);
     head = buffer.subarray(0, bytesRead);
   } finally {
     await handle.close();
   }
+  // A small file is all in its head: served from memory, not opened again. Most files on a share
+  // are small, and a read stream allocates its whole chunk size for every read, however short.
+  if (head.length < HEAD_BYTES) return memoryContent(head, name);
   return {
     name,
     size,
     head,
-    chunks: () => createReadStream(path, { highWaterMark: CHUNK }) as AsyncIterable<Buffer>,
+    chunks: () => createReadStream(path, { highWaterMark: Math.min(CHUNK, Math.max(size, HEAD_BYTES)) }) as AsyncIterable<Buffer>,
     bytes: () => readFile(path),
   };
 }

@@ -175,8 +175,12 @@ async function extractItem(content: ItemContent, kind: ItemKind, entry: string |
           : itemError('unsupported-format', `no extractor reads ${mediaType} yet; not scanned`);
       return;
     }
+    let parts = 0;
     for await (const part of extractor.extract(content, { mediaType, depth, budget: run.budget })) {
-      if (run.stopped || Date.now() > run.deadline) {
+      // The first part is always read: on a loaded machine the limit can pass while the parser is
+      // still producing it, and stopping then would report nothing of a file that was being read.
+      // A parser stuck inside one part is ended by the session's hard limit instead.
+      if (run.stopped || (parts++ > 0 && Date.now() > run.deadline)) {
         run.stopped = true;
         item.error ??= itemError(
           'timeout',
