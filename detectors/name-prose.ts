@@ -85,7 +85,8 @@ export const MEETING_CONTEXT = {
 /** Month names that are surnames after a title (`Mr. May`, `Mrs April`), and nowhere else. */
 export const MONTH_SURNAMES: ReadonlySet<string> = new Set(['may', 'april', 'june', 'august', 'mei', 'juni', 'mai']);
 
-export function* findProseNames(text: string, isGivenName: (lower: string) => boolean, surnameOk: (s: string) => boolean): Iterable<Candidate> {
+/** Adds the prose names of `text` to `found`. */
+export function findProseNames(text: string, isGivenName: (lower: string) => boolean, surnameOk: (s: string) => boolean, found: Candidate[]): void {
   INTRO.lastIndex = 0;
   for (let m = INTRO.exec(text); m !== null; m = INTRO.exec(text)) {
     INTRO_NAME.lastIndex = m.index + m[0].length;
@@ -95,19 +96,19 @@ export function* findProseNames(text: string, isGivenName: (lower: string) => bo
     // `call me Mr. May`: a title is not the name; the title pattern reads what follows it.
     if (TITLES.has((words[0] as string).toLowerCase())) continue;
     if (words.length === 2 && !surnameOk(words[1] as string)) continue;
-    yield { start: name.index, end: name.index + name[0].length, score: 0.6, pattern: 'introduction' };
+    found.push({ start: name.index, end: name.index + name[0].length, score: 0.6, pattern: 'introduction' });
   }
   LABELLED.lastIndex = 0;
   for (let m = LABELLED.exec(text); m !== null; m = LABELLED.exec(text)) {
     const [all, given, surname] = m as unknown as [string, string, string];
     if (!surnameOk(surname) || !surnameOk(given) || ORGANISATION_WORDS.has(given.toLowerCase())) continue;
     const start = m.index + all.length - given.length - 1 - surname.length;
-    yield { start, end: m.index + all.length, score: 0.5, pattern: 'labelled' };
+    found.push({ start, end: m.index + all.length, score: 0.5, pattern: 'labelled' });
   }
   OPENING.lastIndex = 0;
   for (let m = OPENING.exec(text); m !== null; m = OPENING.exec(text)) {
     const [, given, surname] = m as unknown as [string, string, string];
     if (!isGivenName(given.toLowerCase()) || !surnameOk(surname)) continue;
-    yield { start: m.index, end: m.index + given.length + 1 + surname.length, score: 0.55, pattern: 'sentence-opening' };
+    found.push({ start: m.index, end: m.index + given.length + 1 + surname.length, score: 0.55, pattern: 'sentence-opening' });
   }
 }

@@ -7,6 +7,7 @@
  * with an address word nearby.
  */
 import { ROMANCE_ADDRESS_CONTEXT, ROMANCE_ADDRESS_PATTERNS } from './address-romance.js';
+import { isHighSurrogate, isLowSurrogate, LETTER_OR_DIGIT, pairIsLetterOrDigit } from './chars.js';
 import type { Candidate, Detector } from './types.js';
 
 const B = '(?<![\\p{L}\\p{N}])';
@@ -50,24 +51,47 @@ const PATTERNS: readonly { name: string; regex: RegExp; score: number; anchor: R
   ...ROMANCE_ADDRESS_PATTERNS,
 ];
 
-function* findAddresses(text: string): Iterable<Candidate> {
-  // Patterns may share an anchor: each anchor is tested once per text.
-  const anchors = new Map<RegExp, boolean>();
+/** Per text: whether each anchor is present (patterns share anchors, so each is tested once). Reused by every call. */
+const anchorSeen = new Map<RegExp, boolean>();
+
+function findAddresses(text: string): Candidate[] {
+  const found: Candidate[] = [];
+  anchorSeen.clear();
   for (const p of PATTERNS) {
-    const present = anchors.get(p.anchor) ?? p.anchor.test(text);
-    anchors.set(p.anchor, present);
-    if (!present) continue;
-    p.regex.lastIndex = 0;
-    for (const m of text.matchAll(p.regex)) {
-      const start = m.index ?? 0;
-      yield { start, end: start + m[0].length, score: p.score, pattern: p.name };
+    let present = anchorSeen.get(p.anchor);
+    if (present === undefined) {
+      present = p.anchor.test(text);
+      anchorSeen.set(p.anchor, present);
     }
+    if (!present) continue;
+    // exec on the shared regex: matchAll would clone it on every call.
+    const re = p.regex;
+    re.lastIndex = 0;
+    for (let m = re.exec(text); m !== null; m = re.exec(text)) found.push({ start: m.index, end: m.index + m[0].length, score: p.score, pattern: p.name });
   }
+  return found;
 }
 
 /** Shows the first character of each word and hides the rest, so `Kerkstraat 12` becomes `K********* 1*`. */
 export function maskWords(value: string): string {
-  return value.replace(/([\p{L}\p{N}])([\p{L}\p{N}]*)/gu, (_, first: string, rest: string) => first + '*'.repeat(rest.length));
+  // As `replace(/([\p{L}\p{N}])([\p{L}\p{N}]*)/gu, first + '*' per unit of the rest)`, with table look-ups.
+  let out = '';
+  let inWord = false;
+  for (let i = 0; i < value.length; i++) {
+    const c = value.charCodeAt(i);
+    let units = 1;
+    let wordChar = LETTER_OR_DIGIT[c] === 1;
+    if (isHighSurrogate(c) && i + 1 < value.length && isLowSurrogate(value.charCodeAt(i + 1))) {
+      units = 2;
+      wordChar = pairIsLetterOrDigit(value.slice(i, i + 2));
+    }
+    if (!wordChar) out += value.slice(i, i + units);
+    else if (inWord) out += units === 2 ? '**' : '*';
+    else out += value.slice(i, i + units);
+    inWord = wordChar;
+    i += units - 1;
+  }
+  return out;
 }
 
 export const postalAddressDetector = {
