@@ -94,6 +94,30 @@ function capitalisedWords(text: string, out: number[]): void {
     i = j - 1;
   }
 }
+/**
+ * What a capitalised word is, looked up as written (`Jan`, `Dhr`) so most words need no
+ * lower-cased copy: 1 a title, 2 a listed given name. Only words whose lower case maps back to
+ * the same written form are keyed so; a word opening with a non-ASCII capital is lower-cased and
+ * looked up in the lists themselves.
+ */
+const TITLE = 1;
+const GIVEN = 2;
+const WRITTEN: ReadonlyMap<string, number> = (() => {
+  const written = new Map<string, number>();
+  const add = (lower: string, role: number) => {
+    const form = lower.charAt(0).toUpperCase() + lower.slice(1);
+    if (form.toLowerCase() === lower && !written.has(form)) written.set(form, role);
+  };
+  for (const w of TITLE_WORDS) add(w, TITLE);
+  for (const w of FIRST_NAMES) add(w, GIVEN);
+  return written;
+})();
+function roleOf(text: string, start: number, end: number): number {
+  const word = text.slice(start, end);
+  if (text.charCodeAt(start) < 128) return WRITTEN.get(word) ?? 0;
+  const lower = word.toLowerCase();
+  return TITLE_WORDS.has(lower) ? TITLE : FIRST_NAMES.has(lower) ? GIVEN : 0;
+}
 /** Reused by every call: the word offsets of the text being read. */
 const words: number[] = [];
 /** A cheap test for the lower-case titles: the literals, without the look-behind and look-ahead. */
@@ -119,15 +143,15 @@ function findNames(text: string): Candidate[] {
   for (let k = 0; k < words.length; k += 2) {
     const start = words[k] as number;
     const wordEnd = words[k + 1] as number;
-    const word = text.slice(start, wordEnd).toLowerCase();
-    if (TITLE_WORDS.has(word)) {
+    const role = roleOf(text, start, wordEnd);
+    if (role === 0) continue;
+    if (role === TITLE) {
       TITLE_END.lastIndex = wordEnd;
       const end = TITLE_END.exec(text);
       const c = end ? titled(TITLE_END.lastIndex) : undefined;
       if (c) found.push(c);
       continue;
     }
-    if (!FIRST_NAMES.has(word)) continue;
     FULL_AT.lastIndex = start;
     const m = FULL_AT.exec(text);
     if (!m) continue;
