@@ -82,10 +82,17 @@ function callingCode(e164: string): string {
 
 /**
  * The reader of candidates for one set of regions. A candidate is read when it is found and again
- * when the engine normalises it: answers are remembered by the candidate's text (a bounded map,
- * emptied when full). Candidates rejected before libphonenumber is asked are not remembered.
+ * when the engine normalises it: answers are remembered by the candidate's text, for the text
+ * being scanned only (the engine normalises and masks a window's candidates before it looks at
+ * the next window), so the memory stays small and short-lived. Candidates rejected before
+ * libphonenumber is asked are not remembered.
  */
-function readerFor(regions: readonly CountryCode[]): (raw: string) => Reading | undefined {
+interface Reader {
+  (raw: string): Reading | undefined;
+  /** Forgets the readings of the previous text. */
+  startText(): void;
+}
+function readerFor(regions: readonly CountryCode[]): Reader {
   const tried = [...regions, ...NEIGHBOUR_REGIONS.filter((r) => !regions.includes(r))];
   const read = new Map<string, Reading | null>();
   function ask(raw: string): Reading | undefined {
@@ -108,7 +115,7 @@ function readerFor(regions: readonly CountryCode[]): (raw: string) => Reading | 
     }
     return undefined;
   }
-  return (raw) => {
+  const reader = (raw: string) => {
     const n = digitCount(raw);
     if (n < 8 || n > 15) return undefined;
     const known = read.get(raw);
@@ -119,6 +126,11 @@ function readerFor(regions: readonly CountryCode[]): (raw: string) => Reading | 
     if (reading) rememberCallingCode(reading.number.number, `+${reading.number.countryCallingCode}`);
     return reading;
   };
+  reader.startText = () => {
+    if (read.size > 0) read.clear();
+    if (callingCodeOf.size > 0) callingCodeOf.clear();
+  };
+  return reader;
 }
 
 /** Upper-case ISO 3166 codes libphonenumber knows; anything else is refused with the code named. */
@@ -140,8 +152,9 @@ export function createPhoneDetector(regions: readonly CountryCode[] = [DEFAULT_C
   };
 }
 
-function findPhones(text: string, read: (raw: string) => Reading | undefined): Candidate[] {
+function findPhones(text: string, read: Reader): Candidate[] {
   const found: Candidate[] = [];
+  read.startText();
   let from = 0;
   for (;;) {
     CANDIDATE.lastIndex = from;
