@@ -4,6 +4,8 @@
  * Barcelona`, `00184 Roma`), and the house number sits before the street in France and after it
  * in Spain and Italy. Data and patterns only; the finder reads them beside its own.
  */
+import type { AddressPattern } from './postal-address.js';
+
 const B = '(?<![\\p{L}\\p{N}])';
 const E = '(?![\\p{L}\\p{N}])';
 const CITY = "\\p{Lu}[\\p{L}'-]{1,30}(?:[ -](?:\\p{Lu}[\\p{L}'-]{1,30}|de|del|la|sur|en|di|sul)){0,3}";
@@ -19,16 +21,21 @@ const NUMBER = '\\d{1,4}(?: ?(?:bis|ter)|[A-Za-z](?![\\p{L}]))?';
 const rx = (body: string) => new RegExp(`${B}${body}${E}`, 'gu');
 /** One anchor object for all four: the finder tests an anchor once per text. */
 const ANCHOR = /\d{5} {1,2}\p{Lu}/u;
+/** The street words each country's pattern must contain: its second anchor. */
+const FR_ANCHOR = new RegExp(FR_TYPE, 'u');
+const ES_ANCHOR = new RegExp(ES_TYPE, 'u');
+const IT_ANCHOR = new RegExp(IT_TYPE, 'u');
 
-export const ROMANCE_ADDRESS_PATTERNS: readonly { name: string; regex: RegExp; score: number; anchor: RegExp }[] = [
+export const ROMANCE_ADDRESS_PATTERNS: readonly AddressPattern[] = [
   // 12 rue de la Paix, 75002 Paris · 12, rue des Lilas 69002 Lyon
-  { name: 'fr-full', regex: rx(`${NUMBER},? ${FR_TYPE}(?: ${FR_WORD}){1,5},? {1,2}${POSTCODE} {1,2}${CITY}`), score: 0.85, anchor: ANCHOR },
+  { name: 'fr-full', regex: rx(`${NUMBER},? ${FR_TYPE}(?: ${FR_WORD}){1,5},? {1,2}${POSTCODE} {1,2}${CITY}`), score: 0.85, anchor: ANCHOR, also: FR_ANCHOR },
   // rue de la Paix 12, 75002 Paris (as a list assembles it, and as Belgians write it)
   {
     name: 'fr-street-first',
     regex: rx(`${FR_TYPE}(?: ${FR_WORD}){1,5},? ${NUMBER},? {1,2}${POSTCODE} {1,2}${CITY}`),
     score: 0.85,
     anchor: ANCHOR,
+    also: FR_ANCHOR,
   },
   // Calle Mayor 5, 28013 Madrid · Calle de Alcalá, 12, 3º B, 28014 Madrid
   {
@@ -36,6 +43,7 @@ export const ROMANCE_ADDRESS_PATTERNS: readonly { name: string; regex: RegExp; s
     regex: rx(`${ES_TYPE}(?: ${ES_WORD}){1,5},? (?:n\\.?º ?)?${NUMBER}(?:,? \\d{1,2}º(?: ?[A-Z])?)?,? {1,2}${POSTCODE} {1,2}${CITY}`),
     score: 0.85,
     anchor: ANCHOR,
+    also: ES_ANCHOR,
   },
   // Via Roma 10, 00184 Roma · Via Garibaldi, 3 - 20121 Milano (MI)
   {
@@ -43,6 +51,7 @@ export const ROMANCE_ADDRESS_PATTERNS: readonly { name: string; regex: RegExp; s
     regex: rx(`${IT_TYPE}(?: ${IT_WORD}){1,5},? ${NUMBER}(?:/[A-Za-z])?,? (?:- )?${POSTCODE} {1,2}${CITY}(?: \\([A-Z]{2}\\))?`),
     score: 0.85,
     anchor: ANCHOR,
+    also: IT_ANCHOR,
   },
 ];
 

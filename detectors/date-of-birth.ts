@@ -50,33 +50,35 @@ function plausible(y: number, m: number, d: number, twoDigitYear: boolean): bool
   return year >= THIS_YEAR - 120 && year <= THIS_YEAR && isDate(year, m, d);
 }
 
-function* findDates(text: string): Iterable<Candidate> {
-  for (const m of text.matchAll(NUMERIC)) {
+/** Every match of a global regex, by exec on the shared regex (matchAll would clone it on every call). */
+function eachMatch(re: RegExp, text: string, take: (m: RegExpExecArray) => void): void {
+  re.lastIndex = 0;
+  for (let m = re.exec(text); m !== null; m = re.exec(text)) take(m);
+}
+/** ISO and month-name dates end in a four-digit year: without one, only the numeric form can match. */
+const YEAR = /\d{4}/;
+
+function findDates(text: string): Candidate[] {
+  const found: Candidate[] = [];
+  eachMatch(NUMERIC, text, (m) => {
     const [all, d, , mo, y] = m as unknown as string[];
     // Day first (Europe); a month-first US date is taken when only that reading is a date.
     const ok = plausible(Number(y), Number(mo), Number(d), y?.length === 2) || plausible(Number(y), Number(d), Number(mo), y?.length === 2);
-    if (ok) yield { start: m.index ?? 0, end: (m.index ?? 0) + (all as string).length, score: 0.25, pattern: 'numeric' };
-  }
-  for (const m of text.matchAll(ISO)) {
+    if (ok) found.push({ start: m.index, end: m.index + (all as string).length, score: 0.25, pattern: 'numeric' });
+  });
+  if (!YEAR.test(text)) return found;
+  eachMatch(ISO, text, (m) => {
     const [all, y, mo, d] = m as unknown as string[];
-    if (plausible(Number(y), Number(mo), Number(d), false))
-      yield { start: m.index ?? 0, end: (m.index ?? 0) + (all as string).length, score: 0.25, pattern: 'iso' };
-  }
-  for (const m of text.matchAll(DAY_MONTH)) {
-    const [all, d, mo, y] = m as unknown as string[];
-    if (plausible(Number(y), MONTHS[(mo as string).toLowerCase()] ?? 0, Number(d), false))
-      yield { start: m.index ?? 0, end: (m.index ?? 0) + (all as string).length, score: 0.3, pattern: 'month-name' };
-  }
-  for (const m of text.matchAll(DAY_DE_MONTH)) {
-    const [all, d, mo, y] = m as unknown as string[];
-    if (plausible(Number(y), MONTHS[(mo as string).toLowerCase()] ?? 0, Number(d), false))
-      yield { start: m.index ?? 0, end: (m.index ?? 0) + (all as string).length, score: 0.3, pattern: 'month-name' };
-  }
-  for (const m of text.matchAll(MONTH_DAY)) {
-    const [all, mo, d, y] = m as unknown as string[];
-    if (plausible(Number(y), MONTHS[(mo as string).toLowerCase()] ?? 0, Number(d), false))
-      yield { start: m.index ?? 0, end: (m.index ?? 0) + (all as string).length, score: 0.3, pattern: 'month-name' };
-  }
+    if (plausible(Number(y), Number(mo), Number(d), false)) found.push({ start: m.index, end: m.index + (all as string).length, score: 0.25, pattern: 'iso' });
+  });
+  const named = (m: RegExpExecArray, d: string, mo: string, y: string) => {
+    if (plausible(Number(y), MONTHS[mo.toLowerCase()] ?? 0, Number(d), false))
+      found.push({ start: m.index, end: m.index + (m[0] as string).length, score: 0.3, pattern: 'month-name' });
+  };
+  eachMatch(DAY_MONTH, text, (m) => named(m, m[1] as string, m[2] as string, m[3] as string));
+  eachMatch(DAY_DE_MONTH, text, (m) => named(m, m[1] as string, m[2] as string, m[3] as string));
+  eachMatch(MONTH_DAY, text, (m) => named(m, m[2] as string, m[1] as string, m[3] as string));
+  return found;
 }
 
 /** The canonical YYYY-MM-DD of a matched date, so a look-up finds it in any print form. */

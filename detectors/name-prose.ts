@@ -54,7 +54,28 @@ const TITLES = new Set([
 /** Verbs that follow a person's name at the start of a sentence, in our six languages. */
 const VERBS =
   'is|has|was|had|says|said|works|lives|heeft|werd|zegt|woont|werkt|ist|hat|war|sagt|wohnt|arbeitet|est|a|était|dit|es|tiene|era|dice|è|ha|vive|lavora';
-const OPENING = new RegExp(`(?:^|(?<=[.!?]\\s{1,3}))(${NAME}) (${SURNAME}) (?:${VERBS})(?![\\p{L}\\p{N}])`, 'gu');
+/**
+ * A name and a verb, read where a sentence opens: at the start of the text or after `.`, `!` or
+ * `?` and one to three spaces (sentenceOpenings finds those places, where a look-behind tried
+ * every position).
+ */
+const OPENING_AT = new RegExp(`(${NAME}) (${SURNAME}) (?:${VERBS})(?![\\p{L}\\p{N}])`, 'uy');
+/** `\s` of a JavaScript regex, per UTF-16 unit. */
+const SPACE = /\s/;
+function isSpace(c: number): boolean {
+  return c === 32 || (c >= 9 && c <= 13) || (c >= 128 && SPACE.test(String.fromCharCode(c)));
+}
+/** Where a capitalised word could open a sentence, in order: 0, and after `[.!?]\s{1,3}`. */
+function sentenceOpenings(text: string, out: number[]): void {
+  out.length = 0;
+  out.push(0);
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c !== 46 && c !== 33 && c !== 63) continue;
+    for (let k = 1; k <= 3 && i + k < text.length && isSpace(text.charCodeAt(i + k)); k++) out.push(i + k + 1);
+  }
+}
+const openings: number[] = [];
 
 /** Words that open the name of an organisation, not of a person: `Gemeente Utrecht`, `Stichting Hulp`. */
 const ORGANISATION_WORDS = new Set(
@@ -85,7 +106,8 @@ export const MEETING_CONTEXT = {
 /** Month names that are surnames after a title (`Mr. May`, `Mrs April`), and nowhere else. */
 export const MONTH_SURNAMES: ReadonlySet<string> = new Set(['may', 'april', 'june', 'august', 'mei', 'juni', 'mai']);
 
-export function* findProseNames(text: string, isGivenName: (lower: string) => boolean, surnameOk: (s: string) => boolean): Iterable<Candidate> {
+/** Adds the prose names of `text` to `found`. */
+export function findProseNames(text: string, isGivenName: (lower: string) => boolean, surnameOk: (s: string) => boolean, found: Candidate[]): void {
   INTRO.lastIndex = 0;
   for (let m = INTRO.exec(text); m !== null; m = INTRO.exec(text)) {
     INTRO_NAME.lastIndex = m.index + m[0].length;
@@ -95,19 +117,26 @@ export function* findProseNames(text: string, isGivenName: (lower: string) => bo
     // `call me Mr. May`: a title is not the name; the title pattern reads what follows it.
     if (TITLES.has((words[0] as string).toLowerCase())) continue;
     if (words.length === 2 && !surnameOk(words[1] as string)) continue;
-    yield { start: name.index, end: name.index + name[0].length, score: 0.6, pattern: 'introduction' };
+    found.push({ start: name.index, end: name.index + name[0].length, score: 0.6, pattern: 'introduction' });
   }
   LABELLED.lastIndex = 0;
   for (let m = LABELLED.exec(text); m !== null; m = LABELLED.exec(text)) {
     const [all, given, surname] = m as unknown as [string, string, string];
     if (!surnameOk(surname) || !surnameOk(given) || ORGANISATION_WORDS.has(given.toLowerCase())) continue;
     const start = m.index + all.length - given.length - 1 - surname.length;
-    yield { start, end: m.index + all.length, score: 0.5, pattern: 'labelled' };
+    found.push({ start, end: m.index + all.length, score: 0.5, pattern: 'labelled' });
   }
-  OPENING.lastIndex = 0;
-  for (let m = OPENING.exec(text); m !== null; m = OPENING.exec(text)) {
+  sentenceOpenings(text, openings);
+  let after = 0;
+  for (let k = 0; k < openings.length; k++) {
+    const at = openings[k] as number;
+    if (at < after || at >= text.length) continue;
+    OPENING_AT.lastIndex = at;
+    const m = OPENING_AT.exec(text);
+    if (m === null) continue;
+    after = at + m[0].length;
     const [, given, surname] = m as unknown as [string, string, string];
     if (!isGivenName(given.toLowerCase()) || !surnameOk(surname)) continue;
-    yield { start: m.index, end: m.index + given.length + 1 + surname.length, score: 0.55, pattern: 'sentence-opening' };
+    found.push({ start: m.index, end: m.index + given.length + 1 + surname.length, score: 0.55, pattern: 'sentence-opening' });
   }
 }

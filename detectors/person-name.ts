@@ -10,6 +10,7 @@
  * recognisers plug in through detectors/ner.ts.
  */
 
+import { hasSurrogate, LETTER_CASE, LETTER_OR_DIGIT } from './chars.js';
 import { findProseNames, MEETING_CONTEXT, MONTH_SURNAMES } from './name-prose.js';
 import { FIRST_NAMES, NOT_SURNAMES, PARTICLES } from './names.js';
 import { ROMANCE_NAME_CONTEXT, ROMANCE_TITLES } from './names-romance.js';
@@ -68,13 +69,68 @@ function surnameOk(surname: string): boolean {
 /** Given names that are rarely surnames: `Jan Peter` is two given names, not a full name. */
 const FIRST_NAMES_ONLY: ReadonlySet<string> = new Set(['jan', 'peter', 'maria', 'anna', 'marie', 'johanna']);
 
-function* findNames(text: string): Iterable<Candidate> {
+/**
+ * The capitalised words of a text, as `WORD` finds them (start and end of each match, in order):
+ * a table look-up per character where the regex tried its look-behind at every position. Texts
+ * with characters outside the Basic Multilingual Plane take the regex.
+ */
+function capitalisedWords(text: string, out: number[]): void {
+  out.length = 0;
+  if (hasSurrogate(text)) {
+    WORD.lastIndex = 0;
+    for (let m = WORD.exec(text); m !== null; m = WORD.exec(text)) out.push(m.index, m.index + m[0].length);
+    return;
+  }
+  for (let i = 0; i < text.length; i++) {
+    if (LETTER_CASE[text.charCodeAt(i)] !== 1) continue;
+    if (i > 0) {
+      const before = text.charCodeAt(i - 1);
+      if (LETTER_OR_DIGIT[before] === 1 || before === 46 || before === 64) continue;
+    }
+    let j = i + 1;
+    while (j < text.length && j - i <= 20 && LETTER_CASE[text.charCodeAt(j)] === 2) j++;
+    if (j === i + 1) continue;
+    out.push(i, j);
+    i = j - 1;
+  }
+}
+/**
+ * What a capitalised word is, looked up as written (`Jan`, `Dhr`) so most words need no
+ * lower-cased copy: 1 a title, 2 a listed given name. Only words whose lower case maps back to
+ * the same written form are keyed so; a word opening with a non-ASCII capital is lower-cased and
+ * looked up in the lists themselves.
+ */
+const TITLE = 1;
+const GIVEN = 2;
+const WRITTEN: ReadonlyMap<string, number> = (() => {
+  const written = new Map<string, number>();
+  const add = (lower: string, role: number) => {
+    const form = lower.charAt(0).toUpperCase() + lower.slice(1);
+    if (form.toLowerCase() === lower && !written.has(form)) written.set(form, role);
+  };
+  for (const w of TITLE_WORDS) add(w, TITLE);
+  for (const w of FIRST_NAMES) add(w, GIVEN);
+  return written;
+})();
+function roleOf(text: string, start: number, end: number): number {
+  const word = text.slice(start, end);
+  if (text.charCodeAt(start) < 128) return WRITTEN.get(word) ?? 0;
+  const lower = word.toLowerCase();
+  return TITLE_WORDS.has(lower) ? TITLE : FIRST_NAMES.has(lower) ? GIVEN : 0;
+}
+/** Reused by every call: the word offsets of the text being read. */
+const words: number[] = [];
+/** A cheap test for the lower-case titles: the literals, without the look-behind and look-ahead. */
+const LOWER_TITLE_LITERAL = /heer|mevrouw|meneer|juffrouw|mevr\.|dhr\.|mw\./;
+
+function findNames(text: string): Candidate[] {
+  const found: Candidate[] = [];
   // Name-shaped segments count only with context (a name column, a closing line before them),
   // so given names outside our lists are found where the layout says "this is a name".
   const whole = text.length <= 60 ? WHOLE.exec(text) : null;
   if (whole && !NOT_SURNAMES.has((whole[1] as string).toLowerCase()) && surnameOk(whole[2] as string)) {
     const start = text.length - text.trimStart().length;
-    yield { start, end: text.trimEnd().length, score: 0.3, pattern: 'name-shaped' };
+    found.push({ start, end: text.trimEnd().length, score: 0.3, pattern: 'name-shaped' });
   }
   const titled = (start: number): Candidate | undefined => {
     AFTER_TITLE.lastIndex = start;
@@ -83,35 +139,41 @@ function* findNames(text: string): Iterable<Candidate> {
     if (!m || !(surnameOk(last) || MONTH_SURNAMES.has(last.toLowerCase()))) return undefined;
     return { start, end: start + m[0].length, score: 0.6, pattern: 'title' };
   };
-  for (const w of text.matchAll(WORD)) {
-    const word = w[0].toLowerCase();
-    if (TITLE_WORDS.has(word)) {
-      TITLE_END.lastIndex = (w.index ?? 0) + w[0].length;
+  capitalisedWords(text, words);
+  for (let k = 0; k < words.length; k += 2) {
+    const start = words[k] as number;
+    const wordEnd = words[k + 1] as number;
+    const role = roleOf(text, start, wordEnd);
+    if (role === 0) continue;
+    if (role === TITLE) {
+      TITLE_END.lastIndex = wordEnd;
       const end = TITLE_END.exec(text);
       const c = end ? titled(TITLE_END.lastIndex) : undefined;
-      if (c) yield c;
+      if (c) found.push(c);
       continue;
     }
-    if (!FIRST_NAMES.has(word)) continue;
-    const start = w.index ?? 0;
     FULL_AT.lastIndex = start;
     const m = FULL_AT.exec(text);
     if (!m) continue;
     const [all, , middle, particle, surname] = m as unknown as [string, string, string | undefined, string | undefined, string];
     if (!surnameOk(surname)) continue;
-    yield { start, end: start + all.length, score: particle || middle ? 0.5 : 0.45, pattern: 'given-name' };
+    found.push({ start, end: start + all.length, score: particle || middle ? 0.5 : 0.45, pattern: 'given-name' });
   }
-  for (const t of text.matchAll(LOWER_TITLE)) {
-    const c = titled((t.index ?? 0) + t[0].length);
-    if (c) yield c;
+  if (LOWER_TITLE_LITERAL.test(text)) {
+    LOWER_TITLE.lastIndex = 0;
+    for (let t = LOWER_TITLE.exec(text); t !== null; t = LOWER_TITLE.exec(text)) {
+      const c = titled(t.index + t[0].length);
+      if (c) found.push(c);
+    }
   }
-  yield* findProseNames(text, (w) => FIRST_NAMES.has(w), surnameOk);
-  if (!HAS_INITIAL.test(text)) return;
-  for (const m of text.matchAll(INITIALED)) {
-    const start = m.index ?? 0;
+  findProseNames(text, (w) => FIRST_NAMES.has(w), surnameOk, found);
+  if (!HAS_INITIAL.test(text)) return found;
+  INITIALED.lastIndex = 0;
+  for (let m = INITIALED.exec(text); m !== null; m = INITIALED.exec(text)) {
     const surname = m[0].split(' ').pop() as string;
-    if (surnameOk(surname)) yield { start, end: start + m[0].length, score: 0.35, pattern: 'initials' };
+    if (surnameOk(surname)) found.push({ start: m.index, end: m.index + m[0].length, score: 0.35, pattern: 'initials' });
   }
+  return found;
 }
 
 export const personNameDetector = {

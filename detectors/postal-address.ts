@@ -7,6 +7,7 @@
  * with an address word nearby.
  */
 import { ROMANCE_ADDRESS_CONTEXT, ROMANCE_ADDRESS_PATTERNS } from './address-romance.js';
+import { hasSurrogate, isHighSurrogate, isLowSurrogate, LETTER, LETTER_CASE, LETTER_OR_DIGIT, pairIsLetterOrDigit } from './chars.js';
 import type { Candidate, Detector } from './types.js';
 
 const B = '(?<![\\p{L}\\p{N}])';
@@ -32,11 +33,72 @@ const rx = (body: string) => new RegExp(`${B}${body}${E}`, 'gu');
 const NL_ANCHOR = /[1-9]\d{3} ?[A-Z]{2}(?![\p{L}\p{N}])/u;
 const BE_DE_ANCHOR = /[1-9]\d{3,4} {1,2}\p{Lu}/u;
 const UK_ANCHOR = /\d[ABD-HJLNP-UW-Z]{2}(?![\p{L}\p{N}])/u;
-const STREET_ANCHOR = new RegExp(`${STREET_SUFFIX} \\d`, 'u');
-const PATTERNS: readonly { name: string; regex: RegExp; score: number; anchor: RegExp }[] = [
+/** The street suffixes as plain strings, for the hand-written street anchor. */
+const SUFFIXES: readonly string[] = STREET_SUFFIX.slice(3, -1)
+  .split('|')
+  .map((s) => s.replace(/\\/g, ''));
+/** 1 for a character some suffix ends with: most spaces before a digit are rejected on it. */
+const SUFFIX_LAST = new Uint8Array(65536);
+for (const s of SUFFIXES) SUFFIX_LAST[s.charCodeAt(s.length - 1)] = 1;
+/** A space before a digit, where a house number can follow its street; the regex engine finds them faster than a loop over every space. */
+const SPACE_DIGIT = / \d/g;
+const STREET_ANCHOR_REGEX = new RegExp(`${STREET_SUFFIX} \\d`, 'u');
+/**
+ * Whether a street word stands before a house number: what every suffixed street pattern needs,
+ * `\p{Lu}[\p{L}'-]{0,30}` + a suffix + ` ` + a digit, with the capital opening a word. Read
+ * backwards from each space before a digit; a regex would try the suffix alternation at every
+ * position (and let `during 2024` through on `ring`). Texts with surrogate pairs take the looser regex.
+ */
+function streetBeforeNumber(text: string): boolean {
+  if (hasSurrogate(text)) return STREET_ANCHOR_REGEX.test(text);
+  SPACE_DIGIT.lastIndex = 0;
+  for (let m = SPACE_DIGIT.exec(text); m !== null; m = SPACE_DIGIT.exec(text)) {
+    const p = m.index;
+    if (p < 3 || SUFFIX_LAST[text.charCodeAt(p - 1)] !== 1) continue;
+    for (const suffix of SUFFIXES) {
+      const s = p - suffix.length;
+      if (s < 1 || !text.startsWith(suffix, s)) continue;
+      for (let q = s - 1; q >= 0 && s - q <= 31; q--) {
+        const c = text.charCodeAt(q);
+        if (LETTER[c] !== 1 && c !== 39 && c !== 45) break;
+        if (LETTER_CASE[c] === 1 && (q === 0 || LETTER_OR_DIGIT[text.charCodeAt(q - 1)] !== 1)) return true;
+      }
+    }
+  }
+  return false;
+}
+const STREET_ANCHOR = streetBeforeNumber;
+const FR_PREFIX_ANCHOR = new RegExp(`${FR_PREFIX} `, 'u');
+/** Second anchors: a street word, a UK street type, `te`/`in` before a city. A pattern runs only when both of its anchors are there. */
+const STREET_WORD_ANCHOR = (text: string) => streetBeforeNumber(text) || FR_PREFIX_ANCHOR.test(text);
+const UK_TYPE_ANCHOR = new RegExp(UK_STREET_TYPES, 'u');
+const TE_CITY_ANCHOR = / (?:te|in) \p{Lu}/u;
+/** An address shape: its full pattern, its score, and the cheap tests (`anchor`, and `also` when given) every match must pass. */
+export interface AddressPattern {
+  name: string;
+  regex: RegExp;
+  score: number;
+  anchor: Anchor;
+  also?: Anchor;
+}
+/** A cheap test every match of a pattern passes: a regex, or a hand-written check. */
+export type Anchor = RegExp | ((text: string) => boolean);
+const PATTERNS: readonly AddressPattern[] = [
   { name: 'nl-full', regex: rx(`${STREET} ${NUMBER},? {1,2}${NL_POSTCODE},? {1,2}${CITY}`), score: 0.9, anchor: NL_ANCHOR },
-  { name: 'be-de-full', regex: rx(`${STREET_WORD} ${NUMBER},? {1,2}(?:[BD]-)?[1-9]\\d{3,4} {1,2}${CITY}`), score: 0.85, anchor: BE_DE_ANCHOR },
-  { name: 'uk-full', regex: rx(`\\d{1,4}[A-Z]? (?:${CAP} ){1,3}${UK_STREET_TYPES},? (?:${CITY},? )?${UK_POSTCODE}`), score: 0.85, anchor: UK_ANCHOR },
+  {
+    name: 'be-de-full',
+    regex: rx(`${STREET_WORD} ${NUMBER},? {1,2}(?:[BD]-)?[1-9]\\d{3,4} {1,2}${CITY}`),
+    score: 0.85,
+    anchor: BE_DE_ANCHOR,
+    also: STREET_WORD_ANCHOR,
+  },
+  {
+    name: 'uk-full',
+    regex: rx(`\\d{1,4}[A-Z]? (?:${CAP} ){1,3}${UK_STREET_TYPES},? (?:${CITY},? )?${UK_POSTCODE}`),
+    score: 0.85,
+    anchor: UK_ANCHOR,
+    also: UK_TYPE_ANCHOR,
+  },
   { name: 'nl-postcode-city', regex: rx(`${NL_POSTCODE} {1,2}${CITY}`), score: 0.5, anchor: NL_ANCHOR },
   { name: 'uk-postcode', regex: rx(UK_POSTCODE), score: 0.4, anchor: UK_ANCHOR },
   // Kerkstraat 12 te Amsterdam: the Dutch way to name an address without its postcode.
@@ -45,29 +107,63 @@ const PATTERNS: readonly { name: string; regex: RegExp; score: number; anchor: R
     regex: rx(`(?:${CAP} ){0,3}\\p{Lu}[\\p{L}'-]{0,30}${STREET_SUFFIX} ${NUMBER} (?:te|in) ${CITY}`),
     score: 0.55,
     anchor: STREET_ANCHOR,
+    also: TE_CITY_ANCHOR,
   },
   { name: 'street-number', regex: rx(`(?:${CAP} ){0,3}\\p{Lu}[\\p{L}'-]{0,30}${STREET_SUFFIX} ${NUMBER}`), score: 0.35, anchor: STREET_ANCHOR },
   ...ROMANCE_ADDRESS_PATTERNS,
 ];
 
-function* findAddresses(text: string): Iterable<Candidate> {
-  // Patterns may share an anchor: each anchor is tested once per text.
-  const anchors = new Map<RegExp, boolean>();
-  for (const p of PATTERNS) {
-    const present = anchors.get(p.anchor) ?? p.anchor.test(text);
-    anchors.set(p.anchor, present);
-    if (!present) continue;
-    p.regex.lastIndex = 0;
-    for (const m of text.matchAll(p.regex)) {
-      const start = m.index ?? 0;
-      yield { start, end: start + m[0].length, score: p.score, pattern: p.name };
-    }
+/** Each distinct anchor once, by number: patterns share anchors, so each is tested once per text. */
+const ANCHORS: readonly Anchor[] = [...new Set(PATTERNS.flatMap((p) => (p.also ? [p.anchor, p.also] : [p.anchor])))];
+const ANCHOR_OF = PATTERNS.map((p) => ANCHORS.indexOf(p.anchor));
+const ALSO_OF = PATTERNS.map((p) => (p.also ? ANCHORS.indexOf(p.also) : -1));
+/** Per anchor for the current text: 0 not yet tested, 1 present, 2 absent. Reused by every call. */
+const anchorState = new Uint8Array(ANCHORS.length);
+function anchorIn(i: number, text: string): boolean {
+  let state = anchorState[i] as number;
+  if (state === 0) {
+    const a = ANCHORS[i] as Anchor;
+    state = (typeof a === 'function' ? a(text) : a.test(text)) ? 1 : 2;
+    anchorState[i] = state;
   }
+  return state === 1;
+}
+
+function findAddresses(text: string): Candidate[] {
+  const found: Candidate[] = [];
+  anchorState.fill(0);
+  for (let i = 0; i < PATTERNS.length; i++) {
+    const p = PATTERNS[i] as AddressPattern;
+    const also = ALSO_OF[i] as number;
+    if (!anchorIn(ANCHOR_OF[i] as number, text) || (also !== -1 && !anchorIn(also, text))) continue;
+    // exec on the shared regex: matchAll would clone it on every call.
+    const re = p.regex;
+    re.lastIndex = 0;
+    for (let m = re.exec(text); m !== null; m = re.exec(text)) found.push({ start: m.index, end: m.index + m[0].length, score: p.score, pattern: p.name });
+  }
+  return found;
 }
 
 /** Shows the first character of each word and hides the rest, so `Kerkstraat 12` becomes `K********* 1*`. */
 export function maskWords(value: string): string {
-  return value.replace(/([\p{L}\p{N}])([\p{L}\p{N}]*)/gu, (_, first: string, rest: string) => first + '*'.repeat(rest.length));
+  // As `replace(/([\p{L}\p{N}])([\p{L}\p{N}]*)/gu, first + '*' per unit of the rest)`, with table look-ups.
+  let out = '';
+  let inWord = false;
+  for (let i = 0; i < value.length; i++) {
+    const c = value.charCodeAt(i);
+    let units = 1;
+    let wordChar = LETTER_OR_DIGIT[c] === 1;
+    if (isHighSurrogate(c) && i + 1 < value.length && isLowSurrogate(value.charCodeAt(i + 1))) {
+      units = 2;
+      wordChar = pairIsLetterOrDigit(value.slice(i, i + 2));
+    }
+    if (!wordChar) out += value.slice(i, i + units);
+    else if (inWord) out += units === 2 ? '**' : '*';
+    else out += value.slice(i, i + units);
+    inWord = wordChar;
+    i += units - 1;
+  }
+  return out;
 }
 
 export const postalAddressDetector = {
