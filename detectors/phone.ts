@@ -4,29 +4,44 @@
  * `0049 30 1234567`). A digit run that does not start with 0, + or 00 is never a phone number
  * here: that keeps order numbers and BSNs out.
  *
- * Numbers without a country code are read in the scan's phone regions (`--phone-region`, config
- * `phoneRegions`; default NL) at full score. A national number that only another neighbouring
- * region's plan accepts (a Belgian `02 555 12 34`, a German `030 12345678` in a Dutch scan) scores
- * under the threshold, so only a phone label beside it (`Tel.`, `Telefon`, a phone column) reports
- * it: an unlabelled digit run never becomes valid by guessing a region for it.
+ * Numbers without a country code are read, at full score, in the regions the item points at
+ * (region-hints.ts: its folder, a Belgian IBAN or postcode, a `+32` number, German text) and in
+ * the scan's phone regions (`--phone-region`, config `phoneRegions`; default NL). A national
+ * number that only another neighbouring region's plan accepts (a Belgian `02 555 12 34`, a German
+ * `030 12345678` in a Dutch item) scores under the threshold, so only a phone label beside it
+ * (`Tel.`, `Telefon`, a phone column) reports it, or the item showing, further on, that it is
+ * about that country: an unlabelled digit run never becomes valid by guessing a region for it.
  */
 import { type CountryCode, isSupportedCountry, parsePhoneNumberFromString } from 'libphonenumber-js/max';
 import { maskKeepLast } from './mask.js';
-import type { Candidate, Detector } from './types.js';
+import type { Candidate, Detector, ItemHints } from './types.js';
 
 const DEFAULT_COUNTRY: CountryCode = 'NL';
 /** Regions tried, after the scan's own, for a national number under a phone label. */
 const NEIGHBOUR_REGIONS: readonly CountryCode[] = ['NL', 'BE', 'DE'];
 /** National number lengths (digits, with the leading 0) a region's plan can hold: no parse for the others. */
-const NATIONAL_SHAPE: Partial<Record<CountryCode, RegExp>> = { BE: /^0(?:4\d{8}|[1-9]\d{7})$/, DE: /^0[1-9]\d{8,11}$/ };
+const NATIONAL_SHAPE: Partial<Record<CountryCode, RegExp>> = { BE: /^0(?:4\d{8}|[1-9]\d{7})$/, DE: /^0[1-9]\d{8,11}$/, FR: /^0[1-9]\d{8}$/ };
+/** Scores: read in the scan's or the item's regions, or only in a neighbour's plan (under the threshold). */
+const OWN_SCORE = 0.6;
+const NEIGHBOUR_SCORE = 0.4;
 const DATE_SHAPE = /^\d{1,2}([-./])\d{1,2}\1(?:19|20)\d{2}$/;
 const CANDIDATE = /(?<![\p{L}\p{N}+\-/.])(?:\+|00)?(?:\(0\)\s?)?\(?\d{1,5}\)?(?:[ \-./]{1,2}\(?\d{1,6}\)?|\d){1,14}(?![\p{L}\p{N}]|[.\-/]\d)/gu;
 
-function parse(raw: string, regions: readonly CountryCode[] = [DEFAULT_COUNTRY]) {
-  return parseIn(raw, regions)?.number.number;
+function parse(raw: string, regions: readonly CountryCode[] = [DEFAULT_COUNTRY], hints?: ItemHints) {
+  return parseIn(raw, withHints(regions, hints))?.number.number;
 }
 
-/** The number and whether it was read in one of `regions` (or with its country code), else in a neighbour's plan. */
+/**
+ * The scan's regions, then the item's. The scan's stay first: a number both plans accept
+ * (`0475 12 34 56` is a Roermond line and a Belgian mobile) keeps the reading, and so the hash,
+ * it has everywhere else in the scan; the item's regions add the numbers only their plan accepts.
+ */
+function withHints(regions: readonly CountryCode[], hints: ItemHints | undefined): readonly CountryCode[] {
+  if (!hints?.regions.length) return regions;
+  return [...new Set([...regions, ...(hints.regions as CountryCode[])])];
+}
+
+/** The number, the region it was read in, and whether that is one of `regions` (or it had its country code), else a neighbour's plan. */
 function parseIn(raw: string, regions: readonly CountryCode[]) {
   const digits = raw.replace(/\D/g, '');
   if (digits.length < 8 || digits.length > 15) return undefined;
@@ -34,7 +49,7 @@ function parseIn(raw: string, regions: readonly CountryCode[]) {
   const international = compact.startsWith('+') ? compact : compact.startsWith('00') ? `+${compact.slice(2)}` : undefined;
   if (international) {
     const number = parsePhoneNumberFromString(international);
-    return number?.isValid() ? { number, own: true } : undefined;
+    return number?.isValid() ? { number, own: true, region: undefined } : undefined;
   }
   if (!compact.startsWith('0')) return undefined;
   const tried = [...regions, ...NEIGHBOUR_REGIONS.filter((r) => !regions.includes(r))];
@@ -43,7 +58,7 @@ function parseIn(raw: string, regions: readonly CountryCode[]) {
     if (region === 'NL' && digits.length !== 10 && !/^0(800|90[069])/.test(digits)) continue;
     if (NATIONAL_SHAPE[region]?.test(digits) === false) continue;
     const number = parsePhoneNumberFromString(compact, region);
-    if (number?.isValid()) return { number, own: i < regions.length };
+    if (number?.isValid()) return { number, own: i < regions.length, region };
   }
   return undefined;
 }
@@ -61,14 +76,16 @@ export function phoneRegionsOf(codes: readonly string[]): CountryCode[] {
 export function createPhoneDetector(regions: readonly CountryCode[] = [DEFAULT_COUNTRY]): Detector {
   return {
     ...phoneDetector,
-    *find(text: string): Iterable<Candidate> {
-      yield* findPhones(text, regions);
+    *find(text: string, hints?: ItemHints): Iterable<Candidate> {
+      yield* findPhones(text, regions, hints);
     },
-    normalize: (raw) => parse(raw, regions) ?? '',
+    normalize: (raw, hints) => parse(raw, regions, hints) ?? '',
   };
 }
 
-function* findPhones(text: string, regions: readonly CountryCode[]): Iterable<Candidate> {
+function* findPhones(text: string, scanRegions: readonly CountryCode[], hints?: ItemHints): Iterable<Candidate> {
+  const regions = withHints(scanRegions, hints);
+  const hinted = hints?.regions ?? [];
   const re = new RegExp(CANDIDATE.source, CANDIDATE.flags);
   for (let m = re.exec(text); m !== null; m = re.exec(text)) {
     const raw = m[0].replace(/[\s\-./]+$/, '');
@@ -78,11 +95,20 @@ function* findPhones(text: string, regions: readonly CountryCode[]): Iterable<Ca
     if (!parsed) continue;
     const start = m.index;
     const international = raw.startsWith('+') || raw.startsWith('00');
+    const pattern = international
+      ? 'international'
+      : !parsed.own
+        ? 'national-neighbour'
+        : parsed.region && hinted.includes(parsed.region) && !scanRegions.includes(parsed.region)
+          ? 'national-item-region'
+          : 'national';
     yield {
       start,
       end: start + raw.length,
-      score: parsed.own ? 0.6 : 0.4,
-      pattern: international ? 'international' : parsed.own ? 'national' : 'national-neighbour',
+      score: parsed.own ? OWN_SCORE : NEIGHBOUR_SCORE,
+      pattern,
+      // Read only in a neighbour's plan: full score if the item turns out to be about that country.
+      ...(parsed.own || !parsed.region ? {} : { inRegion: { region: parsed.region, score: OWN_SCORE } }),
     };
   }
 }
@@ -92,7 +118,8 @@ export const phoneDetector = {
   category: 'contact',
   description: 'Telephone numbers: Dutch without country code, any country with +CC or 00CC; validated per numbering plan.',
   requires: /\d{2}/,
-  find: (text: string) => findPhones(text, [DEFAULT_COUNTRY]),
+  regional: true,
+  find: (text: string, hints?: ItemHints) => findPhones(text, [DEFAULT_COUNTRY], hints),
   context: {
     nl: ['tel', 'tel.', 'telefoon', 'telefoonnummer', 'mobiel', 'mob', 'gsm', 'bel', 'bellen', 'nummer', 'fax', 't'],
     en: ['phone', 'telephone', 'tel', 'mobile', 'cell', 'call', 'fax', 'whatsapp'],
@@ -103,10 +130,10 @@ export const phoneDetector = {
     nl: ['order', 'ordernummer', 'factuur', 'factuurnummer', 'kenmerk', 'referentie', 'klantnummer', 'artikel', 'versie'],
     // National-number labels: `CPR-nummer 010341-5326` is a Danish CPR number, not a Rotterdam line.
     en: ['order', 'invoice', 'tracking', 'reference', 'ref', 'isbn', 'serial', 'version', 'sku', 'bsn', 'cpr', 'pesel', 'personnummer', 'ssn', 'nhs', 'nino'],
-    de: ['bestellung', 'rechnung', 'sendungsnummer'],
+    de: ['bestellung', 'bestellnummer', 'rechnung', 'rechnungsnummer', 'sendungsnummer', 'kundennummer', 'artikelnummer', 'auftragsnummer'],
     fr: ['commande', 'facture', 'suivi'],
   },
-  normalize: (raw) => parse(raw) ?? '',
+  normalize: (raw, hints) => parse(raw, [DEFAULT_COUNTRY], hints) ?? '',
   mask(e164) {
     const number = parsePhoneNumberFromString(e164);
     const cc = number ? `+${number.countryCallingCode}` : '';
@@ -126,6 +153,11 @@ export const phoneDetector = {
       'Contact: 0612345678',
       'Tel.: 02 555 12 34', // Belgian, without country code, under its label
       'Telefon: 030 12345678', // German, without country code, under its label
+      // No label, but the item shows its country (region-hints.ts): a Belgian IBAN, postcode and city, domain.
+      'Betaling op BE68 5390 0754 7034, contact 02 555 12 34',
+      '1000 Brussel, 02 555 12 34',
+      'Mail jan@firma.be of 0470 12 34 56',
+      'Sehr geehrte Frau Müller, wir haben Ihre Anfrage erhalten und rufen Sie unter 030 12345678 an.',
     ],
     invalid: [
       'BSN 123456782',
@@ -141,6 +173,11 @@ export const phoneDetector = {
       'Geboren 09.09.1987',
       'Artikel 02 555 12 34', // a Belgian-shaped number without a phone label
       'Bestellnummer 030 12345678', // a German-shaped number without a phone label
+      '02 555 12 34', // Belgian-shaped, no label and nothing in the item that says Belgium
+      '030 12345678', // German-shaped, the same
+      'Rekening NL91 ABNA 0417 1643 00, contact 02 555 12 34', // the item shows a Dutch IBAN: no reason to read it as Belgian
+      'BE68 5390 0754 7034 artikel 02 555 12 34', // Belgian item, but the label says article number
+      'Wir haben Ihre Bestellnummer 030 12345678 und die Rechnung erhalten.', // German text, order number
     ],
   },
 } satisfies Detector;
