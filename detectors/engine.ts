@@ -298,10 +298,17 @@ export function createEngine(detectors: readonly Detector[], hasher: Hasher, opt
     return { evidence: new RegionEvidence(regions), pending: new Map() };
   }
 
-  /** The segment's own text is read for evidence first: a Belgian IBAN beside the number counts for it. */
-  function hintsFor(scope: ItemScope, segment: Segment): ItemHints {
-    scope.evidence.see(segment.text);
-    return { regions: scope.evidence.regions() };
+  /**
+   * The item's hints for a segment; its own text is read for evidence first (a Belgian IBAN beside
+   * the number counts for it). In an item every segment is read, for numbers held back earlier;
+   * a segment on its own is read only when a detector asks.
+   */
+  function hintsFor(scope: ItemScope | undefined, segment: Segment): ItemHints {
+    if (scope) {
+      scope.evidence.see(segment.text);
+      return { regions: scope.evidence.regions() };
+    }
+    return new SegmentHints(segment.text);
   }
 
   /** Keeps the held-back candidates as findings at their region's score, for `closeItem` to release. */
@@ -333,7 +340,7 @@ export function createEngine(detectors: readonly Detector[], hasher: Hasher, opt
       const short = text.slice(0, WINDOW);
       let out = '';
       let at = 0;
-      const hints = regional ? hintsFor(openItem(), { text: short, where: {} }) : undefined;
+      const hints = regional ? hintsFor(undefined, { text: short, where: {} }) : undefined;
       for (const s of detectWindow({ text: short, where: {} }, short, 0, short.length, hints)) {
         out += short.slice(at, s.start) + s.detector.mask(s.normalized, s.raw);
         at = s.end;
@@ -344,8 +351,7 @@ export function createEngine(detectors: readonly Detector[], hasher: Hasher, opt
     detect(segment: Segment, item?: ItemScope): Finding[] {
       const text = segment.text;
       const findings: Finding[] = [];
-      const scope = regional ? (item ?? openItem()) : undefined;
-      const hints = scope ? hintsFor(scope, segment) : undefined;
+      const hints = regional ? hintsFor(item, segment) : undefined;
       const held: Scored[] | undefined = item && hints ? [] : undefined;
       if (text.length <= WINDOW) {
         // One window, the common case: no list of windows to build.
@@ -364,8 +370,7 @@ export function createEngine(detectors: readonly Detector[], hasher: Hasher, opt
       if (recognizers.length === 0) return this.detect(segment, item);
       const text = segment.text;
       const findings: Finding[] = [];
-      const scope = regional ? (item ?? openItem()) : undefined;
-      const hints = scope ? hintsFor(scope, segment) : undefined;
+      const hints = regional ? hintsFor(item, segment) : undefined;
       const held: Scored[] | undefined = item && hints ? [] : undefined;
       for (const w of windows(text, segment.ownedStart ?? 0, segment.ownedEnd ?? text.length)) {
         const piece = w.from === 0 && w.to === text.length ? text : text.slice(w.from, w.to);
@@ -392,6 +397,20 @@ export function createEngine(detectors: readonly Detector[], hasher: Hasher, opt
       return findings;
     },
   };
+}
+
+/** A segment's own hints, read from its text only when a detector asks (most segments hold no number that needs them). */
+class SegmentHints implements ItemHints {
+  private read: readonly string[] | undefined;
+  constructor(private readonly text: string) {}
+  get regions(): readonly string[] {
+    if (!this.read) {
+      const evidence = new RegionEvidence();
+      evidence.see(this.text);
+      this.read = evidence.regions();
+    }
+    return this.read;
+  }
 }
 
 function meets(shape: Shape, needs: PatternNeeds): boolean {

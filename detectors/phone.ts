@@ -28,39 +28,49 @@ const DATE_SHAPE = /^\d{1,2}([-./])\d{1,2}\1(?:19|20)\d{2}$/;
 const CANDIDATE = /(?<![\p{L}\p{N}+\-/.])(?:\+|00)?(?:\(0\)\s?)?\(?\d{1,5}\)?(?:[ \-./]{1,2}\(?\d{1,6}\)?|\d){1,14}(?![\p{L}\p{N}]|[.\-/]\d)/gu;
 
 function parse(raw: string, regions: readonly CountryCode[] = [DEFAULT_COUNTRY], hints?: ItemHints) {
-  return parseIn(raw, withHints(regions, hints))?.number.number;
+  return parseIn(raw, regions, hints)?.number.number;
 }
 
 /**
- * The scan's regions, then the item's. The scan's stay first: a number both plans accept
- * (`0475 12 34 56` is a Roermond line and a Belgian mobile) keeps the reading, and so the hash,
- * it has everywhere else in the scan; the item's regions add the numbers only their plan accepts.
+ * The number, the region it was read in, and whether it counts as the scan's or the item's (or
+ * had its country code), else only a neighbour's plan accepts it. The scan's regions come first:
+ * a number both plans accept (`0475 12 34 56` is a Roermond line and a Belgian mobile) keeps the
+ * reading, and so the hash, it has everywhere else in the scan. The item's regions are asked for
+ * only when the scan's do not accept the number: reading them can cost a pass over the text.
  */
-function withHints(regions: readonly CountryCode[], hints: ItemHints | undefined): readonly CountryCode[] {
-  if (!hints?.regions.length) return regions;
-  return [...new Set([...regions, ...(hints.regions as CountryCode[])])];
-}
-
-/** The number, the region it was read in, and whether that is one of `regions` (or it had its country code), else a neighbour's plan. */
-function parseIn(raw: string, regions: readonly CountryCode[]) {
+function parseIn(raw: string, scanRegions: readonly CountryCode[], hints?: ItemHints) {
   const digits = raw.replace(/\D/g, '');
   if (digits.length < 8 || digits.length > 15) return undefined;
   const compact = raw.replace(/\(0\)/, '').replace(/[^\d+]/g, '');
   const international = compact.startsWith('+') ? compact : compact.startsWith('00') ? `+${compact.slice(2)}` : undefined;
   if (international) {
     const number = parsePhoneNumberFromString(international);
-    return number?.isValid() ? { number, own: true, region: undefined } : undefined;
+    return number?.isValid() ? { number, own: true, hinted: false, region: undefined } : undefined;
   }
   if (!compact.startsWith('0')) return undefined;
-  const tried = [...regions, ...NEIGHBOUR_REGIONS.filter((r) => !regions.includes(r))];
-  for (const [i, region] of tried.entries()) {
-    // Dutch numbers have ten digits, except 0800/090x service numbers: skip the parser for dates and amounts.
-    if (region === 'NL' && digits.length !== 10 && !/^0(800|90[069])/.test(digits)) continue;
-    if (NATIONAL_SHAPE[region]?.test(digits) === false) continue;
-    const number = parsePhoneNumberFromString(compact, region);
-    if (number?.isValid()) return { number, own: i < regions.length, region };
+  for (const region of scanRegions) {
+    const number = nationalIn(compact, digits, region);
+    if (number) return { number, own: true, hinted: false, region };
+  }
+  const hinted = (hints?.regions ?? []) as readonly CountryCode[];
+  for (const region of [...hinted, ...NEIGHBOUR_REGIONS]) {
+    if (scanRegions.includes(region)) continue;
+    const number = nationalIn(compact, digits, region);
+    if (number) {
+      const own = hinted.includes(region);
+      return { number, own, hinted: own, region };
+    }
   }
   return undefined;
+}
+
+/** The number read in one region's plan, if that plan can hold its length and accepts it. */
+function nationalIn(compact: string, digits: string, region: CountryCode) {
+  // Dutch numbers have ten digits, except 0800/090x service numbers: skip the parser for dates and amounts.
+  if (region === 'NL' && digits.length !== 10 && !/^0(800|90[069])/.test(digits)) return undefined;
+  if (NATIONAL_SHAPE[region]?.test(digits) === false) return undefined;
+  const number = parsePhoneNumberFromString(compact, region);
+  return number?.isValid() ? number : undefined;
 }
 
 /** Upper-case ISO 3166 codes libphonenumber knows; anything else is refused with the code named. */
@@ -84,24 +94,16 @@ export function createPhoneDetector(regions: readonly CountryCode[] = [DEFAULT_C
 }
 
 function* findPhones(text: string, scanRegions: readonly CountryCode[], hints?: ItemHints): Iterable<Candidate> {
-  const regions = withHints(scanRegions, hints);
-  const hinted = hints?.regions ?? [];
   const re = new RegExp(CANDIDATE.source, CANDIDATE.flags);
   for (let m = re.exec(text); m !== null; m = re.exec(text)) {
     const raw = m[0].replace(/[\s\-./]+$/, '');
     // 09.09.1987 parses as a Dutch number, but it is written as a date: leave it to date-of-birth.
     if (DATE_SHAPE.test(raw)) continue;
-    const parsed = parseIn(raw, regions);
+    const parsed = parseIn(raw, scanRegions, hints);
     if (!parsed) continue;
     const start = m.index;
     const international = raw.startsWith('+') || raw.startsWith('00');
-    const pattern = international
-      ? 'international'
-      : !parsed.own
-        ? 'national-neighbour'
-        : parsed.region && hinted.includes(parsed.region) && !scanRegions.includes(parsed.region)
-          ? 'national-item-region'
-          : 'national';
+    const pattern = international ? 'international' : !parsed.own ? 'national-neighbour' : parsed.hinted ? 'national-item-region' : 'national';
     yield {
       start,
       end: start + raw.length,

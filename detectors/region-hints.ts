@@ -53,27 +53,67 @@ const DE_CITIES =
   'Berlin|München|Hamburg|Köln|Frankfurt|Stuttgart|Düsseldorf|Dortmund|Essen|Leipzig|Bremen|Dresden|Hannover|Nürnberg|Duisburg|Bochum|Wuppertal|Bielefeld|Bonn|Münster|Aachen|Mannheim|Karlsruhe|Augsburg|Wiesbaden|Kiel|Freiburg|Mainz|Potsdam|Rostock';
 const FR_CITIES = 'Paris|Lyon|Marseille|Toulouse|Nice|Nantes|Strasbourg|Montpellier|Bordeaux|Lille|Rennes|Reims|Toulon|Grenoble|Dijon|Angers';
 
+/** Latin letters, for word edges without Unicode mode (several times slower on every text). */
+const L = 'A-Za-zÀ-ÖØ-öø-ÿ';
+const COUNTRY_NAMES: Record<string, HintedRegion> = {
+  Nederland: 'NL',
+  Netherlands: 'NL',
+  Niederlande: 'NL',
+  'Pays-Bas': 'NL',
+  België: 'BE',
+  Belgie: 'BE',
+  Belgique: 'BE',
+  Belgium: 'BE',
+  Belgien: 'BE',
+  Deutschland: 'DE',
+  Germany: 'DE',
+  Duitsland: 'DE',
+  Allemagne: 'DE',
+  France: 'FR',
+  Frankrijk: 'FR',
+  Frankreich: 'FR',
+};
+const CALLING_CODES: Record<string, HintedRegion> = { '31': 'NL', '32': 'BE', '33': 'FR', '49': 'DE' };
+
 /**
- * One pass over a text finds every signal; the named group says which region it points at. Each
- * signal is specific to its country: a calling code needs the digit after it, an IBAN its check
- * digits, a postcode a city of that country beside it.
+ * One pass over a text finds every signal; the named group says which one. Each signal is specific
+ * to its country: a calling code needs the digit after it, an IBAN its check digits, a postcode a
+ * city of that country beside it.
  */
 const SIGNALS = new RegExp(
   [
-    String.raw`(?<NL>(?<![\p{L}\p{N}])NL\d{2} ?[A-Z]{4}|(?:\+|(?<![\p{N}])00)31[ (]*[1-9]|@[\w.-]+\.nl(?![\p{L}\p{N}.-])|(?<![\p{L}])(?:Nederland|Netherlands|Niederlande|Pays-Bas)(?![\p{L}]))`,
-    String.raw`(?<BE>(?<![\p{L}\p{N}])BE\d{2} ?\d{4}|(?:\+|(?<![\p{N}])00)32[ (]*[1-9]|@[\w.-]+\.be(?![\p{L}\p{N}.-])|(?<![\p{L}])(?:België|Belgie|Belgique|Belgium|Belgien)(?![\p{L}])|(?<![\p{N}])[1-9]\d{3} (?:${BE_CITIES})(?![\p{L}]))`,
-    String.raw`(?<DE>(?<![\p{L}\p{N}])DE\d{2} ?\d{4}|(?:\+|(?<![\p{N}])00)49[ (]*[1-9]|@[\w.-]+\.de(?![\p{L}\p{N}.-])|(?<![\p{L}])(?:Deutschland|Germany|Duitsland|Allemagne)(?![\p{L}])|(?<![\p{N}])\d{5} (?:${DE_CITIES})(?![\p{L}]))`,
-    String.raw`(?<FR>(?<![\p{L}\p{N}])FR\d{2} ?\d{4}|(?:\+|(?<![\p{N}])00)33[ (]*[1-9]|@[\w.-]+\.fr(?![\p{L}\p{N}.-])|(?<![\p{L}])(?:France|Frankrijk|Frankreich)(?![\p{L}])|(?<![\p{N}])\d{5} (?:${FR_CITIES})(?![\p{L}]))`,
+    String.raw`\b(?:(?<ibanNL>NL)\d{2} ?[A-Z]{4}|(?<iban>BE|DE|FR)\d{2} ?\d{4})`,
+    String.raw`(?:\+|(?<!\d)00)(?<cc>3[123]|49)[ (]*[1-9]`,
+    String.raw`@[\w.-]+\.(?<tld>nl|be|de|fr)(?![\w.-])`,
+    `(?<![${L}])(?<name>${Object.keys(COUNTRY_NAMES).join('|')})(?![${L}])`,
+    String.raw`(?<!\d)(?:[1-9]\d{3} (?<be>${BE_CITIES})|\d{5} (?:(?<de>${DE_CITIES})|(?<fr>${FR_CITIES})))(?![${L}])`,
   ].join('|'),
-  'gu',
+  'g',
 );
 const REGIONS: readonly HintedRegion[] = ['NL', 'BE', 'DE', 'FR'];
 
-/** Words only German uses among the languages of our shares (not Dutch `die`, `was`, `in`). */
+/** The region one SIGNALS match points at. */
+function regionOf(g: Record<string, string | undefined>): HintedRegion | undefined {
+  if (g.ibanNL) return 'NL';
+  if (g.iban) return g.iban as HintedRegion;
+  if (g.cc) return CALLING_CODES[g.cc];
+  if (g.tld) return g.tld.toUpperCase() as HintedRegion;
+  if (g.name) return COUNTRY_NAMES[g.name];
+  if (g.be) return 'BE';
+  if (g.de) return 'DE';
+  if (g.fr) return 'FR';
+  return undefined;
+}
+
+/**
+ * Words only German uses among the languages of our shares (not Dutch `die`, `was`, `in`). ASCII
+ * word edges (no Unicode mode, which is several times slower): none of the words starts or ends
+ * with an umlaut, and `für`, `grüße` have theirs inside.
+ */
 const GERMAN =
-  /(?<![\p{L}])(?:und|nicht|ist|für|sie|ihre|ihr|wir|ich|auf|eine|einen|einem|sehr|bitte|geehrte|geehrter|grüße|freundlichen|straße|unsere|haben|wird|können|über|oder|auch)(?![\p{L}])/giu;
+  /\b(?:und|nicht|ist|für|sie|ihre|ihr|wir|ich|auf|eine|einen|einem|sehr|bitte|geehrte|geehrter|grüße|freundlichen|straße|unsere|haben|wird|können|oder|auch)\b/gi;
 /** Words that mark a text as Dutch, English or French instead. */
-const OTHER = /(?<![\p{L}])(?:het|een|niet|wij|ik|voor|zijn|naar|ook|maar|wordt|the|and|of|to|for|with|you|le|la|les|et|des|est|pour|vous|avec)(?![\p{L}])/giu;
+const OTHER = /\b(?:het|een|niet|wij|ik|voor|zijn|naar|ook|maar|wordt|the|and|of|to|for|with|you|le|la|les|et|des|est|pour|vous|avec)\b/gi;
 /** German words, more than all the others together, that make a text German. */
 const GERMAN_WORDS = 5;
 /** Only the first part of a long text is read for its language: enough to tell, cheap on a large file. */
@@ -94,11 +134,11 @@ export class RegionEvidence {
 
   /** Reads one segment's text for signals. */
   see(text: string): void {
-    if (this.found.size < REGIONS.length && /[@+0A-Z1-9]/.test(text)) {
+    if (this.found.size < REGIONS.length) {
       SIGNALS.lastIndex = 0;
-      for (let m = SIGNALS.exec(text); m !== null; m = SIGNALS.exec(text)) {
-        for (const r of REGIONS) if (m.groups?.[r] !== undefined) this.add(r);
-        if (this.found.size === REGIONS.length) break;
+      for (let m = SIGNALS.exec(text); m !== null && this.found.size < REGIONS.length; m = SIGNALS.exec(text)) {
+        const region = m.groups ? regionOf(m.groups) : undefined;
+        if (region) this.add(region);
       }
     }
     if (!this.found.has('DE') && this.languageRead < LANGUAGE_SAMPLE) {
