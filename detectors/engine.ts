@@ -311,6 +311,14 @@ export function createEngine(detectors: readonly Detector[], hasher: Hasher, opt
     return new SegmentHints(segment.text);
   }
 
+  /**
+   * Where a segment's held-back candidates go: only in an item, which can release them, and not
+   * for text read by OCR, whose findings the worker tempers by the OCR's confidence as they come.
+   */
+  function holdsFor(item: ItemScope | undefined, hints: ItemHints | undefined, segment: Segment): Scored[] | undefined {
+    return item && hints && !segment.ocr ? [] : undefined;
+  }
+
   /** Keeps the held-back candidates as findings at their region's score, for `closeItem` to release. */
   function hold(item: ItemScope, held: Scored[], segment: Segment): void {
     for (const s of held) {
@@ -352,7 +360,7 @@ export function createEngine(detectors: readonly Detector[], hasher: Hasher, opt
       const text = segment.text;
       const findings: Finding[] = [];
       const hints = regional ? hintsFor(item, segment) : undefined;
-      const held: Scored[] | undefined = item && hints ? [] : undefined;
+      const held = holdsFor(item, hints, segment);
       if (text.length <= WINDOW) {
         // One window, the common case: no list of windows to build.
         for (const s of detectWindow(segment, text, segment.ownedStart ?? 0, segment.ownedEnd ?? text.length, hints, held))
@@ -371,7 +379,7 @@ export function createEngine(detectors: readonly Detector[], hasher: Hasher, opt
       const text = segment.text;
       const findings: Finding[] = [];
       const hints = regional ? hintsFor(item, segment) : undefined;
-      const held: Scored[] | undefined = item && hints ? [] : undefined;
+      const held = holdsFor(item, hints, segment);
       for (const w of windows(text, segment.ownedStart ?? 0, segment.ownedEnd ?? text.length)) {
         const piece = w.from === 0 && w.to === text.length ? text : text.slice(w.from, w.to);
         const external = await recognize(piece);
