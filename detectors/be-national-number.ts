@@ -4,7 +4,10 @@
  * Format YY.MM.DD-SSS.CC: birth date (month +20 or +40 for "bis" numbers, 00 when unknown), a
  * serial (odd for men, even for women) and two check digits: 97 − (first nine digits mod 97).
  * For births from 2000 the check is computed over `2` followed by the nine digits.
- * The dotted print form is distinctive enough on its own; eleven bare digits need context.
+ * The dotted print form (`85.07.30-033.28`, on the eID card) is distinctive enough on its own, and
+ * so are its usual variants (`85.07.30 033-28`, `85 07 30 033 28`, `850730-033-28`): a birth date
+ * shape, a serial and a check pair that one random run in about 230 passes. Eleven bare digits
+ * pass as often, so they need a word nearby or a column headed or typed as such (records.ts).
  */
 import { maskKeepLast } from './mask.js';
 import { bounded, NUMBER_NEGATIVE, onlyDigits } from './shared.js';
@@ -32,6 +35,8 @@ export const beNationalNumberDetector = {
   requires: /\d\d/,
   patterns: [
     { name: 'dotted', regex: bounded('\\d{2}\\.\\d{2}\\.\\d{2}-\\d{3}\\.\\d{2}'), score: 0.75 },
+    // The dotted form written by hand: other separators between the date parts and the serial.
+    { name: 'dotted-variant', regex: bounded('\\d{2}([. ])\\d{2}\\1\\d{2}[ .-]\\d{3}[ .-]\\d{2}'), score: 0.6 },
     { name: 'grouped', regex: bounded('\\d{6}[ -]\\d{3}[ -]?\\d{2}'), score: 0.5 },
     { name: 'plain', regex: bounded('\\d{11}'), score: 0.4 },
   ],
@@ -58,6 +63,11 @@ export const beNationalNumberDetector = {
       'registre national: 63080226980',
       'Nationalregisternummer 75.10.08-516.16',
       'geboren 2001: 01.06.26-140.45 rijksregister',
+      // Without a word: the print form and its hand-written variants.
+      'Dossier van 85.07.30-033.28, geopend in maart.',
+      'Gegevens: 80.07.26 697-58 (zie bijlage)',
+      'M. Dupont, 92 09 15 152 35, Liège',
+      '850730-033-28 werd gecontroleerd',
     ],
     invalid: [
       '80.07.26-697.59',
@@ -70,6 +80,11 @@ export const beNationalNumberDetector = {
       'INSZ 47.11.24-838.8',
       'rijksregisternummer 00.00.00-000.97',
       'telefoon 02 555 12 34',
+      // Bare eleven digits that pass the check, without a word; a variant failing it; an order label.
+      'Dossier 85073003328 geopend',
+      'Gegevens: 80.07.26 697-59 (zie bijlage)',
+      'Bestelnummer 92 09 15 152 35',
+      'versie 10.20.30.400.50',
     ],
   },
 } satisfies Detector;

@@ -9,8 +9,9 @@ import { ASK_REGEX, buildContextLookup, NEAR_NEGATIVE, NEAR_POSITIVE } from './c
 import type { Recognizer } from './ner.js';
 import { needsOf, type PatternNeeds } from './pattern-gate.js';
 import { buildPrefilter } from './prefilter.js';
+import { RegionEvidence } from './region-hints.js';
 import { type Gate, gateFor, type Shape, shapeOf } from './shape.js';
-import type { Candidate, Category, ContextWords, Detector, DetectorPattern, Finding, Hasher, Segment } from './types.js';
+import type { Candidate, Category, ContextWords, Detector, DetectorPattern, Finding, Hasher, ItemHints, Segment } from './types.js';
 
 export interface EngineOptions {
   /** Findings below this confidence are not reported. */
@@ -69,14 +70,39 @@ interface Scored {
   score: number;
   checksum: boolean;
   basis: string[];
+  /** The score, and region, if the item turns out to be about that region (Candidate.inRegion). */
+  inRegion?: { region: string; score: number };
+}
+
+/** Findings held back for a region per item, at most: a text full of such digit runs cannot grow memory without end. */
+const MAX_PENDING = 10_000;
+
+/**
+ * One item (a file, an entry, a message) while its segments are detected: the regions it points at
+ * (region-hints.ts), gathered over its segments, and the findings that are personal data only if
+ * it points at their region, decided when the item closes.
+ */
+export interface ItemScope {
+  readonly evidence: RegionEvidence;
+  readonly pending: Map<string, Finding[]>;
 }
 
 export interface Engine {
   readonly detectors: readonly Detector[];
-  /** All findings in one segment, in text order. */
-  detect(segment: Segment): Finding[];
+  /**
+   * Starts an item whose segments are then detected with it: `regions` are what its path names
+   * (region-hints.ts `regionsOfPath`); its text adds more as it is read.
+   */
+  openItem(regions?: readonly string[]): ItemScope;
+  /** All findings in one segment, in text order. Without an item, the segment is an item of its own. */
+  detect(segment: Segment, item?: ItemScope): Finding[];
   /** As `detect`, with the spans of the configured recognisers (NER) merged in. */
-  detectAsync(segment: Segment): Promise<Finding[]>;
+  detectAsync(segment: Segment, item?: ItemScope): Promise<Finding[]>;
+  /**
+   * Ends an item: the findings held back for a region the item turned out to point at (a Belgian
+   * number in a list whose IBANs, further down, are Belgian), to add to the item's findings.
+   */
+  closeItem(item: ItemScope): Finding[];
   /**
    * The item step, called once with all findings of one item (a file, an entry, a message) when
    * its last segment is done: raises special-category findings when the item also identifies
@@ -113,9 +139,11 @@ export function createEngine(detectors: readonly Detector[], hasher: Hasher, opt
   const anyKeywords = compiled.some((c) => c.keywords);
   const byId = new Map(compiled.map((c) => [c.detector.id, c]));
   const recognizers = options.recognizers ?? [];
+  // Region evidence is gathered only when a detector reads it.
+  const regional = detectors.some((d) => d.regional === true);
 
   /** The candidates of one detector in a window, appended to `out`. */
-  function candidatesIn(c: Compiled, text: string, shape: Shape, out: Candidate[]): void {
+  function candidatesIn(c: Compiled, text: string, shape: Shape, hints: ItemHints | undefined, out: Candidate[]): void {
     const d = c.detector;
     const patterns = d.patterns ?? [];
     for (let k = 0; k < patterns.length; k++) {
@@ -130,18 +158,19 @@ export function createEngine(detectors: readonly Detector[], hasher: Hasher, opt
         else out.push({ start: m.index, end: m.index + m[0].length, score: p.score, pattern: p.name });
       }
     }
-    if (d.find) for (const cand of d.find(text)) out.push(cand);
+    if (d.find) for (const cand of d.find(text, hints)) out.push(cand);
   }
 
-  function score(c: Compiled, cand: Candidate, text: string, segment: Segment): Scored | undefined {
+  function score(c: Compiled, cand: Candidate, text: string, segment: Segment, hints: ItemHints | undefined): Scored | undefined {
     const d = c.detector;
     const raw = text.slice(cand.start, cand.end);
-    const normalized = d.normalize ? d.normalize(raw) : raw;
+    const normalized = d.normalize ? d.normalize(raw, hints) : raw;
     if (!normalized || d.invalidate?.(normalized)) return undefined;
     const verdict = d.validate?.(normalized);
     if (verdict === false) return undefined;
     const basis = [cand.pattern ?? 'match'];
-    let value = cand.score ?? 0.5;
+    const base = cand.score ?? 0.5;
+    let value = base;
     const checksum = verdict === true && d.checksum === true;
     if (checksum) basis.push('checksum');
     if (c.context || c.negative) {
@@ -156,8 +185,10 @@ export function createEngine(detectors: readonly Detector[], hasher: Hasher, opt
         basis.push('negative-context');
       }
     }
-    value = Math.min(0.99, Math.max(0.01, value));
-    return { detector: d, start: cand.start, end: cand.end, normalized, raw, score: value, checksum, basis };
+    const clamp = (n: number) => Math.min(0.99, Math.max(0.01, n));
+    const inRegion = cand.inRegion ? { region: cand.inRegion.region, score: clamp(value - base + cand.inRegion.score) } : undefined;
+    value = clamp(value);
+    return { detector: d, start: cand.start, end: cand.end, normalized, raw, score: value, checksum, basis, ...(inRegion ? { inRegion } : {}) };
   }
 
   /** The context rule as a regex over the text around the candidate: what `context.lookup` answers by offset, for the rare case it cannot. */
@@ -174,7 +205,20 @@ export function createEngine(detectors: readonly Detector[], hasher: Hasher, opt
   const eligible = new Uint8Array(compiled.length);
   const candidates: Candidate[] = [];
 
-  function detectWindow(segment: Segment, text: string, ownedStart: number, ownedEnd: number, external?: Map<Compiled, Candidate[]>): Scored[] {
+  /**
+   * The findings of one window. `hints` are the item's regions; a candidate that reaches the
+   * threshold only in a region the item has not (yet) shown goes to `held` when nothing else
+   * claims its span.
+   */
+  function detectWindow(
+    segment: Segment,
+    text: string,
+    ownedStart: number,
+    ownedEnd: number,
+    hints?: ItemHints,
+    held?: Scored[],
+    external?: Map<Compiled, Candidate[]>,
+  ): Scored[] {
     // The text's shape decides, before any regex, which detectors and patterns can match at all.
     const shape = shapeOf(text);
     // Keywords count in the text and in its context (a column header, the line before), since
@@ -186,22 +230,26 @@ export function createEngine(detectors: readonly Detector[], hasher: Hasher, opt
     }
     context.reset(text, segment.context);
     const scored: Scored[] = [];
+    const waiting: Scored[] = [];
     const consider = (c: Compiled, cand: Candidate) => {
       if (cand.start < ownedStart || cand.start >= ownedEnd || cand.end <= cand.start) return;
-      const s = score(c, cand, text, segment);
+      const s = score(c, cand, text, segment, hints);
       // A weak guess below the threshold must not hide a stronger type; a checksum pass may.
       if (s && (s.score >= minConfidence || s.checksum)) scored.push(s);
+      else if (held && s?.inRegion && s.inRegion.score >= minConfidence) waiting.push(s);
     };
     for (let i = 0; i < compiled.length; i++) {
       const c = compiled[i] as Compiled;
       if (c.keywords && eligible[i] === 0) continue;
       if (c.gate && !c.gate(shape, text)) continue;
       candidates.length = 0;
-      candidatesIn(c, text, shape, candidates);
+      candidatesIn(c, text, shape, hints, candidates);
       for (let k = 0; k < candidates.length; k++) consider(c, candidates[k] as Candidate);
     }
     if (external) for (const [c, cands] of external) for (const cand of cands) consider(c, cand);
     const kept = resolveOverlaps(scored);
+    // Held back only where no other candidate, reported or not, claims the span.
+    if (held) for (const w of waiting) if (!kept.some((k) => k.start < w.end && w.start < k.end)) held.push(w);
     let below = 0;
     for (const s of kept) if (s.score < minConfidence) below++;
     return below === 0 ? kept : kept.filter((s) => s.score >= minConfidence);
@@ -246,6 +294,42 @@ export function createEngine(detectors: readonly Detector[], hasher: Hasher, opt
     return out;
   }
 
+  function openItem(regions: readonly string[] = []): ItemScope {
+    return { evidence: new RegionEvidence(regions), pending: new Map() };
+  }
+
+  /**
+   * The item's hints for a segment; its own text is read for evidence first (a Belgian IBAN beside
+   * the number counts for it). In an item every segment is read, for numbers held back earlier;
+   * a segment on its own is read only when a detector asks.
+   */
+  function hintsFor(scope: ItemScope | undefined, segment: Segment): ItemHints {
+    if (scope) {
+      scope.evidence.see(segment.text);
+      return { regions: scope.evidence.regions() };
+    }
+    return new SegmentHints(segment.text);
+  }
+
+  /**
+   * Where a segment's held-back candidates go: only in an item, which can release them, and not
+   * for text read by OCR, whose findings the worker tempers by the OCR's confidence as they come.
+   */
+  function holdsFor(item: ItemScope | undefined, hints: ItemHints | undefined, segment: Segment): Scored[] | undefined {
+    return item && hints && !segment.ocr ? [] : undefined;
+  }
+
+  /** Keeps the held-back candidates as findings at their region's score, for `closeItem` to release. */
+  function hold(item: ItemScope, held: Scored[], segment: Segment): void {
+    for (const s of held) {
+      const region = s.inRegion as { region: string; score: number };
+      const list = item.pending.get(region.region) ?? [];
+      if (list.length >= MAX_PENDING) continue;
+      list.push(toFinding({ ...s, score: region.score, basis: [...s.basis, 'item-region'] }, segment));
+      item.pending.set(region.region, list);
+    }
+  }
+
   function toFinding(s: Scored, segment: Segment): Finding {
     return {
       type: s.detector.id,
@@ -264,36 +348,51 @@ export function createEngine(detectors: readonly Detector[], hasher: Hasher, opt
       const short = text.slice(0, WINDOW);
       let out = '';
       let at = 0;
-      for (const s of detectWindow({ text: short, where: {} }, short, 0, short.length)) {
+      const hints = regional ? hintsFor(undefined, { text: short, where: {} }) : undefined;
+      for (const s of detectWindow({ text: short, where: {} }, short, 0, short.length, hints)) {
         out += short.slice(at, s.start) + s.detector.mask(s.normalized, s.raw);
         at = s.end;
       }
       return out + short.slice(at);
     },
-    detect(segment: Segment): Finding[] {
+    openItem,
+    detect(segment: Segment, item?: ItemScope): Finding[] {
       const text = segment.text;
       const findings: Finding[] = [];
+      const hints = regional ? hintsFor(item, segment) : undefined;
+      const held = holdsFor(item, hints, segment);
       if (text.length <= WINDOW) {
         // One window, the common case: no list of windows to build.
-        for (const s of detectWindow(segment, text, segment.ownedStart ?? 0, segment.ownedEnd ?? text.length)) findings.push(toFinding(s, segment));
-        return findings;
+        for (const s of detectWindow(segment, text, segment.ownedStart ?? 0, segment.ownedEnd ?? text.length, hints, held))
+          findings.push(toFinding(s, segment));
+      } else {
+        for (const w of windows(text, segment.ownedStart ?? 0, segment.ownedEnd ?? text.length)) {
+          const piece = w.from === 0 && w.to === text.length ? text : text.slice(w.from, w.to);
+          for (const s of detectWindow(segment, piece, w.lead, w.owned, hints, held)) findings.push(toFinding(s, segment));
+        }
       }
-      for (const w of windows(text, segment.ownedStart ?? 0, segment.ownedEnd ?? text.length)) {
-        const piece = w.from === 0 && w.to === text.length ? text : text.slice(w.from, w.to);
-        for (const s of detectWindow(segment, piece, w.lead, w.owned)) findings.push(toFinding(s, segment));
-      }
+      if (item && held?.length) hold(item, held, segment);
       return findings;
     },
-    async detectAsync(segment: Segment): Promise<Finding[]> {
-      if (recognizers.length === 0) return this.detect(segment);
+    async detectAsync(segment: Segment, item?: ItemScope): Promise<Finding[]> {
+      if (recognizers.length === 0) return this.detect(segment, item);
       const text = segment.text;
       const findings: Finding[] = [];
+      const hints = regional ? hintsFor(item, segment) : undefined;
+      const held = holdsFor(item, hints, segment);
       for (const w of windows(text, segment.ownedStart ?? 0, segment.ownedEnd ?? text.length)) {
         const piece = w.from === 0 && w.to === text.length ? text : text.slice(w.from, w.to);
         const external = await recognize(piece);
-        for (const s of detectWindow(segment, piece, w.lead, w.owned, external)) findings.push(toFinding(s, segment));
+        for (const s of detectWindow(segment, piece, w.lead, w.owned, hints, held, external)) findings.push(toFinding(s, segment));
       }
+      if (item && held?.length) hold(item, held, segment);
       return findings;
+    },
+    closeItem(item: ItemScope): Finding[] {
+      const out: Finding[] = [];
+      for (const [region, findings] of item.pending) if (item.evidence.has(region)) out.push(...findings);
+      item.pending.clear();
+      return out;
     },
     finalizeItem(findings: Finding[]): Finding[] {
       if (!findings.some((f) => IDENTIFYING_CATEGORIES.has(f.category))) return findings;
@@ -306,6 +405,20 @@ export function createEngine(detectors: readonly Detector[], hasher: Hasher, opt
       return findings;
     },
   };
+}
+
+/** A segment's own hints, read from its text only when a detector asks (most segments hold no number that needs them). */
+class SegmentHints implements ItemHints {
+  private read: readonly string[] | undefined;
+  constructor(private readonly text: string) {}
+  get regions(): readonly string[] {
+    if (!this.read) {
+      const evidence = new RegionEvidence();
+      evidence.see(this.text);
+      this.read = evidence.regions();
+    }
+    return this.read;
+  }
 }
 
 function meets(shape: Shape, needs: PatternNeeds): boolean {

@@ -4,11 +4,13 @@
  * `0049 30 1234567`). A digit run that does not start with 0, + or 00 is never a phone number
  * here: that keeps order numbers and BSNs out.
  *
- * Numbers without a country code are read in the scan's phone regions (`--phone-region`, config
- * `phoneRegions`; default NL) at full score. A national number that only another neighbouring
- * region's plan accepts (a Belgian `02 555 12 34`, a German `030 12345678` in a Dutch scan) scores
- * under the threshold, so only a phone label beside it (`Tel.`, `Telefon`, a phone column) reports
- * it: an unlabelled digit run never becomes valid by guessing a region for it.
+ * Numbers without a country code are read, at full score, in the regions the item points at
+ * (region-hints.ts: its folder, a Belgian IBAN or postcode, a `+32` number, German text) and in
+ * the scan's phone regions (`--phone-region`, config `phoneRegions`; default NL). A national
+ * number that only another neighbouring region's plan accepts (a Belgian `02 555 12 34`, a German
+ * `030 12345678` in a Dutch item) scores under the threshold, so only a phone label beside it
+ * (`Tel.`, `Telefon`, a phone column) reports it, or the item showing, further on, that it is
+ * about that country: an unlabelled digit run never becomes valid by guessing a region for it.
  *
  * Speed: libphonenumber is the cost of this detector. It is asked only about candidates it can
  * accept (8 to 15 digits, a known calling code, a plan's national length), since a rejection
@@ -17,13 +19,16 @@
  */
 import { type CountryCode, isSupportedCountry, Metadata, type PhoneNumber, parsePhoneNumberFromString } from 'libphonenumber-js/max';
 import { maskKeepLast } from './mask.js';
-import type { Candidate, Detector } from './types.js';
+import type { Candidate, Detector, ItemHints } from './types.js';
 
 const DEFAULT_COUNTRY: CountryCode = 'NL';
 /** Regions tried, after the scan's own, for a national number under a phone label. */
 const NEIGHBOUR_REGIONS: readonly CountryCode[] = ['NL', 'BE', 'DE'];
 /** National number lengths (digits, with the leading 0) a region's plan can hold: no parse for the others. */
-const NATIONAL_SHAPE: Partial<Record<CountryCode, RegExp>> = { BE: /^0(?:4\d{8}|[1-9]\d{7})$/, DE: /^0[1-9]\d{8,11}$/ };
+const NATIONAL_SHAPE: Partial<Record<CountryCode, RegExp>> = { BE: /^0(?:4\d{8}|[1-9]\d{7})$/, DE: /^0[1-9]\d{8,11}$/, FR: /^0[1-9]\d{8}$/ };
+/** Scores: read in the scan's or the item's regions, or only in a neighbour's plan (under the threshold). */
+const OWN_SCORE = 0.6;
+const NEIGHBOUR_SCORE = 0.4;
 const DATE_SHAPE = /^\d{1,2}([-./])\d{1,2}\1(?:19|20)\d{2}$/;
 const TRAILING_SEPARATORS = /[\s\-./]+$/;
 const DUTCH_SERVICE = /^0(800|90[069])/;
@@ -57,10 +62,16 @@ function digitCount(raw: string): number {
   return n;
 }
 
-/** A number as read, and whether it was read in one of the scan's regions (or with its country code) rather than a neighbour's plan. */
+/**
+ * A number as read: the region it was read in, whether it counts as the scan's or the item's (or
+ * had its country code), else only a neighbour's plan accepts it.
+ */
 interface Reading {
   number: PhoneNumber;
   own: boolean;
+  /** Read in a region only the item points at. */
+  hinted: boolean;
+  region: CountryCode | undefined;
 }
 
 /** The calling code of every E.164 number a parse produced, for the mask (which is handed only the E.164 form). */
@@ -80,54 +91,93 @@ function callingCode(e164: string): string {
   return cc;
 }
 
+/** The number read in one region's plan, if that plan can hold its length and accepts it. */
+function nationalIn(compact: string, digits: string, region: CountryCode): PhoneNumber | undefined {
+  // Dutch numbers have ten digits, except 0800/090x service numbers: skip the parser for dates and amounts.
+  if (region === 'NL' && digits.length !== 10 && !DUTCH_SERVICE.test(digits)) return undefined;
+  if (NATIONAL_SHAPE[region]?.test(digits) === false) return undefined;
+  const number = parsePhoneNumberFromString(compact, region);
+  return number?.isValid() ? number : undefined;
+}
+
 /**
- * The reader of candidates for one set of regions. A candidate is read when it is found and again
- * when the engine normalises it: answers are remembered by the candidate's text, for the text
- * being scanned only (the engine normalises and masks a window's candidates before it looks at
- * the next window), so the memory stays small and short-lived. Candidates rejected before
- * libphonenumber is asked are not remembered.
+ * The reader of candidates for one set of scan regions. A candidate is read when it is found and
+ * again when the engine normalises it: answers are remembered by the candidate's text (and the
+ * item's regions, where they were asked), for the text being scanned only (the engine normalises
+ * and masks a window's candidates before it looks at the next window), so the memory stays small
+ * and short-lived. Candidates rejected before libphonenumber is asked are not remembered.
+ *
+ * The scan's regions come first: a number both plans accept (`0475 12 34 56` is a Roermond line
+ * and a Belgian mobile) keeps the reading, and so the hash, it has everywhere else in the scan.
+ * The item's regions are asked for only when the scan's do not accept the number: reading them
+ * can cost a pass over the text.
  */
 interface Reader {
-  (raw: string): Reading | undefined;
+  (raw: string, hints?: ItemHints): Reading | undefined;
   /** Forgets the readings of the previous text. */
   startText(): void;
 }
-function readerFor(regions: readonly CountryCode[]): Reader {
-  const tried = [...regions, ...NEIGHBOUR_REGIONS.filter((r) => !regions.includes(r))];
+function readerFor(scanRegions: readonly CountryCode[]): Reader {
+  /** Readings in the scan's regions or by country code; null: none there (the item's regions may still read it). */
   const read = new Map<string, Reading | null>();
-  function ask(raw: string): Reading | undefined {
-    const digits = raw.replace(/\D/g, '');
+  /** Readings in the item's or a neighbour's regions, by text and the item's regions. */
+  const readElsewhere = new Map<string, Reading | null>();
+  const parts = (raw: string) => {
     const compact = raw.replace(/\(0\)/, '').replace(/[^\d+]/g, '');
     const international = compact.startsWith('+') ? compact : compact.startsWith('00') ? `+${compact.slice(2)}` : undefined;
+    return { compact, international, digits: raw.replace(/\D/g, '') };
+  };
+  function askOwn(raw: string): Reading | undefined {
+    const { compact, international, digits } = parts(raw);
     if (international) {
       if (!hasCallingCode(international)) return undefined;
       const number = parsePhoneNumberFromString(international);
-      return number?.isValid() ? { number, own: true } : undefined;
+      return number?.isValid() ? { number, own: true, hinted: false, region: undefined } : undefined;
     }
     if (!compact.startsWith('0')) return undefined;
-    for (let i = 0; i < tried.length; i++) {
-      const region = tried[i] as CountryCode;
-      // Dutch numbers have ten digits, except 0800/090x service numbers: skip the parser for dates and amounts.
-      if (region === 'NL' && digits.length !== 10 && !DUTCH_SERVICE.test(digits)) continue;
-      if (NATIONAL_SHAPE[region]?.test(digits) === false) continue;
-      const number = parsePhoneNumberFromString(compact, region);
-      if (number?.isValid()) return { number, own: i < regions.length };
+    for (const region of scanRegions) {
+      const number = nationalIn(compact, digits, region);
+      if (number) return { number, own: true, hinted: false, region };
     }
     return undefined;
   }
-  const reader = (raw: string) => {
-    const n = digitCount(raw);
-    if (n < 8 || n > 15) return undefined;
-    const known = read.get(raw);
-    if (known !== undefined) return known ?? undefined;
-    const reading = ask(raw);
-    if (read.size >= REMEMBERED_MAX) read.clear();
-    read.set(raw, reading ?? null);
+  function askElsewhere(raw: string, hinted: readonly CountryCode[]): Reading | undefined {
+    const { compact, international, digits } = parts(raw);
+    if (international || !compact.startsWith('0')) return undefined;
+    for (const region of [...hinted, ...NEIGHBOUR_REGIONS]) {
+      if (scanRegions.includes(region)) continue;
+      const number = nationalIn(compact, digits, region);
+      if (number) {
+        const own = hinted.includes(region);
+        return { number, own, hinted: own, region };
+      }
+    }
+    return undefined;
+  }
+  function remember(map: Map<string, Reading | null>, key: string, reading: Reading | undefined): Reading | undefined {
+    if (map.size >= REMEMBERED_MAX) map.clear();
+    map.set(key, reading ?? null);
     if (reading) rememberCallingCode(reading.number.number, `+${reading.number.countryCallingCode}`);
     return reading;
+  }
+  const reader = (raw: string, hints?: ItemHints) => {
+    const n = digitCount(raw);
+    if (n < 8 || n > 15) return undefined;
+    let own = read.get(raw);
+    if (own === undefined) own = remember(read, raw, askOwn(raw)) ?? null;
+    if (own) return own;
+    // International numbers and non-0 runs have no other reading: only national ones go on.
+    const first = raw.charCodeAt(0);
+    if (first === 43 /* + */ || raw.startsWith('00')) return undefined;
+    const hinted = (hints?.regions ?? []) as readonly CountryCode[];
+    const key = hinted.length > 0 ? `${raw}\0${hinted.join(',')}` : raw;
+    const known = readElsewhere.get(key);
+    if (known !== undefined) return known ?? undefined;
+    return remember(readElsewhere, key, askElsewhere(raw, hinted));
   };
   reader.startText = () => {
     if (read.size > 0) read.clear();
+    if (readElsewhere.size > 0) readElsewhere.clear();
     if (callingCodeOf.size > 0) callingCodeOf.clear();
   };
   return reader;
@@ -147,12 +197,12 @@ export function createPhoneDetector(regions: readonly CountryCode[] = [DEFAULT_C
   const read = readerFor(regions);
   return {
     ...phoneDetector,
-    find: (text: string) => findPhones(text, read),
-    normalize: (raw) => read(raw)?.number.number ?? '',
+    find: (text: string, hints?: ItemHints) => findPhones(text, read, hints),
+    normalize: (raw, hints) => read(raw, hints)?.number.number ?? '',
   };
 }
 
-function findPhones(text: string, read: Reader): Candidate[] {
+function findPhones(text: string, read: Reader, hints?: ItemHints): Candidate[] {
   const found: Candidate[] = [];
   read.startText();
   let from = 0;
@@ -164,15 +214,18 @@ function findPhones(text: string, read: Reader): Candidate[] {
     const raw = TRAILING_SEPARATORS.test(m[0]) ? m[0].replace(TRAILING_SEPARATORS, '') : m[0];
     // 09.09.1987 parses as a Dutch number, but it is written as a date: leave it to date-of-birth.
     if (DATE_SHAPE.test(raw)) continue;
-    const parsed = read(raw);
+    const parsed = read(raw, hints);
     if (!parsed) continue;
     const start = m.index;
     const international = raw.startsWith('+') || raw.startsWith('00');
+    const pattern = international ? 'international' : !parsed.own ? 'national-neighbour' : parsed.hinted ? 'national-item-region' : 'national';
     found.push({
       start,
       end: start + raw.length,
-      score: parsed.own ? 0.6 : 0.4,
-      pattern: international ? 'international' : parsed.own ? 'national' : 'national-neighbour',
+      score: parsed.own ? OWN_SCORE : NEIGHBOUR_SCORE,
+      pattern,
+      // Read only in a neighbour's plan: full score if the item turns out to be about that country.
+      ...(parsed.own || !parsed.region ? {} : { inRegion: { region: parsed.region, score: OWN_SCORE } }),
     });
   }
   return found;
@@ -185,7 +238,8 @@ export const phoneDetector = {
   category: 'contact',
   description: 'Telephone numbers: Dutch without country code, any country with +CC or 00CC; validated per numbering plan.',
   requires: /\d{2}/,
-  find: (text: string) => findPhones(text, readDefault),
+  regional: true,
+  find: (text: string, hints?: ItemHints) => findPhones(text, readDefault, hints),
   context: {
     nl: ['tel', 'tel.', 'telefoon', 'telefoonnummer', 'mobiel', 'mob', 'gsm', 'bel', 'bellen', 'nummer', 'fax', 't'],
     en: ['phone', 'telephone', 'tel', 'mobile', 'cell', 'call', 'fax', 'whatsapp'],
@@ -196,10 +250,10 @@ export const phoneDetector = {
     nl: ['order', 'ordernummer', 'factuur', 'factuurnummer', 'kenmerk', 'referentie', 'klantnummer', 'artikel', 'versie'],
     // National-number labels: `CPR-nummer 010341-5326` is a Danish CPR number, not a Rotterdam line.
     en: ['order', 'invoice', 'tracking', 'reference', 'ref', 'isbn', 'serial', 'version', 'sku', 'bsn', 'cpr', 'pesel', 'personnummer', 'ssn', 'nhs', 'nino'],
-    de: ['bestellung', 'rechnung', 'sendungsnummer'],
+    de: ['bestellung', 'bestellnummer', 'rechnung', 'rechnungsnummer', 'sendungsnummer', 'kundennummer', 'artikelnummer', 'auftragsnummer'],
     fr: ['commande', 'facture', 'suivi'],
   },
-  normalize: (raw) => readDefault(raw)?.number.number ?? '',
+  normalize: (raw, hints) => readDefault(raw, hints)?.number.number ?? '',
   mask(e164) {
     const cc = callingCode(e164);
     return `${cc} ${maskKeepLast(e164.slice(cc.length), 2)}`.trim();
@@ -218,6 +272,11 @@ export const phoneDetector = {
       'Contact: 0612345678',
       'Tel.: 02 555 12 34', // Belgian, without country code, under its label
       'Telefon: 030 12345678', // German, without country code, under its label
+      // No label, but the item shows its country (region-hints.ts): a Belgian IBAN, postcode and city, domain.
+      'Betaling op BE68 5390 0754 7034, contact 02 555 12 34',
+      '1000 Brussel, 02 555 12 34',
+      'Mail jan@firma.be of 0470 12 34 56',
+      'Sehr geehrte Frau Müller, wir haben Ihre Anfrage erhalten und rufen Sie unter 030 12345678 an.',
     ],
     invalid: [
       'BSN 123456782',
@@ -233,6 +292,11 @@ export const phoneDetector = {
       'Geboren 09.09.1987',
       'Artikel 02 555 12 34', // a Belgian-shaped number without a phone label
       'Bestellnummer 030 12345678', // a German-shaped number without a phone label
+      '02 555 12 34', // Belgian-shaped, no label and nothing in the item that says Belgium
+      '030 12345678', // German-shaped, the same
+      'Rekening NL91 ABNA 0417 1643 00, contact 02 555 12 34', // the item shows a Dutch IBAN: no reason to read it as Belgian
+      'BE68 5390 0754 7034 artikel 02 555 12 34', // Belgian item, but the label says article number
+      'Wir haben Ihre Bestellnummer 030 12345678 und die Rechnung erhalten.', // German text, order number
     ],
   },
 } satisfies Detector;

@@ -65,6 +65,18 @@ export interface Candidate {
   score?: number;
   /** Pattern name for the finding's `basis`. */
   pattern?: string;
+  /**
+   * The score this candidate has when its item turns out to be about `region` (region-hints.ts):
+   * a national phone number that only a neighbour's plan accepts stays under the threshold, unless
+   * the item, in this segment or a later one, shows it is about that country.
+   */
+  inRegion?: { region: string; score: number };
+}
+
+/** What the engine knows of the item a segment belongs to, for detectors that read it (`regional`). */
+export interface ItemHints {
+  /** Countries the item points at (its folder, an IBAN, a calling code, the language), first seen first. */
+  regions: readonly string[];
 }
 
 export type ContextWords = Partial<Record<Lang, readonly string[]>>;
@@ -86,13 +98,15 @@ export interface Detector {
   requires?: RegExp;
   patterns?: readonly DetectorPattern[];
   /** For formats a regular expression states badly (phone numbers): find candidates in code. */
-  find?(text: string): Iterable<Candidate>;
+  find?(text: string, hints?: ItemHints): Iterable<Candidate>;
+  /** Whether `find` and `normalize` read the item's hints; the engine gathers them only when a detector does. */
+  regional?: boolean;
   /** Words that, near a match or in its column header, make it more likely to be this type. */
   context?: ContextWords;
   /** Words that make it less likely (`order`, `factuur`, `tracking`). */
   negativeContext?: ContextWords;
   /** Canonical form of the raw match: what is hashed and what `inzage find` compares. */
-  normalize?(raw: string): string;
+  normalize?(raw: string, hints?: ItemHints): string;
   /**
    * Tri-state check of the normalised value, as Presidio's: `true` certain (a checksum passed),
    * `false` drop the candidate, `undefined` keep the pattern's score.

@@ -134,6 +134,30 @@ describe('inzage scan --m365 limits', () => {
   });
 });
 
+describe('inzage scan --m365 --phone-region', () => {
+  it('masks a number of the given region in a mail subject, which becomes the item path, as the workers find it', async () => {
+    const mailbox = h.tenant.mailbox('user03@contoso.example');
+    const message = [...(mailbox?.messages.values() ?? [])][1];
+    if (!message) throw new Error('the test tenant has no second message for user03');
+    h.tenant.updateMessage(message, { subject: 'Terugbellen 02 555 12 34' });
+    const scanWith = async (name: string, extra: string[]) => {
+      const out = join(dir, name);
+      const run = await runM365(h, out, join(dir, `s-${name}`), ['--mailbox', 'user03@contoso.example', ...extra]);
+      expect(run.code, run.stderr).toBe(0);
+      return (await readReport(out)).items.find((i) => i.uri === `m365://user03@contoso.example/messages/${message.id}`);
+    };
+    // In a Dutch scan an unlabelled Belgian-shaped number is no phone number: not found, not masked.
+    const nl = await scanWith('region-nl', []);
+    expect(nl?.findings.filter((f) => f.type === 'phone')).toEqual([]);
+    expect(nl?.path).toContain('Terugbellen 02 555 12 34');
+    // In a Belgian scan it is one: found in the subject by the workers, and masked in the path by the source.
+    const be = await scanWith('region-be', ['--phone-region', 'BE']);
+    expect(be?.findings.filter((f) => f.type === 'phone').map((f) => f.where.part)).toEqual(['subject']);
+    expect(be?.path).not.toContain('555 12 34');
+    expect(be?.path).toMatch(/Terugbellen \+32 \*+34/);
+  });
+});
+
 describe('inzage scan --m365 failures of single messages', () => {
   it('scans a message whose attachments fail, lists them unread, and reads them on the next scan', async () => {
     const args = ['--mailbox', 'user03@contoso.example'];

@@ -25,6 +25,7 @@ import pLimit, { type LimitFunction } from 'p-limit';
 import picomatch from 'picomatch';
 import { Piscina } from 'piscina';
 import { type PackedItems, unpackItems } from '../../detectors/packed.js';
+import { regionsOfPath } from '../../detectors/region-hints.js';
 import { AccessCollector } from '../access/collector.js';
 import { fsItemError, InzageError, itemError } from '../errors.js';
 import type { ExtractedItem, SourceItem } from '../model.js';
@@ -121,7 +122,13 @@ class ReadingPool {
 
   async extract(item: SourceItem): Promise<ExtractedItem[]> {
     const timeoutMs = this.options.itemTimeoutMs;
-    const task: WorkerTask = { location: item.location as Buffer, name: basename(item.path) || 'file', size: item.size };
+    const regions = regionsOfPath(`${item.root}/${item.path}`);
+    const task: WorkerTask = {
+      location: item.location as Buffer,
+      name: basename(item.path) || 'file',
+      size: item.size,
+      ...(regions.length ? { regions } : {}),
+    };
     try {
       const packed = await this.slots(() =>
         this.pool.run({ ...task, deadline: Date.now() + timeoutMs }, { signal: AbortSignal.timeout(timeoutMs + Math.max(2_000, Math.round(timeoutMs * 0.2))) }),

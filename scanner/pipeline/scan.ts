@@ -67,6 +67,7 @@ export async function scanThen<T>(
       await scanM365(session, scanId, options.m365, {
         disabledDetectors: options.disabledDetectors ?? [],
         ...(options.configPath ? { configPath: resolve(options.configPath) } : {}),
+        ...(options.phoneRegions?.length ? { phoneRegions: options.phoneRegions } : {}),
         maxAttachmentSize: options.maxFileSize ?? DEFAULT_MAX_FILE_SIZE,
         onItem: (event) => {
           if (event.reused) counts.reused++;

@@ -15,6 +15,7 @@ import pLimit, { type LimitFunction } from 'p-limit';
 import { Piscina } from 'piscina';
 import { DEFAULT_MIN_CONFIDENCE } from '../../detectors/engine.js';
 import { type PackedItems, unpackItems } from '../../detectors/packed.js';
+import { regionsOfPath } from '../../detectors/region-hints.js';
 import { AccessCollector } from '../access/collector.js';
 import { itemError } from '../errors.js';
 import type { Access, ExtractedItem, OcrCost, ResolvedFinding, SourceItem } from '../model.js';
@@ -156,7 +157,13 @@ export class ScanSession {
 
   private async extract(item: SourceItem): Promise<ExtractedItem[]> {
     const name = item.name ?? (basename(item.path) || 'file');
-    const task: WorkerTask = item.bytes ? { bytes: item.bytes, name, size: item.size } : { location: item.location as Buffer, name, size: item.size };
+    const regions = regionsOfPath(`${item.root}/${item.path}`);
+    const task: WorkerTask = {
+      ...(item.bytes ? { bytes: item.bytes } : { location: item.location as Buffer }),
+      name,
+      size: item.size,
+      ...(regions.length ? { regions } : {}),
+    };
     const abort = new AbortController();
     const { port1, port2 } = new MessageChannel();
     let timer: NodeJS.Timeout | undefined;

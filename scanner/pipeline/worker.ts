@@ -7,6 +7,7 @@
 import { type MessagePort, workerData } from 'node:worker_threads';
 import type { Engine } from '../../detectors/engine.js';
 import { type PackedItems, packItems } from '../../detectors/packed.js';
+import { regionsOfPath } from '../../detectors/region-hints.js';
 import type { Finding } from '../../detectors/types.js';
 import { fsItemError, itemError } from '../errors.js';
 import { fileContent, memoryContent } from '../extractors/content.js';
@@ -84,6 +85,8 @@ export interface WorkerTask {
   bytes?: Uint8Array;
   name: string;
   size: number;
+  /** The countries the item's path names (region-hints.ts `regionsOfPath`): the worker sees only its name. */
+  regions?: string[];
   /**
    * Epoch milliseconds after which the worker stops between parts and returns what it found so
    * far, with `timeout` on the item; the pool's hard abort a little later is only for a parser
@@ -151,12 +154,22 @@ async function extractTask(task: WorkerTask): Promise<ExtractedItem[]> {
     return [{ kind: 'file', findings: [], error: fsItemError(err, 'opening the file') }];
   }
   const results: ExtractedItem[] = [];
-  await extractItem(content, 'file', undefined, 0, { engine, budget: newBudget(), deadline, stopped: false }, results);
+  await extractItem(content, 'file', undefined, 0, { engine, budget: newBudget(), deadline, stopped: false }, results, task.regions ?? []);
   return results;
 }
 
-async function extractItem(content: ItemContent, kind: ItemKind, entry: string | undefined, depth: number, run: Run, out: ExtractedItem[]): Promise<void> {
+async function extractItem(
+  content: ItemContent,
+  kind: ItemKind,
+  entry: string | undefined,
+  depth: number,
+  run: Run,
+  out: ExtractedItem[],
+  pathRegions: readonly string[],
+): Promise<void> {
   const findings = new CappedFindings(init.maxFindingsPerItem ?? DEFAULT_MAX_FINDINGS_PER_ITEM);
+  // The countries this item points at, from its path and then from its text (region-hints.ts).
+  const scope = run.engine.openItem(pathRegions);
   const item: ExtractedItem = { kind, findings: findings.kept, error: null, size: content.size, ...(entry !== undefined ? { entry } : {}) };
   out.push(item);
   if (content.size === 0) {
@@ -189,7 +202,7 @@ async function extractItem(content: ItemContent, kind: ItemKind, entry: string |
         break;
       }
       if ('segment' in part) {
-        const found = await run.engine.detectAsync(part.segment);
+        const found = await run.engine.detectAsync(part.segment, scope);
         for (const f of part.segment.ocr ? temperOcrFindings(found, part.segment.ocr.confidence, init.minConfidence) : found) findings.add(f);
         continue;
       }
@@ -209,12 +222,16 @@ async function extractItem(content: ItemContent, kind: ItemKind, entry: string |
         // Every further child is as deep: stop expanding them (a container yields its own text before its children).
         break;
       } else {
-        await extractItem(part.child.content, part.child.kind, childEntry, depth + 1, run, out);
+        // An entry is in its container's folder, and maybe in a folder of its own (`BE/klanten.csv`).
+        const childRegions = [...new Set([...pathRegions, ...regionsOfPath(part.child.entry)])];
+        await extractItem(part.child.content, part.child.kind, childEntry, depth + 1, run, out, childRegions);
       }
     }
   } catch (err) {
     item.error = describeFailure(err);
   }
+  // Numbers held back for a country the item, by its end, showed it is about.
+  for (const f of run.engine.closeItem(scope)) findings.add(f);
   // The item step: Art. 9/10 terms count as high only in an item that also identifies someone.
   item.findings = run.engine.finalizeItem(findings.kept);
   const truncated = findings.truncation();

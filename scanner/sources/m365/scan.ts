@@ -16,6 +16,8 @@ export interface M365RunOptions {
   disabledDetectors?: string[];
   /** The config file, whose custom and plugin detectors mask subjects as they do everywhere else. */
   configPath?: string;
+  /** `--phone-region`: subjects are masked with the phone regions the workers read numbers in. */
+  phoneRegions?: string[];
   maxAttachmentSize: number;
   onItem?: (event: ProgressEvent) => void;
   /** For tests: a credential other than the one the settings describe. */
@@ -30,6 +32,7 @@ export async function scanM365(session: ScanSession, scanId: string, settings: M
       minConfidence: session.minConfidence,
       ...(options.disabledDetectors ? { disabledDetectors: options.disabledDetectors } : {}),
       ...(options.configPath ? { configPath: options.configPath } : {}),
+      ...(options.phoneRegions?.length ? { phoneRegions: options.phoneRegions } : {}),
     },
     () => '',
   );

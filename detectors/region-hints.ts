@@ -1,0 +1,167 @@
+/**
+ * Which country an item is about, from cheap signals, so that a phone number written without a
+ * country code can be read in that country's numbering plan (issue 16). A region is hinted only
+ * by evidence the item itself shows, never guessed from the number:
+ *
+ * - the item's folders (`BE/`, `belgie/`, `Deutschland/`) and the words of its file name
+ *   (`klanten-belgie.csv`);
+ * - in its text: an IBAN of that country (`BE71 0961…`), a number with that country's calling
+ *   code (`+32`, `0049`), an e-mail or web address on its domain (`@firma.be`), a postcode with one
+ *   of its cities (`1000 Brussel`, `10115 Berlin`), the country's name (`België`, `Deutschland`);
+ * - for German, the language: a text written in German is read with the German plan.
+ *
+ * Only regions whose national numbers have a shape checked before parsing are hinted (phone.ts
+ * `NATIONAL_SHAPE`): NL, BE, DE, FR. The values seen here are never kept, only which regions they
+ * point at.
+ */
+
+export type HintedRegion = 'NL' | 'BE' | 'DE' | 'FR';
+
+/** Folder names, and long words of file names, that name a country (lower case, in the languages we cover). */
+const PLACE_NAMES: Record<HintedRegion, readonly string[]> = {
+  NL: ['nl', 'nederland', 'netherlands', 'holland', 'niederlande', 'pays-bas', 'paysbas'],
+  BE: ['be', 'belgie', 'belgië', 'belgique', 'belgium', 'belgien', 'vlaanderen', 'flanders', 'wallonie', 'wallonië', 'brussel', 'bruxelles', 'brussels'],
+  DE: ['de', 'deutschland', 'germany', 'duitsland', 'allemagne', 'alemania', 'germania'],
+  FR: ['fr', 'france', 'frankrijk', 'frankreich', 'francia'],
+};
+const REGION_OF_NAME = new Map<string, HintedRegion>(
+  Object.entries(PLACE_NAMES).flatMap(([region, names]) => names.map((n) => [n, region as HintedRegion] as const)),
+);
+
+/**
+ * The regions an item's path names: whole folder names (`BE`, `belgie`), and in the file name only
+ * words of four letters or more (`klanten-belgie.csv`), since `de` in `brief de vries.docx` is a word.
+ */
+export function regionsOfPath(path: string): HintedRegion[] {
+  const parts = path.split(/[/\\]+/).filter(Boolean);
+  const file = parts.pop() ?? '';
+  const found = new Set<HintedRegion>();
+  for (const folder of parts) {
+    const region = REGION_OF_NAME.get(folder.toLowerCase());
+    if (region) found.add(region);
+  }
+  for (const word of file.toLowerCase().split(/[^\p{L}]+/u)) {
+    const region = word.length >= 4 ? REGION_OF_NAME.get(word) : undefined;
+    if (region) found.add(region);
+  }
+  return [...found];
+}
+
+const BE_CITIES =
+  'Brussel|Bruxelles|Antwerpen|Anvers|Gent|Gand|Brugge|Bruges|Leuven|Louvain|Liège|Luik|Namur|Namen|Charleroi|Mechelen|Malines|Hasselt|Kortrijk|Courtrai|Oostende|Ostende|Aalst|Mons|Genk|Sint-Niklaas|Roeselare|Ixelles|Elsene|Schaerbeek|Schaarbeek|Anderlecht|Uccle|Ukkel|Wavre|Waver|Tournai|Doornik|Verviers|Eupen|Arlon|Aarlen|Turnhout|Lier|Dendermonde|Ieper|Ypres|Waterloo|Ottignies|Louvain-la-Neuve|Sint-Truiden|Tongeren|Knokke-Heist|Zaventem|Vilvoorde';
+const DE_CITIES =
+  'Berlin|München|Hamburg|Köln|Frankfurt|Stuttgart|Düsseldorf|Dortmund|Essen|Leipzig|Bremen|Dresden|Hannover|Nürnberg|Duisburg|Bochum|Wuppertal|Bielefeld|Bonn|Münster|Aachen|Mannheim|Karlsruhe|Augsburg|Wiesbaden|Kiel|Freiburg|Mainz|Potsdam|Rostock';
+const FR_CITIES = 'Paris|Lyon|Marseille|Toulouse|Nice|Nantes|Strasbourg|Montpellier|Bordeaux|Lille|Rennes|Reims|Toulon|Grenoble|Dijon|Angers';
+
+/** Latin letters, for word edges without Unicode mode (several times slower on every text). */
+const L = 'A-Za-zÀ-ÖØ-öø-ÿ';
+const COUNTRY_NAMES: Record<string, HintedRegion> = {
+  Nederland: 'NL',
+  Netherlands: 'NL',
+  Niederlande: 'NL',
+  'Pays-Bas': 'NL',
+  België: 'BE',
+  Belgie: 'BE',
+  Belgique: 'BE',
+  Belgium: 'BE',
+  Belgien: 'BE',
+  Deutschland: 'DE',
+  Germany: 'DE',
+  Duitsland: 'DE',
+  Allemagne: 'DE',
+  France: 'FR',
+  Frankrijk: 'FR',
+  Frankreich: 'FR',
+};
+const CALLING_CODES: Record<string, HintedRegion> = { '31': 'NL', '32': 'BE', '33': 'FR', '49': 'DE' };
+
+/**
+ * One pass over a text finds every signal; the named group says which one. Each signal is specific
+ * to its country: a calling code needs the digit after it, an IBAN its check digits, a postcode a
+ * city of that country beside it.
+ */
+const SIGNALS = new RegExp(
+  [
+    String.raw`\b(?:(?<ibanNL>NL)\d{2} ?[A-Z]{4}|(?<iban>BE|DE|FR)\d{2} ?\d{4})`,
+    String.raw`(?:\+|(?<!\d)00)(?<cc>3[123]|49)[ (]*[1-9]`,
+    String.raw`@[\w.-]+\.(?<tld>nl|be|de|fr)(?![\w.-])`,
+    `(?<![${L}])(?<name>${Object.keys(COUNTRY_NAMES).join('|')})(?![${L}])`,
+    String.raw`(?<!\d)(?:[1-9]\d{3} (?<be>${BE_CITIES})|\d{5} (?:(?<de>${DE_CITIES})|(?<fr>${FR_CITIES})))(?![${L}])`,
+  ].join('|'),
+  'g',
+);
+const REGIONS: readonly HintedRegion[] = ['NL', 'BE', 'DE', 'FR'];
+
+/** The region one SIGNALS match points at. */
+function regionOf(g: Record<string, string | undefined>): HintedRegion | undefined {
+  if (g.ibanNL) return 'NL';
+  if (g.iban) return g.iban as HintedRegion;
+  if (g.cc) return CALLING_CODES[g.cc];
+  if (g.tld) return g.tld.toUpperCase() as HintedRegion;
+  if (g.name) return COUNTRY_NAMES[g.name];
+  if (g.be) return 'BE';
+  if (g.de) return 'DE';
+  if (g.fr) return 'FR';
+  return undefined;
+}
+
+/**
+ * Words only German uses among the languages of our shares (not Dutch `die`, `was`, `in`). ASCII
+ * word edges (no Unicode mode, which is several times slower): none of the words starts or ends
+ * with an umlaut, and `für`, `grüße` have theirs inside.
+ */
+const GERMAN =
+  /\b(?:und|nicht|ist|für|sie|ihre|ihr|wir|ich|auf|eine|einen|einem|sehr|bitte|geehrte|geehrter|grüße|freundlichen|straße|unsere|haben|wird|können|oder|auch)\b/gi;
+/** Words that mark a text as Dutch, English or French instead. */
+const OTHER = /\b(?:het|een|niet|wij|ik|voor|zijn|naar|ook|maar|wordt|the|and|of|to|for|with|you|le|la|les|et|des|est|pour|vous|avec)\b/gi;
+/** German words, more than all the others together, that make a text German. */
+const GERMAN_WORDS = 5;
+/** Only the first part of a long text is read for its language: enough to tell, cheap on a large file. */
+const LANGUAGE_SAMPLE = 64 * 1024;
+
+/** The regions an item points at, gathered over its segments. */
+export class RegionEvidence {
+  private readonly found = new Set<HintedRegion>();
+  private german = 0;
+  private other = 0;
+  private languageRead = 0;
+  private list: HintedRegion[] = [];
+
+  constructor(start: readonly string[] = []) {
+    for (const r of start) if ((REGIONS as readonly string[]).includes(r)) this.found.add(r as HintedRegion);
+    this.list = [...this.found];
+  }
+
+  /** Reads one segment's text for signals. */
+  see(text: string): void {
+    if (this.found.size < REGIONS.length) {
+      SIGNALS.lastIndex = 0;
+      for (let m = SIGNALS.exec(text); m !== null && this.found.size < REGIONS.length; m = SIGNALS.exec(text)) {
+        const region = m.groups ? regionOf(m.groups) : undefined;
+        if (region) this.add(region);
+      }
+    }
+    if (!this.found.has('DE') && this.languageRead < LANGUAGE_SAMPLE) {
+      const sample = text.length > LANGUAGE_SAMPLE - this.languageRead ? text.slice(0, LANGUAGE_SAMPLE - this.languageRead) : text;
+      this.languageRead += sample.length;
+      this.german += sample.match(GERMAN)?.length ?? 0;
+      this.other += sample.match(OTHER)?.length ?? 0;
+      if (this.german >= GERMAN_WORDS && this.german > this.other) this.add('DE');
+    }
+  }
+
+  has(region: string): boolean {
+    return this.found.has(region as HintedRegion);
+  }
+
+  /** The regions seen so far, in the order they were first seen. */
+  regions(): readonly HintedRegion[] {
+    return this.list;
+  }
+
+  private add(region: HintedRegion): void {
+    if (this.found.has(region)) return;
+    this.found.add(region);
+    this.list = [...this.list, region];
+  }
+}
