@@ -16,12 +16,13 @@ import { type ChangeMarker, collectReport, type ReportSettings, type StreamConte
 import { loadSuppressions, readIgnoreFiles } from '../report/suppressions.js';
 import { filesystemSource } from '../sources/filesystem.js';
 import { m365Root } from '../sources/m365/settings.js';
-import type { SourceEvent } from '../sources/types.js';
+import type { Source, SourceEvent, SourceReader } from '../sources/types.js';
 import { SqliteStore, stateDir } from '../state/state.js';
 import type { ScanStore } from '../state/store.js';
 import { readAccess } from './access.js';
 import { BatchWriter } from './batch-writer.js';
 import { DEFAULT_MAX_FILE_SIZE, type ProgressEvent, type ScanEvents, type ScanOptions } from './options.js';
+import { buildScanEngine } from './scan-engine.js';
 import { ScanSession } from './session.js';
 
 export { loadBaseline } from '../report/baseline.js';
@@ -59,23 +60,9 @@ export async function scanThen<T>(
       skipFolders: [...(options.skipFolders ?? []), stateDir(options.stateDir)],
     });
     await consumeSource(session, scanId, source, options, events, counts);
-    events.onCrawlDone?.();
     await store.markGone(scanId, options.roots);
-    if (options.m365) {
-      // Loaded only when needed: the Azure and Graph libraries add a fifth of a second to every start.
-      const { scanM365 } = await import('../sources/m365/scan.js');
-      await scanM365(session, scanId, options.m365, {
-        disabledDetectors: options.disabledDetectors ?? [],
-        ...(options.configPath ? { configPath: resolve(options.configPath) } : {}),
-        maxAttachmentSize: options.maxFileSize ?? DEFAULT_MAX_FILE_SIZE,
-        onItem: (event) => {
-          if (event.reused) counts.reused++;
-          else if (!event.error) counts.read++;
-          addOcrCost(counts.ocr, event.ocr);
-          events.onItem?.(event);
-        },
-      });
-    }
+    if (options.m365) await consumeSource(session, scanId, await m365Events(session, scanId, options), options, events, counts);
+    events.onCrawlDone?.();
     // Findings of items that went in this scan are resolved.
     for await (const gone of store.goneItems(scanId, roots)) {
       for (const f of gone.findings) {
@@ -132,7 +119,7 @@ export async function scan(options: ScanOptions, events: ScanEvents = {}) {
  * Reads a source's events: items go to the pool (several per worker in flight, so the crawl runs
  * ahead of the readers) and into batched writes; a checkpoint, gone or access event is applied
  * only once everything before it is stored, so a resumed scan never trusts a checkpoint past work
- * that was lost.
+ * that was lost. The source resumes only after that, so it may then read what those items came to.
  */
 async function consumeSource(
   session: ScanSession,
@@ -156,7 +143,7 @@ async function consumeSource(
     if (event.type === 'item') {
       const item = event.item;
       events.onFound?.({ size: item.size });
-      const readable = !item.error && Boolean(item.location || item.bytes);
+      const readable = !item.error && Boolean(item.location || item.bytes || item.fetch);
       const task = session
         .handleBatched(item, writer, (done: ProgressEvent) => {
           if (done.reused) counts.reused++;
@@ -173,6 +160,8 @@ async function consumeSource(
       continue;
     }
     await settle();
+    if (failure) throw failure;
+    if (event.type === 'settle') continue;
     if (event.type === 'gone') await store.markUriGone(scanId, event.uri);
     else if (event.type === 'access') await store.setAccess([{ uri: event.uri, access: event.access }]);
     else if (event.type === 'checkpoint') {
@@ -185,6 +174,42 @@ async function consumeSource(
   }
   await settle();
   if (failure) throw failure;
+}
+
+/** The Microsoft 365 source for this scan, reading the state only through a SourceReader. */
+async function m365Events(session: ScanSession, scanId: string, options: ScanOptions): Promise<Source> {
+  const settings = options.m365 as NonNullable<ScanOptions['m365']>;
+  // Loaded only when needed: the Azure and Graph libraries add a fifth of a second to every start.
+  const { m365Source } = await import('../sources/m365/source.js');
+  // Masking only, with the detectors the workers use: the hash of a value in a subject is never needed, so the hasher is a stub.
+  const engine = await buildScanEngine(
+    {
+      minConfidence: session.minConfidence,
+      disabledDetectors: options.disabledDetectors ?? [],
+      ...(options.configPath ? { configPath: resolve(options.configPath) } : {}),
+    },
+    () => '',
+  );
+  const store = session.store;
+  return m365Source(settings, {
+    redact: (text) => engine.redact(text),
+    reader: storeReader(store),
+    startedAt: (await store.scanStartedAt(scanId)) ?? new Date().toISOString(),
+    maxAttachmentSize: options.maxFileSize ?? DEFAULT_MAX_FILE_SIZE,
+  });
+}
+
+/** The read-only view of the state a source gets. */
+function storeReader(store: ScanStore): SourceReader {
+  return {
+    getValue: (key) => store.getValue(key),
+    entriesWithPrefix: (prefix) => store.entriesWithPrefix(prefix),
+    findingCounts: async (uris) => {
+      const out = new Map<string, number>();
+      for (const [uri, prior] of await store.priorItems(uris)) if (!prior.gone) out.set(uri, prior.findingCount);
+      return out;
+    },
+  };
 }
 
 /** What this scan is compared with: the baseline report, or the state as the last scan left it. */

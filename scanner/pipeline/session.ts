@@ -20,7 +20,7 @@ import { type PackedItems, unpackItems } from '../../detectors/packed.js';
 import { AccessCollector } from '../access/collector.js';
 import { itemError } from '../errors.js';
 import { createOcrBudget, type OcrSettings } from '../extractors/ocr-engine.js';
-import type { Access, ExtractedItem, OcrCost, ResolvedFinding, SourceItem } from '../model.js';
+import type { Access, ExtractedItem, ItemError, OcrCost, ResolvedFinding, SourceItem } from '../model.js';
 import { foldersOf } from '../report/rollup.js';
 import { keyFilePath, loadOrCreateKey } from '../state/secret-key.js';
 import { canReuse, type ScanState, SqliteStore, stateDir, versionOf } from '../state/state.js';
@@ -130,10 +130,12 @@ export class ScanSession {
     // files with findings is read in one batch when the crawl is done.
     const access = item.access ?? this.collector.cheap(item);
     const accessVersion = item.accessVersion;
-    if (item.error || (!item.location && !item.bytes)) {
-      const error = item.error ?? itemError('internal', 'the source gave no way to read this item');
+    const failed = async (error: ItemError) => {
       const write = await this.replacement(item, prior, access, [{ kind: item.kind, findings: [], error }]);
       return { event: { ...base, findings: 0, error, reused: false }, write };
+    };
+    if (item.error || (!item.location && !item.bytes && !item.fetch)) {
+      return failed(item.error ?? itemError('internal', 'the source gave no way to read this item'));
     }
     if (canReuse(prior, item, this.settings)) {
       // The stored ACL still holds when the access version is unchanged: neither replaced nor read again.
@@ -143,6 +145,20 @@ export class ScanSession {
         ? { op: 'reuse', uri: item.uri }
         : { op: 'reuse', uri: item.uri, access: access ?? null, ...(accessVersion ? { accessVersion } : {}) };
       return { event: { ...base, findings: prior.findingCount, error: null, reused: true }, write };
+    }
+    if (item.fetch) {
+      // Only now, as the stored result does not hold: the download the source put off.
+      const fetched = await item.fetch();
+      if ('error' in fetched) {
+        item = { ...item, error: fetched.error };
+        return failed(fetched.error);
+      }
+      item = { ...item, bytes: fetched.bytes, size: fetched.bytes.length };
+      if (fetched.complete === false) {
+        // Without a version an incomplete result is never reused.
+        delete item.version;
+        delete item.fingerprint;
+      }
     }
     const results = await this.extract(item);
     const write = await this.replacement(item, prior, access, results);

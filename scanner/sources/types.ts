@@ -4,11 +4,18 @@
  * alone decides what is unchanged and reused, what is read, and what is counted and stored.
  *
  * - `item`: one thing to scan, with an opaque `version` (size+mtime+inode, a changeKey, an ETag)
- *   and its media type when the source knows it.
+ *   and its media type when the source knows it. Content that costs a download may come as
+ *   `item.fetch`, which the pipeline calls only when it reads the item, never when it reuses it.
  * - `gone`: an item the source knows was removed (a delta round's `@removed`).
  * - `checkpoint`: a value to keep (a delta link), applied only after every item before it is
  *   stored; `folderSynced` says a folder was listed in full, so what it did not list went.
  * - `access`: who can read an item, learnt apart from the item (sharing links read later).
+ * - `settle`: nothing to apply; the pipeline stores everything before it first.
+ *
+ * A source resumes from yielding a checkpoint, gone, access or settle event only once the pipeline
+ * has applied it, so every item it yielded before is stored by then. That is when it may read
+ * their outcome through its SourceReader (which drive files hold findings) or save what their
+ * fetches learnt (messages whose attachments failed) as the next checkpoint.
  *
  * Adding a source is one folder under sources/ plus one line in sources/index.ts.
  */
@@ -24,6 +31,15 @@ export type SourceEvent =
       value: string | undefined;
       folderSynced?: { root: string; folder: string; syncStartedAt: string; deep?: boolean };
     }
-  | { type: 'access'; uri: string; access: Access };
+  | { type: 'access'; uri: string; access: Access }
+  | { type: 'settle' };
 
 export type Source = AsyncIterable<SourceEvent>;
+
+/** What a source may read of the state: its own checkpoints, and the outcome of items it yielded. Never a write. */
+export interface SourceReader {
+  getValue(key: string): Promise<string | undefined>;
+  entriesWithPrefix(prefix: string): Promise<{ key: string; value: string }[]>;
+  /** Findings stored per item (children included); after a `settle`, those of the items yielded before it. */
+  findingCounts(uris: readonly string[]): Promise<Map<string, number>>;
+}
