@@ -61,7 +61,8 @@ export async function scanThen<T>(
     });
     await consumeSource(session, scanId, source, options, events, counts);
     await store.markGone(scanId, options.roots);
-    if (options.m365) await consumeSource(session, scanId, await m365Events(session, scanId, options), options, events, counts);
+    // Its items wait on Graph (attachments, downloads) before a worker reads them: more of them in flight.
+    if (options.m365) await consumeSource(session, scanId, await m365Events(session, scanId, options), options, events, counts, M365_IN_FLIGHT);
     events.onCrawlDone?.();
     // Findings of items that went in this scan are resolved.
     for await (const gone of store.goneItems(scanId, roots)) {
@@ -117,9 +118,11 @@ export async function scan(options: ScanOptions, events: ScanEvents = {}) {
 
 /**
  * Reads a source's events: items go to the pool (several per worker in flight, so the crawl runs
- * ahead of the readers) and into batched writes; a checkpoint, gone or access event is applied
- * only once everything before it is stored, so a resumed scan never trusts a checkpoint past work
- * that was lost. The source resumes only after that, so it may then read what those items came to.
+ * ahead of the readers) and into batched writes. A checkpoint, gone or access event is applied, in
+ * the order given, only once every item before it is stored, so a resumed scan never trusts a
+ * checkpoint past work that was lost; items after it go on meanwhile (an item whose uri such an
+ * event names waits for it). `settle` holds the source until everything before it is stored and
+ * applied, so the source may then read what those items came to.
  */
 async function consumeSource(
   session: ScanSession,
@@ -128,20 +131,38 @@ async function consumeSource(
   options: ScanOptions,
   events: ScanEvents,
   counts: { read: number; reused: number; ocr: OcrCost },
+  /** Items in flight at least: more for a source whose items wait on the network before a worker reads them. */
+  minInFlight = 8,
 ): Promise<void> {
   const store = session.store;
   const writer = new BatchWriter(store, scanId, options.writeBatch?.items, options.writeBatch?.delayMs);
-  const inFlightMax = Math.max(8, options.concurrency ?? session.workers * 4);
+  const inFlightMax = Math.max(minInFlight, options.concurrency ?? session.workers * 4);
   const inFlight = new Set<Promise<void>>();
   let failure: unknown;
+  // Events applied in order, each after the items before it; uris that a pending gone or access event names.
+  let applying: Promise<void> = Promise.resolve();
+  const named = new Map<string, number>();
   const settle = async () => {
     await Promise.all(inFlight);
     await writer.flush();
+    await applying;
+  };
+  const apply = async (event: Exclude<SourceEvent, { type: 'item' } | { type: 'settle' }>) => {
+    if (event.type === 'gone') await store.markUriGone(scanId, event.uri);
+    else if (event.type === 'access') await store.setAccess([{ uri: event.uri, access: event.access }]);
+    else {
+      if (event.folderSynced) {
+        const f = event.folderSynced;
+        await store.markFolderGoneBefore(scanId, f.root, f.folder, f.syncStartedAt, f.deep);
+      }
+      await store.setValue(event.key, event.value);
+    }
   };
   for await (const event of source) {
     if (failure) throw failure;
     if (event.type === 'item') {
       const item = event.item;
+      if (named.has(item.uri)) await applying;
       events.onFound?.({ size: item.size });
       const readable = !item.error && Boolean(item.location || item.bytes || item.fetch);
       const task = session
@@ -159,22 +180,33 @@ async function consumeSource(
       if (inFlight.size >= inFlightMax) await Promise.race(inFlight);
       continue;
     }
-    await settle();
-    if (failure) throw failure;
-    if (event.type === 'settle') continue;
-    if (event.type === 'gone') await store.markUriGone(scanId, event.uri);
-    else if (event.type === 'access') await store.setAccess([{ uri: event.uri, access: event.access }]);
-    else if (event.type === 'checkpoint') {
-      if (event.folderSynced) {
-        const f = event.folderSynced;
-        await store.markFolderGoneBefore(scanId, f.root, f.folder, f.syncStartedAt, f.deep);
-      }
-      await store.setValue(event.key, event.value);
+    if (event.type === 'settle') {
+      await settle();
+      if (failure) throw failure;
+      continue;
     }
+    const before = [...inFlight];
+    const uri = event.type === 'checkpoint' ? undefined : event.uri;
+    if (uri) named.set(uri, (named.get(uri) ?? 0) + 1);
+    applying = applying.then(async () => {
+      await Promise.all(before);
+      await writer.flush();
+      await apply(event);
+      if (uri) {
+        const left = (named.get(uri) ?? 1) - 1;
+        if (left > 0) named.set(uri, left);
+        else named.delete(uri);
+      }
+    });
+    applying.catch((err: unknown) => {
+      failure ??= err;
+    });
   }
   await settle();
   if (failure) throw failure;
 }
+
+const M365_IN_FLIGHT = 64;
 
 /** The Microsoft 365 source for this scan, reading the state only through a SourceReader. */
 async function m365Events(session: ScanSession, scanId: string, options: ScanOptions): Promise<Source> {

@@ -10,12 +10,13 @@
  * - `checkpoint`: a value to keep (a delta link), applied only after every item before it is
  *   stored; `folderSynced` says a folder was listed in full, so what it did not list went.
  * - `access`: who can read an item, learnt apart from the item (sharing links read later).
- * - `settle`: nothing to apply; the pipeline stores everything before it first.
+ * - `settle`: nothing to apply; the source waits until everything before it is stored and applied.
  *
- * A source resumes from yielding a checkpoint, gone, access or settle event only once the pipeline
- * has applied it, so every item it yielded before is stored by then. That is when it may read
- * their outcome through its SourceReader (which drive files hold findings) or save what their
- * fetches learnt (messages whose attachments failed) as the next checkpoint.
+ * Checkpoint, gone and access events are applied in the order given, each once the items before it
+ * are stored; the items after it go on meanwhile. After a `settle` the source resumes only once
+ * everything before it is stored, so that is where it may read their outcome through its
+ * SourceReader (which drive files hold findings) or save what their fetches learnt. A settle stalls
+ * the whole pipeline for a moment: one per page of files, not one per item.
  *
  * Adding a source is one folder under sources/ plus one line in sources/index.ts.
  */

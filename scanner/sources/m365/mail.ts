@@ -133,6 +133,11 @@ async function* mailboxEvents(ctx: M365Context, mailbox: MailboxRef): AsyncGener
     scoped.map((folder) => () => folderOrFailure(ctx, mailbox, folder, retry)),
     FOLDERS_AT_ONCE,
   );
+  // Every message is stored now, so the retry list can lose the ones whose attachments came after all.
+  if (retry.size > 0 || retry.changed) {
+    yield { type: 'settle' };
+    yield* retry.checkpoint();
+  }
 }
 
 /** One folder's events; a folder that cannot be read becomes one item with its error, and the mailbox goes on. */
@@ -166,12 +171,16 @@ export async function listFolders(api: GraphApi, mailbox: MailboxRef): Promise<{
 /** A folder synced before that is deleted now, or no longer in scope: its messages leave the state with its checkpoint. */
 async function* dropFoldersOutOfScope(ctx: M365Context, mailbox: MailboxRef, current: Set<string>): AsyncGenerator<SourceEvent> {
   const prefix = `m365:mail:${mailbox.upn}:`;
+  let dropped = false;
   for (const { key, value } of await ctx.reader.entriesWithPrefix(prefix)) {
     if (current.has(key.slice(prefix.length))) continue;
     const path = (JSON.parse(value) as FolderCheckpoint).path;
-    // Before any folder of this scan is synced (a far-future start drops all it held), so a new folder of the same name is not touched.
+    // A far-future start drops all the folder held.
     yield { type: 'checkpoint', key, value: undefined, ...(path ? { folderSynced: { root: ctx.root, folder: path, syncStartedAt: '9999' } } : {}) };
+    dropped = true;
   }
+  // Applied before any folder of this scan is synced, so a new folder of the same name is not touched.
+  if (dropped) yield { type: 'settle' };
 }
 
 async function* syncFolder(ctx: M365Context, mailbox: MailboxRef, folder: { id: string; path: string }, retry: RetryList): AsyncGenerator<SourceEvent> {
@@ -207,8 +216,7 @@ async function* syncFolder(ctx: M365Context, mailbox: MailboxRef, folder: { id: 
     const prefetched = new Map(withAttachments.map((m, i) => [m.id, lists[i]]));
     for (const m of page.value) if (!m['@removed']) yield { type: 'item', item: messageItem(ctx, mailbox, folderPath, m, retry, prefetched.get(m.id)) };
     for (const m of page.value) if (m['@removed']) yield { type: 'gone', uri: messageUri(mailbox, m.id) };
-    // The page is stored now: the messages whose attachments failed are on the retry list before the round moves past them.
-    yield { type: 'settle' };
+    // Before the round moves past the page: the messages whose attachments may yet fail are on the retry list.
     yield* retry.checkpoint();
     const next = page['@odata.nextLink'];
     if (next) {
@@ -233,11 +241,14 @@ const folderUri = (mailbox: MailboxRef, id: string) => `m365://${mailbox.upn}/ma
 /**
  * Messages whose attachments could not be read are listed with an error, and their ids kept under
  * this key: a delta round would not return them again until they change, so the next scan asks for
- * each one. The list lives in memory while a mailbox is read (the fetches update it) and is saved as
- * a checkpoint once the items it speaks of are stored.
+ * each one. The attachments are fetched only when the pipeline reads the message, after the source
+ * has moved on; so a message whose attachments may fail goes on the list when it is yielded, and off
+ * it once they came. The list is saved with each page's checkpoint; a scan killed in between asks
+ * for a few messages again that were read after all (and reuses them).
  */
 class RetryList {
-  private changed = false;
+  /** Changed since it was last saved. */
+  changed = false;
 
   private constructor(
     private readonly key: string,
@@ -254,7 +265,11 @@ class RetryList {
     return [...this.ids];
   }
 
-  failed(id: string, folderPath: string): void {
+  get size(): number {
+    return this.ids.size;
+  }
+
+  keep(id: string, folderPath: string): void {
     if (this.ids.get(id) === folderPath) return;
     this.ids.set(id, folderPath);
     this.changed = true;
@@ -323,6 +338,7 @@ function messageItem(
     ccRecipients: m.ccRecipients ?? [],
     replyTo: m.replyTo ?? [],
   };
+  if (m.hasAttachments && !allInline(ctx, attachmentList)) retry.keep(m.id, folderPath);
   return {
     root: ctx.root,
     path: `${folderPath}/${received} ${subject}`.trimEnd(),
@@ -348,10 +364,20 @@ function messageItem(
         }
       }
       if (complete) retry.done(m.id);
-      else retry.failed(m.id, folderPath);
+      else retry.keep(m.id, folderPath);
       return { bytes: Buffer.from(JSON.stringify(doc)), complete };
     },
   };
+}
+
+/** Whether a message's attachments are all in the list already fetched, so reading it needs no further call that could fail. */
+function allInline(ctx: M365Context, list: Page<GraphAttachment> | GraphCallError | undefined): boolean {
+  if (!list || list instanceof GraphCallError || list['@odata.nextLink']) return false;
+  return list.value.every(
+    (a) =>
+      a['@odata.type'] === '#microsoft.graph.referenceAttachment' ||
+      (a['@odata.type'] === '#microsoft.graph.fileAttachment' && (a.contentBytes !== undefined || (a.size ?? 0) > ctx.maxAttachmentSize)),
+  );
 }
 
 const attachmentsPath = (mailbox: MailboxRef, messageId: string) =>
