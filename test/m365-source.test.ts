@@ -3,8 +3,8 @@
  * A child process (Node trusts the server's certificate only through NODE_EXTRA_CA_CERTS, read at
  * start) iterates the built m365Source with a read-only map of checkpoints and prints the events.
  * The source writes nothing and downloads nothing: items carry their version and a `fetch` the
- * pipeline would call; each page's items come before its settle and checkpoint; a rescan from the
- * saved checkpoints yields `gone` for what Graph reports @removed.
+ * pipeline would call; each page's items come before its checkpoint; a rescan from the saved
+ * checkpoints yields `gone` for what Graph reports @removed.
  */
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -129,47 +129,66 @@ describe('m365Source without a store', () => {
     expect(first.some((e) => e.type === 'access')).toBe(false);
   });
 
-  it('puts each page behind a settle and a checkpoint, and says a folder listed in full is synced', () => {
-    const folders = box().folders;
-    for (const folder of folders) {
+  it('puts each page behind its checkpoint, keeps messages whose attachments are not fetched yet on the retry list, and says a full listing is synced', () => {
+    applyCheckpoints(saved, first);
+    const retryKey = 'm365:retry:user01@contoso.example';
+    // Nobody called the fetches, so every message whose attachments need a call of their own is still listed for the next scan.
+    const retry = JSON.parse(saved.get(retryKey) ?? '{}') as Record<string, string>;
+    const withAttachments = new Set([...box().messages.values()].filter((m) => m.attachments.length > 0).map((m) => m.id));
+    expect(Object.keys(retry).length).toBeGreaterThan(0);
+    for (const id of Object.keys(retry)) expect(withAttachments.has(id), id).toBe(true);
+    for (const folder of box().folders) {
       const key = `m365:mail:user01@contoso.example:${folder.id}`;
       const marks = first.map((e, i) => (e.type === 'checkpoint' && e.key === key ? i : -1)).filter((i) => i >= 0);
       expect(marks.length, folder.id).toBeGreaterThan(0);
-      const last = marks[marks.length - 1] as number;
-      const final = first[last] as Seen;
+      const final = first[marks[marks.length - 1] as number] as Seen;
       expect(JSON.parse(final.value ?? '{}').delta, folder.id).toBeTruthy();
       // A first round is a full listing: the folder's messages not returned go.
       expect(final.folderSynced?.folder).toMatch(/^mailbox\/user01@contoso\.example\//);
-      // Every message of the folder comes before the round's last checkpoint, and a settle sits in between.
-      const ids = [...box().messages.values()].filter((m) => m.folderId === folder.id).map((m) => `m365://user01@contoso.example/messages/${m.id}`);
-      for (const uri of ids) {
-        const at = first.findIndex((e) => e.type === 'item' && e.uri === uri);
-        expect(at, uri).toBeGreaterThanOrEqual(0);
-        expect(at, uri).toBeLessThan(last);
-        expect(first.slice(at, last).some((e) => e.type === 'settle')).toBe(true);
+      const messages = [...box().messages.values()].filter((m) => m.folderId === folder.id);
+      if (messages.length > 5) expect(marks.length, `${folder.id}: a nextLink checkpoint per page`).toBeGreaterThan(1);
+      for (const m of messages) {
+        const at = first.findIndex((e) => e.type === 'item' && e.uri === `m365://user01@contoso.example/messages/${m.id}`);
+        expect(at, m.id).toBeGreaterThanOrEqual(0);
+        // The page's checkpoint comes after the message; a message on the retry list was saved there before it.
+        const page = marks.find((i) => i > at) as number;
+        expect(page, m.id).toBeGreaterThan(at);
+        if (retry[m.id]) {
+          const saved = first.slice(at, page).some((e) => e.type === 'checkpoint' && e.key === retryKey && e.value?.includes(`"${m.id}"`));
+          expect(saved, m.id).toBe(true);
+        }
       }
-      // Several pages: nextLink checkpoints before the final one.
-      if (ids.length > 5) expect(marks.length, folder.id).toBeGreaterThan(1);
     }
-    const drive = first.filter((e) => e.type === 'checkpoint' && e.key === 'm365:drive:d-site-hr');
-    expect(drive.at(-1)?.folderSynced).toMatchObject({ folder: 'sharepoint/HR/Documents', deep: true });
+    // Drive files: a settle after the page's files, so their sharing can be read once they are stored, then the checkpoint.
+    const drive = first.map((e, i) => (e.type === 'checkpoint' && e.key === 'm365:drive:d-site-hr' ? i : -1)).filter((i) => i >= 0);
+    const last = drive[drive.length - 1] as number;
+    expect(first[last]?.folderSynced).toMatchObject({ folder: 'sharepoint/HR/Documents', deep: true });
+    const lastFile = first.findLastIndex((e, i) => i < last && e.type === 'item' && e.uri?.startsWith('m365://drives/d-site-hr/'));
+    expect(first.slice(lastFile, last).some((e) => e.type === 'settle')).toBe(true);
   });
 
   it('from the saved checkpoints: only what changed, and gone for what Graph reports removed', async () => {
-    applyCheckpoints(saved, first);
-    const victim = [...box().messages.values()][4];
+    const retry = JSON.parse(saved.get('m365:retry:user01@contoso.example') ?? '{}') as Record<string, string>;
+    const victim = [...box().messages.values()].find((m) => !retry[m.id]);
     if (!victim) throw new Error('fixture changed');
     h.tenant.deleteMessage(box(), victim.id);
     h.server.resetStats();
     const state = join(dir, 'state-2');
     const second = await iterate(saved, state);
     expect(existsSync(state)).toBe(false);
-    expect(second.filter((e) => e.type === 'item' && e.kind === 'message')).toEqual([]);
+    // The delta rounds return nothing new; only the messages on the retry list are asked for again.
+    const again = second.filter((e) => e.type === 'item' && e.kind === 'message').map((e) => e.uri);
+    expect(again.sort()).toEqual(
+      Object.keys(retry)
+        .map((id) => `m365://user01@contoso.example/messages/${id}`)
+        .sort(),
+    );
     expect(second.filter((e) => e.type === 'gone' && e.uri?.includes('/messages/'))).toEqual([
       { type: 'gone', uri: `m365://user01@contoso.example/messages/${victim.id}` },
     ]);
     // A delta round is not a full listing: nothing is swept.
     expect(second.filter((e) => e.type === 'checkpoint' && e.key?.startsWith('m365:mail:') && e.folderSynced)).toEqual([]);
     expect(h.server.stats.initialDeltas.size).toBe(0);
+    expect(h.server.stats.downloads).toBe(0);
   });
 });
