@@ -206,7 +206,7 @@ async function consumeSource(
   if (failure) throw failure;
 }
 
-const M365_IN_FLIGHT = 64;
+const M365_IN_FLIGHT = 128;
 
 /** The Microsoft 365 source for this scan, reading the state only through a SourceReader. */
 async function m365Events(session: ScanSession, scanId: string, options: ScanOptions): Promise<Source> {

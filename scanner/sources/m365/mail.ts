@@ -12,6 +12,7 @@
  * `folderSynced`, so the folder's messages it no longer returned go.
  */
 
+import pLimit from 'p-limit';
 import picomatch from 'picomatch';
 import { GRAPH_MESSAGE_EXTENSION, GRAPH_MESSAGE_TYPE, type GraphAttachmentDoc, type GraphMessageDoc } from '../../extractors/graph-message.js';
 import type { Access, SourceItem } from '../../model.js';
@@ -29,6 +30,8 @@ const PAGE_SIZE = 50;
 const MAILBOXES_AT_ONCE = 6;
 /** Folders of one mailbox synced at once; their calls, and the attachment fetches of its messages, share the mailbox's 4 slots. */
 const FOLDERS_AT_ONCE = 3;
+/** Messages of the retry list asked for at once. */
+const RETRIES_AT_ONCE = 4;
 
 export const MAILBOX_ACCESS_NOTE =
   'mailbox owner known; delegates (FullAccess, SendAs, folder permissions) are not collected: Microsoft Graph cannot list them. Use Exchange Online PowerShell Get-MailboxPermission and Get-MailboxFolderPermission.';
@@ -290,11 +293,20 @@ class RetryList {
 async function* retryFailedMessages(ctx: M365Context, mailbox: MailboxRef, retry: RetryList): AsyncGenerator<SourceEvent> {
   const list = retry.entries();
   if (list.length === 0) return;
-  for (const [id, folderPath] of list) {
-    let m: GraphMessage;
-    try {
-      m = await ctx.api.get<GraphMessage>(mailbox.upn, `/users/${encodeURIComponent(mailbox.id)}/messages/${encodeURIComponent(id)}?$select=${MESSAGE_SELECT}`);
-    } catch (err) {
+  // Asked for several at once (the mailbox's limit of 4 still holds), yielded in the list's order.
+  const limit = pLimit(RETRIES_AT_ONCE);
+  const asked = list.map(([id]) =>
+    limit(() =>
+      ctx.api.get<GraphMessage>(mailbox.upn, `/users/${encodeURIComponent(mailbox.id)}/messages/${encodeURIComponent(id)}?$select=${MESSAGE_SELECT}`).then(
+        (m) => ({ m }),
+        (err: unknown) => ({ err }),
+      ),
+    ),
+  );
+  for (const [i, [id, folderPath]] of list.entries()) {
+    const answer = await (asked[i] as Promise<{ m: GraphMessage } | { err: unknown }>);
+    if ('err' in answer) {
+      const err = answer.err;
       if (isSignInFailure(err)) throw err;
       // Gone: off the list. Any other failure: asked for again next scan.
       if (err instanceof GraphCallError && err.code === 'not-found') {
@@ -303,6 +315,7 @@ async function* retryFailedMessages(ctx: M365Context, mailbox: MailboxRef, retry
       }
       continue;
     }
+    const m = answer.m;
     // Off the list unless its attachments fail again (the fetch puts it back).
     retry.done(id);
     yield { type: 'item', item: messageItem(ctx, mailbox, folderPath, { ...m, id }, retry) };
