@@ -48,7 +48,7 @@ export const newLedger = (): ScanLedger => ({ resolved: [], needAcl: new Map(), 
 export class ScanSession {
   /** The state as the rest of the code reads it. */
   readonly store: SqliteStore;
-  /** The same state, synchronous: for watch mode and the Microsoft 365 source until they use the store. */
+  /** The same state, synchronous: for watch mode until it uses the store (sources never see it). */
   readonly state: ScanState;
   readonly minConfidence: number;
   private readonly pool: Piscina<WorkerTask, PackedItems<ExtractedItem>>;
@@ -108,7 +108,7 @@ export class ScanSession {
     this.slots = pLimit(this.workers * 2);
   }
 
-  /** Reads (or reuses) one item and stores it at once; resolves when it is in the state (watch mode, Microsoft 365). */
+  /** Reads (or reuses) one item and stores it at once; resolves when it is in the state (watch mode). */
   async handle(scanId: string, item: SourceItem): Promise<ProgressEvent> {
     const { event, write } = await this.process(item);
     await this.store.writeItems(scanId, [write]);
