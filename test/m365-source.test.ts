@@ -49,6 +49,10 @@ for await (const e of m365Source(settings, { redact: (t) => t, reader, startedAt
     out.push({ type: 'item', uri: i.uri, kind: i.kind, version: i.version ?? null, mediaType: i.mediaType ?? null, fetch: typeof i.fetch === 'function', error: i.error?.code ?? null });
   } else if (e.type === 'checkpoint') {
     out.push({ type: 'checkpoint', key: e.key, value: e.value ?? null, folderSynced: e.folderSynced ?? null });
+  } else if (e.type === 'settle') {
+    // No store: nothing to wait for.
+    out.push({ type: 'settle' });
+    e.done();
   } else out.push(e.type === 'access' ? { type: 'access', uri: e.uri } : e);
 }
 process.stdout.write(JSON.stringify(out));

@@ -121,8 +121,8 @@ export async function scan(options: ScanOptions, events: ScanEvents = {}) {
  * ahead of the readers) and into batched writes. A checkpoint, gone or access event is applied, in
  * the order given, only once every item before it is stored, so a resumed scan never trusts a
  * checkpoint past work that was lost; items after it go on meanwhile (an item whose uri such an
- * event names waits for it). `settle` holds the source until everything before it is stored and
- * applied, so the source may then read what those items came to.
+ * event names waits for it). A `settle` is answered the same way: its `done` once everything
+ * before it is stored and applied, while the pipeline goes on.
  */
 async function consumeSource(
   session: ScanSession,
@@ -180,12 +180,20 @@ async function consumeSource(
       if (inFlight.size >= inFlightMax) await Promise.race(inFlight);
       continue;
     }
+    const before = [...inFlight];
     if (event.type === 'settle') {
-      await settle();
-      if (failure) throw failure;
+      const link = applying.then(async () => {
+        await Promise.all(before);
+        await writer.flush();
+      });
+      // Called even when a write failed, so the source is never left waiting; the failure ends the scan at the next event.
+      link.finally(() => event.done()).catch(() => undefined);
+      link.catch((err: unknown) => {
+        failure ??= err;
+      });
+      applying = link;
       continue;
     }
-    const before = [...inFlight];
     const uri = event.type === 'checkpoint' ? undefined : event.uri;
     if (uri) named.set(uri, (named.get(uri) ?? 0) + 1);
     applying = applying.then(async () => {

@@ -10,13 +10,13 @@
  * - `checkpoint`: a value to keep (a delta link), applied only after every item before it is
  *   stored; `folderSynced` says a folder was listed in full, so what it did not list went.
  * - `access`: who can read an item, learnt apart from the item (sharing links read later).
- * - `settle`: nothing to apply; the source waits until everything before it is stored and applied.
+ * - `settle`: nothing to apply; `done` is called once everything before it is stored and applied.
  *
  * Checkpoint, gone and access events are applied in the order given, each once the items before it
- * are stored; the items after it go on meanwhile. After a `settle` the source resumes only once
- * everything before it is stored, so that is where it may read their outcome through its
- * SourceReader (which drive files hold findings) or save what their fetches learnt. A settle stalls
- * the whole pipeline for a moment: one per page of files, not one per item.
+ * are stored; the items after it go on meanwhile. A source that needs the outcome of what it
+ * yielded (which drive files hold findings, whose attachments came) yields a `settle` and waits
+ * for it (settled() below); then it may read that outcome through its SourceReader. Only that
+ * source waits: the pipeline goes on with the others.
  *
  * Adding a source is one folder under sources/ plus one line in sources/index.ts.
  */
@@ -33,7 +33,11 @@ export type SourceEvent =
       folderSynced?: { root: string; folder: string; syncStartedAt: string; deep?: boolean };
     }
   | { type: 'access'; uri: string; access: Access }
-  | { type: 'settle' };
+  | {
+      type: 'settle';
+      /** Called by the pipeline once everything before it is stored and applied (see settled()). */
+      done: () => void;
+    };
 
 export type Source = AsyncIterable<SourceEvent>;
 
@@ -43,4 +47,13 @@ export interface SourceReader {
   entriesWithPrefix(prefix: string): Promise<{ key: string; value: string }[]>;
   /** Findings stored per item (children included); after a `settle`, those of the items yielded before it. */
   findingCounts(uris: readonly string[]): Promise<Map<string, number>>;
+}
+
+/** A settle event and the promise its source awaits: `yield s.event; await s.stored;`. */
+export function settled(): { event: SourceEvent; stored: Promise<void> } {
+  let done: () => void = () => undefined;
+  const stored = new Promise<void>((resolve) => {
+    done = resolve;
+  });
+  return { event: { type: 'settle', done }, stored };
 }

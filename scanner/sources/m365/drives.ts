@@ -11,7 +11,7 @@
 import pLimit from 'p-limit';
 import type { Access, AccessEntry, FetchedContent, SourceItem } from '../../model.js';
 import { mergeStreams } from '../merge.js';
-import type { SourceEvent } from '../types.js';
+import { type SourceEvent, settled } from '../types.js';
 import { errorOf, failureItem, isSignInFailure, type M365Context, signInError } from './context.js';
 import { GraphCallError, type Page } from './graph.js';
 import { type MailboxRef, safeName } from './mail.js';
@@ -165,7 +165,9 @@ async function* syncDrive(ctx: M365Context, drive: DriveTarget): AsyncGenerator<
     for (const entry of page.value) if (entry.deleted) yield { type: 'gone', uri: itemUri(drive, entry.id) };
     if (files.length > 0) {
       // The page is stored now: the sharing of its files that hold findings is read, before the round moves past them.
-      yield { type: 'settle' };
+      const page = settled();
+      yield page.event;
+      await page.stored;
       yield* sharingOf(ctx, drive, files);
     }
     const next = page['@odata.nextLink'];

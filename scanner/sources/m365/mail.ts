@@ -17,7 +17,7 @@ import picomatch from 'picomatch';
 import { GRAPH_MESSAGE_EXTENSION, GRAPH_MESSAGE_TYPE, type GraphAttachmentDoc, type GraphMessageDoc } from '../../extractors/graph-message.js';
 import type { Access, SourceItem } from '../../model.js';
 import { mergeStreams } from '../merge.js';
-import type { SourceEvent, SourceReader } from '../types.js';
+import { type SourceEvent, type SourceReader, settled } from '../types.js';
 import { errorOf, failureItem, isSignInFailure, type M365Context, signInError } from './context.js';
 import { type GraphApi, GraphCallError, type Page } from './graph.js';
 import type { M365Settings } from './settings.js';
@@ -138,7 +138,9 @@ async function* mailboxEvents(ctx: M365Context, mailbox: MailboxRef): AsyncGener
   );
   // Every message is stored now, so the retry list can lose the ones whose attachments came after all.
   if (retry.size > 0 || retry.changed) {
-    yield { type: 'settle' };
+    const stored = settled();
+    yield stored.event;
+    await stored.stored;
     yield* retry.checkpoint();
   }
 }
@@ -183,7 +185,11 @@ async function* dropFoldersOutOfScope(ctx: M365Context, mailbox: MailboxRef, cur
     dropped = true;
   }
   // Applied before any folder of this scan is synced, so a new folder of the same name is not touched.
-  if (dropped) yield { type: 'settle' };
+  if (dropped) {
+    const applied = settled();
+    yield applied.event;
+    await applied.stored;
+  }
 }
 
 async function* syncFolder(ctx: M365Context, mailbox: MailboxRef, folder: { id: string; path: string }, retry: RetryList): AsyncGenerator<SourceEvent> {
@@ -320,7 +326,9 @@ async function* retryFailedMessages(ctx: M365Context, mailbox: MailboxRef, retry
     retry.done(id);
     yield { type: 'item', item: messageItem(ctx, mailbox, folderPath, { ...m, id }, retry) };
   }
-  yield { type: 'settle' };
+  const stored = settled();
+  yield stored.event;
+  await stored.stored;
   yield* retry.checkpoint();
 }
 
