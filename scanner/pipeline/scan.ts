@@ -119,9 +119,9 @@ export async function scan(options: ScanOptions, events: ScanEvents = {}) {
 /**
  * Reads a source's events: items go to the pool (several per worker in flight, so the crawl runs
  * ahead of the readers) and into batched writes. A checkpoint, gone or access event is applied, in
- * the order given, only once every item before it is stored, so a resumed scan never trusts a
- * checkpoint past work that was lost; items after it go on meanwhile (an item whose uri such an
- * event names waits for it). A `settle` is answered the same way: its `done` once everything
+ * the order given, only once every item before it is stored (of its own stream, when the source
+ * merges several: sources/merge.ts), so a resumed scan never trusts a checkpoint past work that was
+ * lost; items after it go on meanwhile (an item whose uri such an event names waits for it). A `settle` is answered the same way: its `done` once everything
  * before it is stored and applied, while the pipeline goes on.
  */
 async function consumeSource(
@@ -137,15 +137,16 @@ async function consumeSource(
   const store = session.store;
   const writer = new BatchWriter(store, scanId, options.writeBatch?.items, options.writeBatch?.delayMs);
   const inFlightMax = Math.max(minInFlight, options.concurrency ?? session.workers * 4);
-  const inFlight = new Set<Promise<void>>();
+  // Items in flight, by the stream that yielded them (sources/merge.ts; '' when not merged).
+  const inFlight = new Map<Promise<void>, string>();
   let failure: unknown;
-  // Events applied in order, each after the items before it; uris that a pending gone or access event names.
-  let applying: Promise<void> = Promise.resolve();
+  // Events not yet applied, by stream; uris that a pending gone or access event names.
+  const pending = new Map<Promise<void>, string>();
   const named = new Map<string, number>();
   const settle = async () => {
-    await Promise.all(inFlight);
+    await Promise.all(inFlight.keys());
     await writer.flush();
-    await applying;
+    await Promise.allSettled(pending.keys());
   };
   const apply = async (event: Exclude<SourceEvent, { type: 'item' } | { type: 'settle' }>) => {
     if (event.type === 'gone') await store.markUriGone(scanId, event.uri);
@@ -160,9 +161,10 @@ async function consumeSource(
   };
   for await (const event of source) {
     if (failure) throw failure;
+    const stream = event.stream ?? '';
     if (event.type === 'item') {
       const item = event.item;
-      if (named.has(item.uri)) await applying;
+      if (named.has(item.uri)) await Promise.allSettled(pending.keys());
       events.onFound?.({ size: item.size });
       const readable = !item.error && Boolean(item.location || item.bytes || item.fetch);
       const task = session
@@ -175,46 +177,51 @@ async function consumeSource(
         .catch((err: unknown) => {
           failure ??= err;
         });
-      inFlight.add(task);
+      inFlight.set(task, stream);
       void task.finally(() => inFlight.delete(task));
-      if (inFlight.size >= inFlightMax) await Promise.race(inFlight);
+      if (inFlight.size >= inFlightMax) await Promise.race(inFlight.keys());
       continue;
     }
-    const before = [...inFlight];
-    if (event.type === 'settle') {
-      const link = applying.then(async () => {
+    // What this event waits for: the items and events before it of its own stream and of the streams around it.
+    const before = [...inFlight].filter(([, s]) => related(s, stream)).map(([t]) => t);
+    const earlier = [...pending].filter(([, s]) => related(s, stream)).map(([p]) => p);
+    const uri = event.type === 'gone' || event.type === 'access' ? event.uri : undefined;
+    if (uri) named.set(uri, (named.get(uri) ?? 0) + 1);
+    const applied = (async () => {
+      try {
+        await Promise.all(earlier);
         await Promise.all(before);
         await writer.flush();
-      });
-      // Called even when a write failed, so the source is never left waiting; the failure ends the scan at the next event.
-      link.finally(() => event.done()).catch(() => undefined);
-      link.catch((err: unknown) => {
-        failure ??= err;
-      });
-      applying = link;
-      continue;
-    }
-    const uri = event.type === 'checkpoint' ? undefined : event.uri;
-    if (uri) named.set(uri, (named.get(uri) ?? 0) + 1);
-    applying = applying.then(async () => {
-      await Promise.all(before);
-      await writer.flush();
-      await apply(event);
-      if (uri) {
-        const left = (named.get(uri) ?? 1) - 1;
-        if (left > 0) named.set(uri, left);
-        else named.delete(uri);
+        if (event.type !== 'settle') await apply(event);
+      } finally {
+        // Called even when a write failed, so the source is never left waiting; the failure ends the scan at the next event.
+        if (event.type === 'settle') event.done();
+        if (uri) {
+          const left = (named.get(uri) ?? 1) - 1;
+          if (left > 0) named.set(uri, left);
+          else named.delete(uri);
+        }
       }
-    });
-    applying.catch((err: unknown) => {
-      failure ??= err;
-    });
+    })();
+    pending.set(applied, stream);
+    applied.then(
+      () => pending.delete(applied),
+      (err: unknown) => {
+        pending.delete(applied);
+        failure ??= err;
+      },
+    );
   }
   await settle();
   if (failure) throw failure;
 }
 
 const M365_IN_FLIGHT = 128;
+
+/** Streams whose events must keep their order: the same, one inside the other, or either not merged. */
+function related(a: string, b: string): boolean {
+  return a === '' || b === '' || a === b || a.startsWith(`${b}/`) || b.startsWith(`${a}/`);
+}
 
 /** The Microsoft 365 source for this scan, reading the state only through a SourceReader. */
 async function m365Events(session: ScanSession, scanId: string, options: ScanOptions): Promise<Source> {

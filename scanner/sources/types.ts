@@ -22,7 +22,16 @@
  */
 import type { Access, SourceItem } from '../model.js';
 
-export type SourceEvent =
+export type SourceEvent = StreamEvent & {
+  /**
+   * Set by mergeStreams: which of the streams read at once said it (`2/0`: the first folder of the
+   * third mailbox). An event then waits only for the items before it of its own stream, of the
+   * streams it holds and of those holding it, not for the others'.
+   */
+  stream?: string;
+};
+
+type StreamEvent =
   | { type: 'item'; item: SourceItem }
   | { type: 'gone'; uri: string }
   | {
