@@ -216,7 +216,7 @@ async function consumeSource(
   if (failure) throw failure;
 }
 
-const M365_IN_FLIGHT = 128;
+const M365_IN_FLIGHT = 64;
 
 /** Streams whose events must keep their order: the same, one inside the other, or either not merged. */
 function related(a: string, b: string): boolean {

@@ -137,11 +137,12 @@ async function* mailboxEvents(ctx: M365Context, mailbox: MailboxRef): AsyncGener
     FOLDERS_AT_ONCE,
   );
   // Every message is stored now, so the retry list can lose the ones whose attachments came after all.
-  if (retry.size > 0 || retry.changed) {
+  // Saved again even when unchanged: the folders' saves may be applied in any order among themselves.
+  if (retry.size > 0 || retry.saved) {
     const stored = settled();
     yield stored.event;
     await stored.stored;
-    yield* retry.checkpoint();
+    yield* retry.checkpoint(true);
   }
 }
 
@@ -257,7 +258,9 @@ const folderUri = (mailbox: MailboxRef, id: string) => `m365://${mailbox.upn}/ma
  */
 class RetryList {
   /** Changed since it was last saved. */
-  changed = false;
+  private changed = false;
+  /** Saved at least once while this mailbox was read. */
+  saved = false;
 
   private constructor(
     private readonly key: string,
@@ -289,9 +292,10 @@ class RetryList {
   }
 
   /** The list as it stands, when it changed since it was last saved. */
-  *checkpoint(): Generator<SourceEvent> {
-    if (!this.changed) return;
+  *checkpoint(always = false): Generator<SourceEvent> {
+    if (!this.changed && !always) return;
     this.changed = false;
+    this.saved = true;
     yield { type: 'checkpoint', key: this.key, value: this.ids.size > 0 ? JSON.stringify(Object.fromEntries(this.ids)) : undefined };
   }
 }
@@ -324,7 +328,8 @@ async function* retryFailedMessages(ctx: M365Context, mailbox: MailboxRef, retry
     const m = answer.m;
     // Off the list unless its attachments fail again (the fetch puts it back).
     retry.done(id);
-    yield { type: 'item', item: messageItem(ctx, mailbox, folderPath, { ...m, id }, retry) };
+    // Not put back on the list before it is read: the settle below sees what its fetch learnt, and a reused one is complete.
+    yield { type: 'item', item: messageItem(ctx, mailbox, folderPath, { ...m, id }, retry, undefined, false) };
   }
   const stored = settled();
   yield stored.event;
@@ -348,6 +353,8 @@ function messageItem(
   m: GraphMessage,
   retry: RetryList,
   attachmentList?: Page<GraphAttachment> | GraphCallError,
+  /** On the retry list from now until its attachments came: the page's checkpoint may be saved before it is read. */
+  keepUntilRead = true,
 ): SourceItem {
   const received = m.receivedDateTime ?? '';
   const subject = safeName(ctx.redact(m.subject ?? '')).slice(0, 120) || '(no subject)';
@@ -359,7 +366,7 @@ function messageItem(
     ccRecipients: m.ccRecipients ?? [],
     replyTo: m.replyTo ?? [],
   };
-  if (m.hasAttachments && !allInline(ctx, attachmentList)) retry.keep(m.id, folderPath);
+  if (keepUntilRead && m.hasAttachments && !allInline(ctx, attachmentList)) retry.keep(m.id, folderPath);
   return {
     root: ctx.root,
     path: `${folderPath}/${received} ${subject}`.trimEnd(),
