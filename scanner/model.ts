@@ -117,11 +117,25 @@ export interface SourceItem {
   /** The bytes themselves, for items that are not files (mail messages from Graph); read under `name`. */
   bytes?: Uint8Array;
   name?: string;
+  /**
+   * Content that costs a download (a drive file, a message's attachments), fetched only when the
+   * pipeline reads the item: an unchanged item is reused without it.
+   */
+  fetch?: () => Promise<FetchedContent>;
   /** Access the source already knows (a mailbox's owner); otherwise it is taken from uid/gid/mode. */
   access?: Access;
   /** Set when the source already knows the item cannot be read. */
   error?: ItemError;
 }
+
+/** What an item's `fetch` gives: its bytes, or why they could not be had. */
+export type FetchedContent =
+  | {
+      bytes: Uint8Array;
+      /** false: part of it could not be read (an attachment); stored without a version, so the next scan reads it again. */
+      complete?: boolean;
+    }
+  | { error: ItemError };
 
 /** Findings listed per item by default (`--max-findings`); the worker enforces it (pipeline/worker.ts). */
 export const DEFAULT_MAX_FINDINGS_PER_ITEM = 10_000;

@@ -16,12 +16,13 @@ import { type ChangeMarker, collectReport, type ReportSettings, type StreamConte
 import { loadSuppressions, readIgnoreFiles } from '../report/suppressions.js';
 import { filesystemSource } from '../sources/filesystem.js';
 import { m365Root } from '../sources/m365/settings.js';
-import type { SourceEvent } from '../sources/types.js';
+import type { Source, SourceEvent, SourceReader } from '../sources/types.js';
 import { SqliteStore, stateDir } from '../state/state.js';
 import type { ScanStore } from '../state/store.js';
 import { readAccess } from './access.js';
 import { BatchWriter } from './batch-writer.js';
 import { DEFAULT_MAX_FILE_SIZE, type ProgressEvent, type ScanEvents, type ScanOptions } from './options.js';
+import { buildScanEngine } from './scan-engine.js';
 import { ScanSession } from './session.js';
 
 export { loadBaseline } from '../report/baseline.js';
@@ -59,24 +60,10 @@ export async function scanThen<T>(
       skipFolders: [...(options.skipFolders ?? []), stateDir(options.stateDir)],
     });
     await consumeSource(session, scanId, source, options, events, counts);
-    events.onCrawlDone?.();
     await store.markGone(scanId, options.roots);
-    if (options.m365) {
-      // Loaded only when needed: the Azure and Graph libraries add a fifth of a second to every start.
-      const { scanM365 } = await import('../sources/m365/scan.js');
-      await scanM365(session, scanId, options.m365, {
-        disabledDetectors: options.disabledDetectors ?? [],
-        ...(options.configPath ? { configPath: resolve(options.configPath) } : {}),
-        ...(options.phoneRegions?.length ? { phoneRegions: options.phoneRegions } : {}),
-        maxAttachmentSize: options.maxFileSize ?? DEFAULT_MAX_FILE_SIZE,
-        onItem: (event) => {
-          if (event.reused) counts.reused++;
-          else if (!event.error) counts.read++;
-          addOcrCost(counts.ocr, event.ocr);
-          events.onItem?.(event);
-        },
-      });
-    }
+    // Its items wait on Graph (attachments, downloads) before a worker reads them: more of them in flight.
+    if (options.m365) await consumeSource(session, scanId, await m365Events(session, scanId, options), options, events, counts, M365_IN_FLIGHT);
+    events.onCrawlDone?.();
     // Findings of items that went in this scan are resolved.
     for await (const gone of store.goneItems(scanId, roots)) {
       for (const f of gone.findings) {
@@ -131,9 +118,11 @@ export async function scan(options: ScanOptions, events: ScanEvents = {}) {
 
 /**
  * Reads a source's events: items go to the pool (several per worker in flight, so the crawl runs
- * ahead of the readers) and into batched writes; a checkpoint, gone or access event is applied
- * only once everything before it is stored, so a resumed scan never trusts a checkpoint past work
- * that was lost.
+ * ahead of the readers) and into batched writes. A checkpoint, gone or access event is applied, in
+ * the order given, only once every item before it is stored (of its own stream, when the source
+ * merges several: sources/merge.ts), so a resumed scan never trusts a checkpoint past work that was
+ * lost; items after it go on meanwhile (an item whose uri such an event names waits for it). A `settle` is answered the same way: its `done` once everything
+ * before it is stored and applied, while the pipeline goes on.
  */
 async function consumeSource(
   session: ScanSession,
@@ -142,22 +131,42 @@ async function consumeSource(
   options: ScanOptions,
   events: ScanEvents,
   counts: { read: number; reused: number; ocr: OcrCost },
+  /** Items in flight at least: more for a source whose items wait on the network before a worker reads them. */
+  minInFlight = 8,
 ): Promise<void> {
   const store = session.store;
   const writer = new BatchWriter(store, scanId, options.writeBatch?.items, options.writeBatch?.delayMs);
-  const inFlightMax = Math.max(8, options.concurrency ?? session.workers * 4);
-  const inFlight = new Set<Promise<void>>();
+  const inFlightMax = Math.max(minInFlight, options.concurrency ?? session.workers * 4);
+  // Items in flight, by the stream that yielded them (sources/merge.ts; '' when not merged).
+  const inFlight = new Map<Promise<void>, string>();
   let failure: unknown;
+  // Events not yet applied, by stream; uris that a pending gone or access event names.
+  const pending = new Map<Promise<void>, string>();
+  const named = new Map<string, number>();
   const settle = async () => {
-    await Promise.all(inFlight);
+    await Promise.all(inFlight.keys());
     await writer.flush();
+    await Promise.allSettled(pending.keys());
+  };
+  const apply = async (event: Exclude<SourceEvent, { type: 'item' } | { type: 'settle' }>) => {
+    if (event.type === 'gone') await store.markUriGone(scanId, event.uri);
+    else if (event.type === 'access') await store.setAccess([{ uri: event.uri, access: event.access }]);
+    else {
+      if (event.folderSynced) {
+        const f = event.folderSynced;
+        await store.markFolderGoneBefore(scanId, f.root, f.folder, f.syncStartedAt, f.deep);
+      }
+      await store.setValue(event.key, event.value);
+    }
   };
   for await (const event of source) {
     if (failure) throw failure;
+    const stream = event.stream ?? '';
     if (event.type === 'item') {
       const item = event.item;
+      if (named.has(item.uri)) await Promise.allSettled(pending.keys());
       events.onFound?.({ size: item.size });
-      const readable = !item.error && Boolean(item.location || item.bytes);
+      const readable = !item.error && Boolean(item.location || item.bytes || item.fetch);
       const task = session
         .handleBatched(item, writer, (done: ProgressEvent) => {
           if (done.reused) counts.reused++;
@@ -168,24 +177,88 @@ async function consumeSource(
         .catch((err: unknown) => {
           failure ??= err;
         });
-      inFlight.add(task);
+      inFlight.set(task, stream);
       void task.finally(() => inFlight.delete(task));
-      if (inFlight.size >= inFlightMax) await Promise.race(inFlight);
+      if (inFlight.size >= inFlightMax) await Promise.race(inFlight.keys());
       continue;
     }
-    await settle();
-    if (event.type === 'gone') await store.markUriGone(scanId, event.uri);
-    else if (event.type === 'access') await store.setAccess([{ uri: event.uri, access: event.access }]);
-    else if (event.type === 'checkpoint') {
-      if (event.folderSynced) {
-        const f = event.folderSynced;
-        await store.markFolderGoneBefore(scanId, f.root, f.folder, f.syncStartedAt, f.deep);
+    // What this event waits for: the items and events before it of its own stream and of the streams around it.
+    const before = [...inFlight].filter(([, s]) => related(s, stream)).map(([t]) => t);
+    const earlier = [...pending].filter(([, s]) => related(s, stream)).map(([p]) => p);
+    const uri = event.type === 'gone' || event.type === 'access' ? event.uri : undefined;
+    if (uri) named.set(uri, (named.get(uri) ?? 0) + 1);
+    const applied = (async () => {
+      try {
+        await Promise.all(earlier);
+        await Promise.all(before);
+        await writer.flush();
+        if (event.type !== 'settle') await apply(event);
+      } finally {
+        // Called even when a write failed, so the source is never left waiting; the failure ends the scan at the next event.
+        if (event.type === 'settle') event.done();
+        if (uri) {
+          const left = (named.get(uri) ?? 1) - 1;
+          if (left > 0) named.set(uri, left);
+          else named.delete(uri);
+        }
       }
-      await store.setValue(event.key, event.value);
-    }
+    })();
+    pending.set(applied, stream);
+    applied.then(
+      () => pending.delete(applied),
+      (err: unknown) => {
+        pending.delete(applied);
+        failure ??= err;
+      },
+    );
   }
   await settle();
   if (failure) throw failure;
+}
+
+const M365_IN_FLIGHT = 64;
+
+/** Streams whose events must keep their order: the same, one inside the other, or either not merged. */
+function related(a: string, b: string): boolean {
+  return a === '' || b === '' || a === b || a.startsWith(`${b}/`) || b.startsWith(`${a}/`);
+}
+
+/** The Microsoft 365 source for this scan, reading the state only through a SourceReader. */
+async function m365Events(session: ScanSession, scanId: string, options: ScanOptions): Promise<Source> {
+  const settings = options.m365 as NonNullable<ScanOptions['m365']>;
+  // Loaded only when needed: the Azure and Graph libraries add a fifth of a second to every start.
+  const { m365Source } = await import('../sources/m365/source.js');
+  // Masking only, with the detectors the workers use: the hash of a value in a subject is never needed, so the hasher is a stub.
+  const engine = await buildScanEngine(
+    {
+      minConfidence: session.minConfidence,
+      disabledDetectors: options.disabledDetectors ?? [],
+      ...(options.configPath ? { configPath: resolve(options.configPath) } : {}),
+      // `--phone-region`: subjects are masked with the phone regions the workers read numbers in.
+      ...(options.phoneRegions?.length ? { phoneRegions: options.phoneRegions } : {}),
+    },
+    () => '',
+  );
+  const store = session.store;
+  return m365Source(settings, {
+    redact: (text) => engine.redact(text),
+    reader: storeReader(store),
+    startedAt: (await store.scanStartedAt(scanId)) ?? new Date().toISOString(),
+    maxAttachmentSize: options.maxFileSize ?? DEFAULT_MAX_FILE_SIZE,
+  });
+}
+
+/** The read-only view of the state a source gets. */
+function storeReader(store: ScanStore): SourceReader {
+  return {
+    getValue: (key) => store.getValue(key),
+    entriesWithPrefix: (prefix) => store.entriesWithPrefix(prefix),
+    findingCounts: async (uris) => {
+      const out = new Map<string, number>();
+      for (const [uri, prior] of await store.priorItems(uris)) if (!prior.gone) out.set(uri, prior.findingCount);
+      return out;
+    },
+  };
 }
 
 /** What this scan is compared with: the baseline report, or the state as the last scan left it. */

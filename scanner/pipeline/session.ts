@@ -18,7 +18,7 @@ import { type PackedItems, unpackItems } from '../../detectors/packed.js';
 import { regionsOfPath } from '../../detectors/region-hints.js';
 import { AccessCollector } from '../access/collector.js';
 import { itemError } from '../errors.js';
-import type { Access, ExtractedItem, OcrCost, ResolvedFinding, SourceItem } from '../model.js';
+import type { Access, ExtractedItem, ItemError, OcrCost, ResolvedFinding, SourceItem } from '../model.js';
 import { foldersOf } from '../report/rollup.js';
 import { keyFilePath, loadOrCreateKey } from '../state/secret-key.js';
 import { canReuse, type ScanState, SqliteStore, stateDir, versionOf } from '../state/state.js';
@@ -47,7 +47,7 @@ export const newLedger = (): ScanLedger => ({ resolved: [], needAcl: new Map(), 
 export class ScanSession {
   /** The state as the rest of the code reads it. */
   readonly store: SqliteStore;
-  /** The same state, synchronous: for watch mode and the Microsoft 365 source until they use the store. */
+  /** The same state, synchronous: for watch mode until it uses the store (sources never see it). */
   readonly state: ScanState;
   readonly minConfidence: number;
   private readonly pool: Piscina<WorkerTask, PackedItems<ExtractedItem>>;
@@ -84,7 +84,7 @@ export class ScanSession {
     this.slots = pLimit(this.workers * 2);
   }
 
-  /** Reads (or reuses) one item and stores it at once; resolves when it is in the state (watch mode, Microsoft 365). */
+  /** Reads (or reuses) one item and stores it at once; resolves when it is in the state (watch mode). */
   async handle(scanId: string, item: SourceItem): Promise<ProgressEvent> {
     const { event, write } = await this.process(item);
     await this.store.writeItems(scanId, [write]);
@@ -106,10 +106,12 @@ export class ScanSession {
     // files with findings is read in one batch when the crawl is done.
     const access = item.access ?? this.collector.cheap(item);
     const accessVersion = item.accessVersion;
-    if (item.error || (!item.location && !item.bytes)) {
-      const error = item.error ?? itemError('internal', 'the source gave no way to read this item');
+    const failed = async (error: ItemError) => {
       const write = await this.replacement(item, prior, access, [{ kind: item.kind, findings: [], error }]);
       return { event: { ...base, findings: 0, error, reused: false }, write };
+    };
+    if (item.error || (!item.location && !item.bytes && !item.fetch)) {
+      return failed(item.error ?? itemError('internal', 'the source gave no way to read this item'));
     }
     if (canReuse(prior, item, this.settings)) {
       // The stored ACL still holds when the access version is unchanged: neither replaced nor read again.
@@ -119,6 +121,20 @@ export class ScanSession {
         ? { op: 'reuse', uri: item.uri }
         : { op: 'reuse', uri: item.uri, access: access ?? null, ...(accessVersion ? { accessVersion } : {}) };
       return { event: { ...base, findings: prior.findingCount, error: null, reused: true }, write };
+    }
+    if (item.fetch) {
+      // Only now, as the stored result does not hold: the download the source put off.
+      const fetched = await item.fetch();
+      if ('error' in fetched) {
+        item = { ...item, error: fetched.error };
+        return failed(fetched.error);
+      }
+      item = { ...item, bytes: fetched.bytes, size: fetched.bytes.length };
+      if (fetched.complete === false) {
+        // Without a version an incomplete result is never reused.
+        delete item.version;
+        delete item.fingerprint;
+      }
     }
     const results = await this.extract(item);
     const write = await this.replacement(item, prior, access, results);

@@ -1,16 +1,20 @@
 /**
  * OneDrive and SharePoint document libraries through Microsoft Graph. Per drive, a driveItem delta
- * round (`nextLink` pages until a `deltaLink`, checkpointed in the state like mail folders) lists
- * files added or changed since the last round and those deleted. A file is downloaded (/content,
- * which redirects to a pre-authenticated URL) only when its content tag differs from the stored
- * one. For each file with findings the sharing permissions are read: anonymous and organization-wide
- * links, and grants to SharePoint's "Everyone" principals, are broad access. Where they were not read
- * (no findings, a failed call) access says `broad: 'unknown'`.
+ * round (`nextLink` pages until a `deltaLink`, checkpointed like mail folders) lists files added or
+ * changed since the last round and those deleted. A file is an item whose version is its content
+ * tag; it is downloaded (/content, which redirects to a pre-authenticated URL) only when the pipeline
+ * reads it, that is when the tag differs from the stored one. Once a page is stored, the sharing
+ * permissions of its files with findings are read and said as `access` events: anonymous and
+ * organization-wide links, and grants to SharePoint's "Everyone" principals, are broad access. Where
+ * they were not read (no findings, a failed call) access says `broad: 'unknown'`.
  */
 import pLimit from 'p-limit';
-import type { Access, AccessEntry, SourceItem } from '../../model.js';
+import type { Access, AccessEntry, FetchedContent, SourceItem } from '../../model.js';
+import { mergeStreams } from '../merge.js';
+import { type SourceEvent, settled } from '../types.js';
+import { errorOf, failureItem, isSignInFailure, type M365Context, signInError } from './context.js';
 import { GraphCallError, type Page } from './graph.js';
-import { errorOf, type MailboxRef, type MailScanContext, recordFailure, safeName } from './mail.js';
+import { type MailboxRef, safeName } from './mail.js';
 
 const DRIVE_SELECT = 'id,name,size,file,folder,root,deleted,parentReference,lastModifiedDateTime,cTag';
 const DRIVES_AT_ONCE = 4;
@@ -27,7 +31,7 @@ interface GraphDriveItem {
   size?: number;
   cTag?: string;
   lastModifiedDateTime?: string;
-  file?: object;
+  file?: { mimeType?: string };
   folder?: object;
   root?: object;
   deleted?: object;
@@ -71,23 +75,12 @@ interface GraphSite {
   name?: string;
 }
 
-export async function scanDrives(ctx: MailScanContext, users: MailboxRef[]): Promise<void> {
+/** The OneDrives of the users and the libraries of the sites in scope, several drives at once. */
+export async function* driveEvents(ctx: M365Context, users: MailboxRef[]): AsyncGenerator<SourceEvent> {
   const targets: DriveTarget[] = [];
-  // Each listing that fails becomes an item with its error, and the scan goes on with the rest.
-  const listed = async <T>(place: { path: string; uri: string }, list: () => Promise<T>): Promise<T | undefined> => {
-    try {
-      const result = await list();
-      ctx.session.state.markUriGone(ctx.scanId, place.uri);
-      return result;
-    } catch (err) {
-      if (err instanceof GraphCallError && err.code === 'auth-failed') throw err;
-      await recordFailure(ctx, { ...place, access: unreadAccess(undefined, 'not listed, so who can read it was not read') }, err);
-      return undefined;
-    }
-  };
   if (ctx.settings.oneDrive) {
     for (const u of users) {
-      const drive = await listed({ path: `onedrive/${u.upn}`, uri: `m365://${u.upn}/drive` }, () =>
+      const drive = yield* listed(ctx, { path: `onedrive/${u.upn}`, uri: `m365://${u.upn}/drive` }, () =>
         ctx.api.get<GraphDrive>(u.upn, `/users/${encodeURIComponent(u.id)}/drive?$select=id,name`),
       );
       if (drive) targets.push({ id: drive.id, label: `onedrive/${u.upn}`, owner: u.upn });
@@ -97,12 +90,12 @@ export async function scanDrives(ctx: MailScanContext, users: MailboxRef[]): Pro
   for (const siteId of ctx.settings.sites) {
     if (siteId === 'all') {
       // Every site of the tenant (all geographies); app-only sign-in only.
-      const all = await listed({ path: 'sharepoint', uri: `${ctx.root}/sites` }, () =>
+      const all = yield* listed(ctx, { path: 'sharepoint', uri: `${ctx.root}/sites` }, () =>
         collect(ctx.api.all<GraphSite>(undefined, '/sites/getAllSites?$select=id,displayName,name&$top=100')),
       );
       sites.push(...(all ?? []));
     } else {
-      const site = await listed({ path: `sharepoint/${safeName(siteId)}`, uri: `m365://sites/${encodeURIComponent(siteId)}` }, () =>
+      const site = yield* listed(ctx, { path: `sharepoint/${safeName(siteId)}`, uri: `m365://sites/${encodeURIComponent(siteId)}` }, () =>
         ctx.api.get<Omit<GraphSite, 'id'>>(undefined, `/sites/${encodeURIComponent(siteId)}?$select=id,displayName,name`),
       );
       if (site) sites.push({ ...site, id: siteId });
@@ -110,13 +103,29 @@ export async function scanDrives(ctx: MailScanContext, users: MailboxRef[]): Pro
   }
   for (const site of sites) {
     const label = `sharepoint/${safeName(site.displayName ?? site.name ?? site.id)}`;
-    const drives = await listed({ path: label, uri: `m365://sites/${encodeURIComponent(site.id)}/drives` }, () =>
+    const drives = yield* listed(ctx, { path: label, uri: `m365://sites/${encodeURIComponent(site.id)}/drives` }, () =>
       collect(ctx.api.all<GraphDrive>(undefined, `/sites/${encodeURIComponent(site.id)}/drives?$select=id,name`)),
     );
     for (const d of drives ?? []) targets.push({ id: d.id, label: `${label}/${safeName(d.name ?? d.id)}` });
   }
-  const limit = pLimit(DRIVES_AT_ONCE);
-  await Promise.all(targets.map((t) => limit(() => syncDrive(ctx, t))));
+  yield* mergeStreams(
+    targets.map((t) => () => syncDrive(ctx, t)),
+    DRIVES_AT_ONCE,
+  );
+}
+
+/** A listing: its result, and `gone` for the failure an earlier scan recorded; or, when it fails, one item with its error. */
+async function* listed<T>(ctx: M365Context, place: { path: string; uri: string }, list: () => Promise<T>): AsyncGenerator<SourceEvent, T | undefined> {
+  let result: T;
+  try {
+    result = await list();
+  } catch (err) {
+    if (isSignInFailure(err)) throw err;
+    yield failureItem(ctx, { ...place, access: unreadAccess(undefined, 'not listed, so who can read it was not read') }, err);
+    return undefined;
+  }
+  yield { type: 'gone', uri: place.uri };
+  return result;
 }
 
 async function collect<T>(items: AsyncIterable<T>): Promise<T[]> {
@@ -125,119 +134,118 @@ async function collect<T>(items: AsyncIterable<T>): Promise<T[]> {
   return out;
 }
 
-async function syncDrive(ctx: MailScanContext, drive: DriveTarget): Promise<void> {
-  const { state } = ctx.session;
+async function* syncDrive(ctx: M365Context, drive: DriveTarget): AsyncGenerator<SourceEvent> {
   const key = `m365:drive:${drive.id}`;
   const initial = `/drives/${encodeURIComponent(drive.id)}/root/delta?$select=${DRIVE_SELECT}`;
-  const saved = JSON.parse(state.getValue(key) ?? '{}') as Checkpoint;
-  const startedAt = state.scanStartedAt(ctx.scanId) ?? new Date().toISOString();
-  let checkpoint: Checkpoint = saved.next || saved.delta ? saved : { fullSince: startedAt };
+  const saved = JSON.parse((await ctx.reader.getValue(key)) ?? '{}') as Checkpoint;
+  let checkpoint: Checkpoint = saved.next || saved.delta ? saved : { fullSince: ctx.startedAt };
   let url = checkpoint.next ?? checkpoint.delta ?? initial;
   const slot = `drive:${drive.id}`;
-  const limit = pLimit(FILES_AT_ONCE);
   for (;;) {
     let page: Page<GraphDriveItem>;
     try {
       page = await ctx.api.get<Page<GraphDriveItem>>(slot, url);
     } catch (err) {
       if (err instanceof GraphCallError && err.code === 'gone' && url !== initial) {
-        checkpoint = { fullSince: startedAt };
-        state.setValue(key, JSON.stringify(checkpoint));
+        checkpoint = { fullSince: ctx.startedAt };
+        yield { type: 'checkpoint', key, value: JSON.stringify(checkpoint) };
         url = initial;
         continue;
       }
-      if (err instanceof GraphCallError && err.code !== 'auth-failed') {
-        ctx.onItem?.(
-          await ctx.session.handle(ctx.scanId, {
-            root: ctx.root,
-            path: drive.label,
-            uri: `m365://drives/${drive.id}`,
-            kind: 'folder',
-            size: 0,
-            access: unreadAccess(drive.owner, 'not listed, so who can read it was not read'),
-            error: errorOf(err, 'listing it'),
-          }),
-        );
-        return;
-      }
-      throw err;
+      if (isSignInFailure(err) || !(err instanceof GraphCallError)) throw err;
+      yield failureItem(
+        ctx,
+        { path: drive.label, uri: `m365://drives/${drive.id}`, access: unreadAccess(drive.owner, 'not listed, so who can read it was not read') },
+        err,
+      );
+      return;
     }
-    await Promise.all(
-      page.value.map((entry) =>
-        limit(async () => {
-          const uri = itemUri(drive, entry.id);
-          if (entry.deleted) state.markUriGone(ctx.scanId, uri);
-          else if (entry.file) await handleFile(ctx, drive, entry);
-        }),
-      ),
-    );
+    const files = page.value.filter((entry) => !entry.deleted && entry.file);
+    for (const entry of files) yield { type: 'item', item: fileItem(ctx, drive, entry) };
+    for (const entry of page.value) if (entry.deleted) yield { type: 'gone', uri: itemUri(drive, entry.id) };
+    if (files.length > 0) {
+      // The page is stored now: the sharing of its files that hold findings is read, before the round moves past them.
+      const page = settled();
+      yield page.event;
+      await page.stored;
+      yield* sharingOf(ctx, drive, files);
+    }
     const next = page['@odata.nextLink'];
     if (next) {
       checkpoint = { ...checkpoint, next };
-      state.setValue(key, JSON.stringify(checkpoint));
+      yield { type: 'checkpoint', key, value: JSON.stringify(checkpoint) };
       url = next;
       continue;
     }
-    if (checkpoint.fullSince) state.markFolderGoneBefore(ctx.scanId, ctx.root, drive.label, checkpoint.fullSince, true);
-    state.setValue(key, JSON.stringify({ delta: page['@odata.deltaLink'] ?? initial } satisfies Checkpoint));
-    ctx.session.state.markUriGone(ctx.scanId, `m365://drives/${drive.id}`);
+    yield {
+      type: 'checkpoint',
+      key,
+      value: JSON.stringify({ delta: page['@odata.deltaLink'] ?? initial } satisfies Checkpoint),
+      ...(checkpoint.fullSince ? { folderSynced: { root: ctx.root, folder: drive.label, syncStartedAt: checkpoint.fullSince, deep: true } } : {}),
+    };
+    yield { type: 'gone', uri: `m365://drives/${drive.id}` };
     return;
   }
 }
 
 const itemUri = (drive: DriveTarget, id: string) => `m365://drives/${encodeURIComponent(drive.id)}/items/${encodeURIComponent(id)}`;
 
-async function handleFile(ctx: MailScanContext, drive: DriveTarget, entry: GraphDriveItem): Promise<void> {
-  const { state } = ctx.session;
-  const uri = itemUri(drive, entry.id);
+/** One file as an item: its content tag is the version, and it is downloaded only when the pipeline reads it. */
+function fileItem(ctx: M365Context, drive: DriveTarget, entry: GraphDriveItem): SourceItem {
   const name = entry.name ?? entry.id;
   const size = entry.size ?? 0;
-  // Until the sharing permissions are read (only for files with findings), who else can read it is unknown.
-  const owned: Access = unreadAccess(drive.owner, 'sharing permissions are read only for files with findings; not read for this one');
-  const base = {
+  return {
     root: ctx.root,
     path: `${drive.label}/${folderOf(entry)}${safeName(name)}`,
-    uri,
-    kind: 'drive-item' as const,
+    uri: itemUri(drive, entry.id),
+    kind: 'drive-item',
     size,
     ...(entry.lastModifiedDateTime ? { modified: entry.lastModifiedDateTime } : {}),
-    access: owned,
+    // Until the sharing permissions are read (only for files with findings), who else can read it is unknown.
+    access: unreadAccess(drive.owner, 'sharing permissions are read only for files with findings; not read for this one'),
     // The content tag changes only when the content does: equal means the stored result holds.
-    fingerprint: { size, mtimeMs: 0, ino: entry.cTag ?? '', dev: 'm365-drive' },
+    ...(entry.cTag ? { version: `cTag:${entry.cTag}` } : {}),
+    ...(entry.file?.mimeType ? { mediaType: entry.file.mimeType } : {}),
+    name,
+    fetch: async (): Promise<FetchedContent> => {
+      if (size > ctx.maxAttachmentSize) return { error: { code: 'too-large', message: 'larger than --max-file-size; not downloaded' } };
+      try {
+        return { bytes: await ctx.api.getBytes(`drive:${drive.id}`, `/drives/${encodeURIComponent(drive.id)}/items/${encodeURIComponent(entry.id)}/content`) };
+      } catch (err) {
+        if (isSignInFailure(err)) throw signInError(err);
+        return { error: errorOf(err, 'downloading it') };
+      }
+    },
   };
-  let event: Awaited<ReturnType<typeof ctx.session.handle>>;
-  if (state.reuseIfUnchanged(ctx.scanId, base, owned, ctx.session.settings)) {
-    event = { path: base.path, size, findings: state.findingsOf(uri).length, error: null, reused: true };
-  } else if (size > ctx.maxAttachmentSize) {
-    event = await ctx.session.handle(ctx.scanId, { ...base, error: { code: 'too-large', message: `larger than --max-file-size; not downloaded` } });
-  } else {
-    let item: SourceItem;
-    try {
-      const bytes = await ctx.api.getBytes(`drive:${drive.id}`, `/drives/${encodeURIComponent(drive.id)}/items/${encodeURIComponent(entry.id)}/content`);
-      item = { ...base, bytes, name };
-    } catch (err) {
-      if (err instanceof GraphCallError && err.code === 'auth-failed') throw err;
-      item = { ...base, error: errorOf(err, 'downloading it') };
-    }
-    event = await ctx.session.handle(ctx.scanId, item);
-  }
-  if (event.findings > 0) {
-    // Sharing is read only where it matters: files holding personal data.
-    try {
-      const perms: GraphPermission[] = [];
-      for await (const p of ctx.api.all<GraphPermission>(
-        `drive:${drive.id}`,
-        `/drives/${encodeURIComponent(drive.id)}/items/${encodeURIComponent(entry.id)}/permissions`,
-      ))
-        perms.push(p);
-      state.setAccess([{ uri, access: accessFromPermissions(perms, drive.owner) }]);
-    } catch (err) {
-      if (err instanceof GraphCallError && err.code === 'auth-failed') throw err;
-      const why = errorOf(err, 'reading its sharing permissions').message;
-      state.setAccess([{ uri, access: unreadAccess(drive.owner, `sharing permissions could not be read (${why}); the next scan reads them again`) }]);
-    }
-  }
-  ctx.onItem?.(event);
+}
+
+/** The sharing of the files that hold findings (read or reused), as access events; only where it matters: files holding personal data. */
+async function* sharingOf(ctx: M365Context, drive: DriveTarget, files: GraphDriveItem[]): AsyncGenerator<SourceEvent> {
+  const counts = await ctx.reader.findingCounts(files.map((entry) => itemUri(drive, entry.id)));
+  const limit = pLimit(FILES_AT_ONCE);
+  const read = await Promise.all(
+    files
+      .filter((entry) => (counts.get(itemUri(drive, entry.id)) ?? 0) > 0)
+      .map((entry) =>
+        limit(async (): Promise<SourceEvent> => {
+          const uri = itemUri(drive, entry.id);
+          try {
+            const perms: GraphPermission[] = [];
+            for await (const p of ctx.api.all<GraphPermission>(
+              `drive:${drive.id}`,
+              `/drives/${encodeURIComponent(drive.id)}/items/${encodeURIComponent(entry.id)}/permissions`,
+            ))
+              perms.push(p);
+            return { type: 'access', uri, access: accessFromPermissions(perms, drive.owner) };
+          } catch (err) {
+            if (isSignInFailure(err)) throw err;
+            const why = errorOf(err, 'reading its sharing permissions').message;
+            return { type: 'access', uri, access: unreadAccess(drive.owner, `sharing permissions could not be read (${why}); the next scan reads them again`) };
+          }
+        }),
+      ),
+  );
+  yield* read;
 }
 
 /** The owner is known, who else can read it is not: `broad` says `unknown`, never `false`. */

@@ -4,18 +4,21 @@
  * is repacked with its attachments as one JSON document and handed to the worker like a file, so
  * the same extractors and detectors read it.
  *
- * The state's kv table keeps, per folder, either the nextLink of the page to fetch next (a scan that
- * was killed resumes there; the pages before it are in the state) or the deltaLink of the last
- * finished round (a rescan fetches only what changed since, and drops messages reported removed).
- * An expired delta (410 Gone) restarts that folder from scratch and, when the round is through,
- * drops the folder's messages it no longer returned.
+ * Everything comes out as source events (sources/types.ts); nothing here writes the state. Per
+ * folder a checkpoint keeps either the nextLink of the page to fetch next (a scan that was killed
+ * resumes there; the pages before it are stored) or the deltaLink of the last finished round (a
+ * rescan fetches only what changed since; messages reported removed are `gone`). An expired delta
+ * (410 Gone) restarts that folder from scratch and, when the round is through, its checkpoint says
+ * `folderSynced`, so the folder's messages it no longer returned go.
  */
 
 import pLimit from 'p-limit';
 import picomatch from 'picomatch';
-import { GRAPH_MESSAGE_EXTENSION, type GraphAttachmentDoc, type GraphMessageDoc } from '../../extractors/graph-message.js';
-import type { Access, ErrorCode, ItemError, SourceItem } from '../../model.js';
-import type { ProgressEvent, ScanSession } from '../../pipeline/scan.js';
+import { GRAPH_MESSAGE_EXTENSION, GRAPH_MESSAGE_TYPE, type GraphAttachmentDoc, type GraphMessageDoc } from '../../extractors/graph-message.js';
+import type { Access, SourceItem } from '../../model.js';
+import { mergeStreams } from '../merge.js';
+import { type SourceEvent, type SourceReader, settled } from '../types.js';
+import { errorOf, failureItem, isSignInFailure, type M365Context, signInError } from './context.js';
 import { type GraphApi, GraphCallError, type Page } from './graph.js';
 import type { M365Settings } from './settings.js';
 
@@ -25,25 +28,13 @@ export const MESSAGE_SELECT = 'subject,body,from,toRecipients,ccRecipients,reply
 const PAGE_SIZE = 50;
 /** Mailboxes scanned at once; each stays within its own limit of 4 requests. */
 const MAILBOXES_AT_ONCE = 6;
-/** Folders of one mailbox synced at once, and messages of one page read at once; all their calls share the mailbox's 4 slots. */
+/** Folders of one mailbox synced at once; their calls, and the attachment fetches of its messages, share the mailbox's 4 slots. */
 const FOLDERS_AT_ONCE = 3;
-const MESSAGES_AT_ONCE = 8;
+/** Messages of the retry list asked for at once. */
+const RETRIES_AT_ONCE = 4;
 
 export const MAILBOX_ACCESS_NOTE =
   'mailbox owner known; delegates (FullAccess, SendAs, folder permissions) are not collected: Microsoft Graph cannot list them. Use Exchange Online PowerShell Get-MailboxPermission and Get-MailboxFolderPermission.';
-
-export interface MailScanContext {
-  session: ScanSession;
-  scanId: string;
-  api: GraphApi;
-  settings: M365Settings;
-  /** The report root of Microsoft 365 items, `m365://<tenant>`. */
-  root: string;
-  /** Masks any value a detector finds, so subjects can become paths. */
-  redact: (text: string) => string;
-  maxAttachmentSize: number;
-  onItem?: (event: ProgressEvent) => void;
-}
 
 export interface MailboxRef {
   id: string;
@@ -95,9 +86,12 @@ interface FolderCheckpoint {
   path?: string;
 }
 
-export async function scanMailboxes(ctx: MailScanContext, mailboxes: MailboxRef[]): Promise<void> {
-  const limit = pLimit(MAILBOXES_AT_ONCE);
-  await Promise.all(mailboxes.map((m) => limit(() => scanMailbox(ctx, m))));
+/** The mailboxes, several at once, their events merged into one stream. */
+export function mailEvents(ctx: M365Context, mailboxes: MailboxRef[]): AsyncGenerator<SourceEvent> {
+  return mergeStreams(
+    mailboxes.map((m) => () => mailboxEvents(ctx, m)),
+    MAILBOXES_AT_ONCE,
+  );
 }
 
 /** The mailboxes in scope: the given UPNs, the members of a group (users only), or every user. */
@@ -119,37 +113,50 @@ export async function listMailboxes(api: GraphApi, settings: M365Settings): Prom
   return out;
 }
 
-async function scanMailbox(ctx: MailScanContext, mailbox: MailboxRef): Promise<void> {
+async function* mailboxEvents(ctx: M365Context, mailbox: MailboxRef): AsyncGenerator<SourceEvent> {
   let folders: { id: string; path: string }[];
+  let retry: RetryList;
   try {
     folders = await listFolders(ctx.api, mailbox);
-    // A failure recorded by an earlier scan is over.
-    ctx.session.state.markUriGone(ctx.scanId, `m365://${mailbox.upn}/mailbox`);
-    await retryFailedMessages(ctx, mailbox);
+    retry = await RetryList.load(ctx.reader, mailbox);
   } catch (err) {
     // Without a token nothing can be read: that ends the scan instead of failing every mailbox.
-    if (err instanceof GraphCallError && err.code === 'auth-failed') throw err;
-    await recordFailure(ctx, { path: `mailbox/${mailbox.upn}`, uri: `m365://${mailbox.upn}/mailbox`, access: mailboxAccess(mailbox) }, err);
+    if (isSignInFailure(err)) throw err;
+    yield failureItem(ctx, { path: `mailbox/${mailbox.upn}`, uri: `m365://${mailbox.upn}/mailbox`, access: mailboxAccess(mailbox) }, err);
     return;
   }
+  // A failure recorded by an earlier scan is over.
+  yield { type: 'gone', uri: `m365://${mailbox.upn}/mailbox` };
+  yield* retryFailedMessages(ctx, mailbox, retry);
   const include = ctx.settings.includeFolders.length > 0 ? picomatch(ctx.settings.includeFolders, { nocase: true }) : () => true;
   const exclude = ctx.settings.excludeFolders.length > 0 ? picomatch(ctx.settings.excludeFolders, { nocase: true }) : () => false;
   const scoped = folders.filter((folder) => include(folder.path) && !exclude(folder.path));
-  dropFoldersOutOfScope(ctx, mailbox, new Set(scoped.map((f) => f.id)));
-  const limit = pLimit(FOLDERS_AT_ONCE);
-  await Promise.all(
-    scoped.map((folder) =>
-      limit(async () => {
-        try {
-          await syncFolder(ctx, mailbox, folder);
-          ctx.session.state.markUriGone(ctx.scanId, folderUri(mailbox, folder.id));
-        } catch (err) {
-          if (err instanceof GraphCallError && err.code === 'auth-failed') throw err;
-          await recordFailure(ctx, { path: `mailbox/${mailbox.upn}/${folder.path}`, uri: folderUri(mailbox, folder.id), access: mailboxAccess(mailbox) }, err);
-        }
-      }),
-    ),
+  yield* dropFoldersOutOfScope(ctx, mailbox, new Set(scoped.map((f) => f.id)));
+  yield* mergeStreams(
+    scoped.map((folder) => () => folderOrFailure(ctx, mailbox, folder, retry)),
+    FOLDERS_AT_ONCE,
   );
+  // Every message is stored now, so the retry list can lose the ones whose attachments came after all.
+  // Saved again even when unchanged: the folders' saves may be applied in any order among themselves.
+  if (retry.size > 0 || retry.saved) {
+    const stored = settled();
+    yield stored.event;
+    await stored.stored;
+    yield* retry.checkpoint(true);
+  }
+}
+
+/** One folder's events; a folder that cannot be read becomes one item with its error, and the mailbox goes on. */
+async function* folderOrFailure(ctx: M365Context, mailbox: MailboxRef, folder: { id: string; path: string }, retry: RetryList): AsyncGenerator<SourceEvent> {
+  const uri = folderUri(mailbox, folder.id);
+  try {
+    yield* syncFolder(ctx, mailbox, folder, retry);
+  } catch (err) {
+    if (isSignInFailure(err)) throw err;
+    yield failureItem(ctx, { path: `mailbox/${mailbox.upn}/${folder.path}`, uri, access: mailboxAccess(mailbox) }, err);
+    return;
+  }
+  yield { type: 'gone', uri };
 }
 
 /** Every mail folder, depth first, with its path of display names (`Inbox/Clients/2023`). */
@@ -168,28 +175,31 @@ export async function listFolders(api: GraphApi, mailbox: MailboxRef): Promise<{
 }
 
 /** A folder synced before that is deleted now, or no longer in scope: its messages leave the state with its checkpoint. */
-function dropFoldersOutOfScope(ctx: MailScanContext, mailbox: MailboxRef, current: Set<string>): void {
-  const { state } = ctx.session;
+async function* dropFoldersOutOfScope(ctx: M365Context, mailbox: MailboxRef, current: Set<string>): AsyncGenerator<SourceEvent> {
   const prefix = `m365:mail:${mailbox.upn}:`;
-  for (const { key, value } of state.entriesWithPrefix(prefix)) {
+  let dropped = false;
+  for (const { key, value } of await ctx.reader.entriesWithPrefix(prefix)) {
     if (current.has(key.slice(prefix.length))) continue;
     const path = (JSON.parse(value) as FolderCheckpoint).path;
-    // Before any folder of this scan is synced, so a new folder of the same name is not touched.
-    if (path) state.markFolderGoneBefore(ctx.scanId, ctx.root, path, '9999');
-    state.setValue(key, undefined);
+    // A far-future start drops all the folder held.
+    yield { type: 'checkpoint', key, value: undefined, ...(path ? { folderSynced: { root: ctx.root, folder: path, syncStartedAt: '9999' } } : {}) };
+    dropped = true;
+  }
+  // Applied before any folder of this scan is synced, so a new folder of the same name is not touched.
+  if (dropped) {
+    const applied = settled();
+    yield applied.event;
+    await applied.stored;
   }
 }
 
-async function syncFolder(ctx: MailScanContext, mailbox: MailboxRef, folder: { id: string; path: string }): Promise<void> {
-  const { state } = ctx.session;
+async function* syncFolder(ctx: M365Context, mailbox: MailboxRef, folder: { id: string; path: string }, retry: RetryList): AsyncGenerator<SourceEvent> {
   const key = `m365:mail:${mailbox.upn}:${folder.id}`;
   const initial = `/users/${encodeURIComponent(mailbox.id)}/mailFolders/${encodeURIComponent(folder.id)}/messages/delta?$select=${MESSAGE_SELECT}`;
-  const saved = JSON.parse(state.getValue(key) ?? '{}') as FolderCheckpoint;
-  const startedAt = state.scanStartedAt(ctx.scanId) ?? new Date().toISOString();
+  const saved = JSON.parse((await ctx.reader.getValue(key)) ?? '{}') as FolderCheckpoint;
   const folderPath = `mailbox/${mailbox.upn}/${folder.path}`;
-  let checkpoint: FolderCheckpoint = saved.next || saved.delta ? { ...saved, path: folderPath } : { fullSince: startedAt, path: folderPath };
+  let checkpoint: FolderCheckpoint = saved.next || saved.delta ? { ...saved, path: folderPath } : { fullSince: ctx.startedAt, path: folderPath };
   let url = checkpoint.next ?? checkpoint.delta ?? initial;
-  const limit = pLimit(MESSAGES_AT_ONCE);
   for (;;) {
     let page: Page<GraphMessage>;
     try {
@@ -197,8 +207,8 @@ async function syncFolder(ctx: MailScanContext, mailbox: MailboxRef, folder: { i
     } catch (err) {
       if (err instanceof GraphCallError && err.code === 'gone' && url !== initial) {
         // The delta token expired: read the folder whole again, then drop what that round did not return.
-        checkpoint = { fullSince: startedAt, path: folderPath };
-        state.setValue(key, JSON.stringify(checkpoint));
+        checkpoint = { fullSince: ctx.startedAt, path: folderPath };
+        yield { type: 'checkpoint', key, value: JSON.stringify(checkpoint) };
         url = initial;
         continue;
       }
@@ -214,24 +224,24 @@ async function syncFolder(ctx: MailScanContext, mailbox: MailboxRef, folder: { i
           )
         : [];
     const prefetched = new Map(withAttachments.map((m, i) => [m.id, lists[i]]));
-    await Promise.all(
-      page.value.map((m) =>
-        limit(async () => {
-          const uri = messageUri(mailbox, m.id);
-          if (m['@removed']) state.markUriGone(ctx.scanId, uri);
-          else await handleMessage(ctx, mailbox, folderPath, m, prefetched.get(m.id));
-        }),
-      ),
-    );
+    for (const m of page.value) if (!m['@removed']) yield { type: 'item', item: messageItem(ctx, mailbox, folderPath, m, retry, prefetched.get(m.id)) };
+    for (const m of page.value) if (m['@removed']) yield { type: 'gone', uri: messageUri(mailbox, m.id) };
+    // Before the round moves past the page: the messages whose attachments may yet fail are on the retry list.
+    yield* retry.checkpoint();
     const next = page['@odata.nextLink'];
     if (next) {
       checkpoint = { ...checkpoint, next };
-      state.setValue(key, JSON.stringify(checkpoint));
+      yield { type: 'checkpoint', key, value: JSON.stringify(checkpoint) };
       url = next;
       continue;
     }
-    if (checkpoint.fullSince) state.markFolderGoneBefore(ctx.scanId, ctx.root, folderPath, checkpoint.fullSince);
-    state.setValue(key, JSON.stringify({ delta: page['@odata.deltaLink'] ?? initial, path: folderPath } satisfies FolderCheckpoint));
+    const done: FolderCheckpoint = { delta: page['@odata.deltaLink'] ?? initial, path: folderPath };
+    yield {
+      type: 'checkpoint',
+      key,
+      value: JSON.stringify(done),
+      ...(checkpoint.fullSince ? { folderSynced: { root: ctx.root, folder: folderPath, syncStartedAt: checkpoint.fullSince } } : {}),
+    };
     return;
   }
 }
@@ -239,50 +249,113 @@ async function syncFolder(ctx: MailScanContext, mailbox: MailboxRef, folder: { i
 const folderUri = (mailbox: MailboxRef, id: string) => `m365://${mailbox.upn}/mailFolders/${encodeURIComponent(id)}`;
 
 /**
- * Messages whose attachments could not be read are listed with an error, and their ids kept here:
- * a delta round would not return them again until they change, so the next scan asks for each one.
+ * Messages whose attachments could not be read are listed with an error, and their ids kept under
+ * this key: a delta round would not return them again until they change, so the next scan asks for
+ * each one. The attachments are fetched only when the pipeline reads the message, after the source
+ * has moved on; so a message whose attachments may fail goes on the list when it is yielded, and off
+ * it once they came. The list is saved with each page's checkpoint; a scan killed in between asks
+ * for a few messages again that were read after all (and reuses them).
  */
-const retryKey = (mailbox: MailboxRef) => `m365:retry:${mailbox.upn}`;
+class RetryList {
+  /** Changed since it was last saved. */
+  private changed = false;
+  /** Saved at least once while this mailbox was read. */
+  saved = false;
 
-function rememberFailed(ctx: MailScanContext, mailbox: MailboxRef, id: string, folderPath: string): void {
-  const list = JSON.parse(ctx.session.state.getValue(retryKey(mailbox)) ?? '{}') as Record<string, string>;
-  list[id] = folderPath;
-  ctx.session.state.setValue(retryKey(mailbox), JSON.stringify(list));
+  private constructor(
+    private readonly key: string,
+    private readonly ids: Map<string, string>,
+  ) {}
+
+  static async load(reader: SourceReader, mailbox: MailboxRef): Promise<RetryList> {
+    const key = `m365:retry:${mailbox.upn}`;
+    const saved = JSON.parse((await reader.getValue(key)) ?? '{}') as Record<string, string>;
+    return new RetryList(key, new Map(Object.entries(saved)));
+  }
+
+  entries(): [string, string][] {
+    return [...this.ids];
+  }
+
+  get size(): number {
+    return this.ids.size;
+  }
+
+  keep(id: string, folderPath: string): void {
+    if (this.ids.get(id) === folderPath) return;
+    this.ids.set(id, folderPath);
+    this.changed = true;
+  }
+
+  done(id: string): void {
+    if (this.ids.delete(id)) this.changed = true;
+  }
+
+  /** The list as it stands, when it changed since it was last saved. */
+  *checkpoint(always = false): Generator<SourceEvent> {
+    if (!this.changed && !always) return;
+    this.changed = false;
+    this.saved = true;
+    yield { type: 'checkpoint', key: this.key, value: this.ids.size > 0 ? JSON.stringify(Object.fromEntries(this.ids)) : undefined };
+  }
 }
 
-async function retryFailedMessages(ctx: MailScanContext, mailbox: MailboxRef): Promise<void> {
-  const list = JSON.parse(ctx.session.state.getValue(retryKey(mailbox)) ?? '{}') as Record<string, string>;
-  for (const [id, folderPath] of Object.entries(list)) {
-    try {
-      const m = await ctx.api.get<GraphMessage>(
-        mailbox.upn,
-        `/users/${encodeURIComponent(mailbox.id)}/messages/${encodeURIComponent(id)}?$select=${MESSAGE_SELECT}`,
-      );
-      if (!(await handleMessage(ctx, mailbox, folderPath, { ...m, id }))) continue;
-    } catch (err) {
-      if (!(err instanceof GraphCallError && err.code === 'not-found')) continue;
-      ctx.session.state.markUriGone(ctx.scanId, messageUri(mailbox, id));
+async function* retryFailedMessages(ctx: M365Context, mailbox: MailboxRef, retry: RetryList): AsyncGenerator<SourceEvent> {
+  const list = retry.entries();
+  if (list.length === 0) return;
+  // Asked for several at once (the mailbox's limit of 4 still holds), yielded in the list's order.
+  const limit = pLimit(RETRIES_AT_ONCE);
+  const asked = list.map(([id]) =>
+    limit(() =>
+      ctx.api.get<GraphMessage>(mailbox.upn, `/users/${encodeURIComponent(mailbox.id)}/messages/${encodeURIComponent(id)}?$select=${MESSAGE_SELECT}`).then(
+        (m) => ({ m }),
+        (err: unknown) => ({ err }),
+      ),
+    ),
+  );
+  for (const [i, [id, folderPath]] of list.entries()) {
+    const answer = await (asked[i] as Promise<{ m: GraphMessage } | { err: unknown }>);
+    if ('err' in answer) {
+      const err = answer.err;
+      if (isSignInFailure(err)) throw err;
+      // Gone: off the list. Any other failure: asked for again next scan.
+      if (err instanceof GraphCallError && err.code === 'not-found') {
+        retry.done(id);
+        yield { type: 'gone', uri: messageUri(mailbox, id) };
+      }
+      continue;
     }
-    // Read now, or gone: off the list (read again from the state, as handleMessage may have added to it).
-    const now = JSON.parse(ctx.session.state.getValue(retryKey(mailbox)) ?? '{}') as Record<string, string>;
-    delete now[id];
-    ctx.session.state.setValue(retryKey(mailbox), Object.keys(now).length > 0 ? JSON.stringify(now) : undefined);
+    const m = answer.m;
+    // Off the list unless its attachments fail again (the fetch puts it back).
+    retry.done(id);
+    // Not put back on the list before it is read: the settle below sees what its fetch learnt, and a reused one is complete.
+    yield { type: 'item', item: messageItem(ctx, mailbox, folderPath, { ...m, id }, retry, undefined, false) };
   }
+  const stored = settled();
+  yield stored.event;
+  await stored.stored;
+  yield* retry.checkpoint();
 }
 
 export function messageUri(mailbox: MailboxRef, id: string): string {
   return `m365://${mailbox.upn}/messages/${encodeURIComponent(id)}`;
 }
 
-/** Reads one message into the state; false when its attachments could not be read (it is then retried next scan). */
-async function handleMessage(
-  ctx: MailScanContext,
+/**
+ * One message as an item. Graph's changeKey changes with every change of the message, so it is the
+ * version: equal means the stored result still holds (a page served again after a resumed scan),
+ * and the attachments, fetched only when the message is read, are not fetched again.
+ */
+function messageItem(
+  ctx: M365Context,
   mailbox: MailboxRef,
   folderPath: string,
   m: GraphMessage,
+  retry: RetryList,
   attachmentList?: Page<GraphAttachment> | GraphCallError,
-): Promise<boolean> {
-  const uri = messageUri(mailbox, m.id);
+  /** On the retry list from now until its attachments came: the page's checkpoint may be saved before it is read. */
+  keepUntilRead = true,
+): SourceItem {
   const received = m.receivedDateTime ?? '';
   const subject = safeName(ctx.redact(m.subject ?? '')).slice(0, 120) || '(no subject)';
   const doc: GraphMessageDoc = {
@@ -293,46 +366,46 @@ async function handleMessage(
     ccRecipients: m.ccRecipients ?? [],
     replyTo: m.replyTo ?? [],
   };
-  const access = mailboxAccess(mailbox);
-  // Graph's changeKey changes with every change of the message; equal means the stored result still
-  // holds (a page served again after a resumed scan), and its attachments need not be fetched again.
-  const fingerprint = {
+  if (keepUntilRead && m.hasAttachments && !allInline(ctx, attachmentList)) retry.keep(m.id, folderPath);
+  return {
+    root: ctx.root,
+    path: `${folderPath}/${received} ${subject}`.trimEnd(),
+    uri: messageUri(mailbox, m.id),
+    kind: 'message',
     size: Buffer.byteLength(JSON.stringify(doc)),
-    mtimeMs: Date.parse(m.lastModifiedDateTime ?? '') || 0,
-    ino: m.changeKey ?? '',
-    dev: 'm365',
-  };
-  const base = { root: ctx.root, path: `${folderPath}/${received} ${subject}`.trimEnd(), uri, kind: 'message' as const, access, fingerprint };
-  if (ctx.session.state.reuseIfUnchanged(ctx.scanId, { ...base, size: 0 }, access, ctx.session.settings)) {
-    ctx.onItem?.({ path: base.path, size: 0, findings: ctx.session.state.findingsOf(uri).length, error: null, reused: true });
-    return true;
-  }
-  let complete = true;
-  if (m.hasAttachments) {
-    try {
-      doc.attachments = await fetchAttachments(ctx, mailbox, m.id, attachmentList);
-    } catch (err) {
-      if (err instanceof GraphCallError && err.code === 'auth-failed') throw err;
-      // The message itself is still scanned; its attachments are listed as one unread entry and retried next scan.
-      const error = errorOf(err, 'reading its attachments');
-      doc.attachments = [{ type: 'missing', name: '(attachments)', code: error.code, reason: error.message }];
-      complete = false;
-      rememberFailed(ctx, mailbox, m.id, folderPath);
-    }
-  }
-  const bytes = Buffer.from(JSON.stringify(doc));
-  const item: SourceItem = {
-    ...base,
-    size: bytes.length,
     ...(m.lastModifiedDateTime ? { modified: m.lastModifiedDateTime } : {}),
-    bytes,
+    ...(m.changeKey ? { version: `changeKey:${m.changeKey}` } : {}),
+    mediaType: GRAPH_MESSAGE_TYPE,
     name: `message.${GRAPH_MESSAGE_EXTENSION}`,
+    access: mailboxAccess(mailbox),
+    fetch: async () => {
+      let complete = true;
+      if (m.hasAttachments) {
+        try {
+          doc.attachments = await fetchAttachments(ctx, mailbox, m.id, attachmentList);
+        } catch (err) {
+          if (isSignInFailure(err)) throw signInError(err);
+          // The message itself is still scanned; its attachments are listed as one unread entry and retried next scan.
+          const error = errorOf(err, 'reading its attachments');
+          doc.attachments = [{ type: 'missing', name: '(attachments)', code: error.code, reason: error.message }];
+          complete = false;
+        }
+      }
+      if (complete) retry.done(m.id);
+      else retry.keep(m.id, folderPath);
+      return { bytes: Buffer.from(JSON.stringify(doc)), complete };
+    },
   };
-  // Without a fingerprint an incomplete result is never reused.
-  if (!complete) delete item.fingerprint;
-  const event = await ctx.session.handle(ctx.scanId, item);
-  ctx.onItem?.(event);
-  return complete;
+}
+
+/** Whether a message's attachments are all in the list already fetched, so reading it needs no further call that could fail. */
+function allInline(ctx: M365Context, list: Page<GraphAttachment> | GraphCallError | undefined): boolean {
+  if (!list || list instanceof GraphCallError || list['@odata.nextLink']) return false;
+  return list.value.every(
+    (a) =>
+      a['@odata.type'] === '#microsoft.graph.referenceAttachment' ||
+      (a['@odata.type'] === '#microsoft.graph.fileAttachment' && (a.contentBytes !== undefined || (a.size ?? 0) > ctx.maxAttachmentSize)),
+  );
 }
 
 const attachmentsPath = (mailbox: MailboxRef, messageId: string) =>
@@ -340,7 +413,7 @@ const attachmentsPath = (mailbox: MailboxRef, messageId: string) =>
 
 /** Every attachment of a message; the first page of the list may have come in a $batch already. */
 async function* attachmentsOf(
-  ctx: MailScanContext,
+  ctx: M365Context,
   mailbox: MailboxRef,
   messageId: string,
   first?: Page<GraphAttachment> | GraphCallError,
@@ -355,7 +428,7 @@ async function* attachmentsOf(
 }
 
 async function fetchAttachments(
-  ctx: MailScanContext,
+  ctx: M365Context,
   mailbox: MailboxRef,
   messageId: string,
   first?: Page<GraphAttachment> | GraphCallError,
@@ -415,30 +488,6 @@ function itemDoc(item: GraphAttachment['item']): GraphMessageDoc {
 
 export function mailboxAccess(mailbox: MailboxRef): Access {
   return { owner: mailbox.upn, entries: [{ principal: mailbox.upn, rights: 'owner' }], broad: false, reasons: [], notes: [MAILBOX_ACCESS_NOTE] };
-}
-
-/**
- * A part of the tenant that could not be listed (a mailbox, a mail folder, a drive, a site, the
- * list of sites or users) becomes one item carrying the error, so the report shows what was not
- * read and why; the scan goes on. A later scan that lists it marks this item gone (`markUriGone`).
- */
-export async function recordFailure(ctx: MailScanContext, place: { path: string; uri: string; access?: Access }, err: unknown): Promise<void> {
-  const item: SourceItem = {
-    root: ctx.root,
-    path: place.path,
-    uri: place.uri,
-    kind: 'folder',
-    size: 0,
-    ...(place.access ? { access: place.access } : {}),
-    error: errorOf(err, 'listing it'),
-  };
-  ctx.onItem?.(await ctx.session.handle(ctx.scanId, item));
-}
-
-export function errorOf(err: unknown, action: string): ItemError {
-  if (!(err instanceof GraphCallError)) return { code: 'internal', message: `failed while ${action} (${(err as Error)?.name ?? 'error'}); the scan went on` };
-  const codes: Record<string, ErrorCode> = { forbidden: 'permission-denied', 'auth-failed': 'permission-denied', 'not-found': 'not-found' };
-  return { code: codes[err.code] ?? 'io-error', message: err.message };
 }
 
 /** A display name made safe as one path part: no slashes or control characters. */
