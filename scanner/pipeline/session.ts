@@ -50,7 +50,12 @@ export class ScanSession {
   /** The same state, synchronous: for watch mode until it uses the store (sources never see it). */
   readonly state: ScanState;
   readonly minConfidence: number;
-  private readonly pool: Piscina<WorkerTask, PackedItems<ExtractedItem>>;
+  private readonly startPool: () => Piscina<WorkerTask, PackedItems<ExtractedItem>>;
+  private started: Piscina<WorkerTask, PackedItems<ExtractedItem>> | undefined;
+  private get pool(): Piscina<WorkerTask, PackedItems<ExtractedItem>> {
+    this.started ??= this.startPool();
+    return this.started;
+  }
   private readonly slots: LimitFunction;
   private readonly timeoutMs: number;
   readonly workers: number;
@@ -70,14 +75,16 @@ export class ScanSession {
     this.collector = new AccessCollector(options.access);
     this.settings = resultSettings(options);
     const init = workerInit(options, key, options.debug);
-    this.pool = new Piscina<WorkerTask, PackedItems<ExtractedItem>>({
-      filename: WORKER_ENTRY,
-      minThreads: this.workers,
-      maxThreads: this.workers,
-      idleTimeout: 5_000,
-      workerData: init,
-      resourceLimits: { maxOldGenerationSizeMb: options.workerMemoryMb ?? DEFAULT_WORKER_MEMORY_MB },
-    });
+    // Threads start with the first item that must be read: an unchanged rescan builds no engines.
+    this.startPool = () =>
+      new Piscina<WorkerTask, PackedItems<ExtractedItem>>({
+        filename: WORKER_ENTRY,
+        minThreads: this.workers,
+        maxThreads: this.workers,
+        idleTimeout: 5_000,
+        workerData: init,
+        resourceLimits: { maxOldGenerationSizeMb: options.workerMemoryMb ?? DEFAULT_WORKER_MEMORY_MB },
+      });
     this.timeoutMs = options.itemTimeoutMs ?? DEFAULT_ITEM_TIMEOUT_MS;
     // Two tasks per worker: one running, one waiting in the pool's queue, so a worker that finishes
     // starts the next item at once instead of waiting for the main thread to store the last one.
@@ -205,7 +212,7 @@ export class ScanSession {
   }
 
   async close(): Promise<void> {
-    await this.pool.destroy();
+    await this.started?.destroy();
     await this.store.close();
   }
 }
