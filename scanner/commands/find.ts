@@ -8,6 +8,7 @@ import { InzageError } from '../errors.js';
 import type { Access } from '../model.js';
 import { createHasher } from '../state/secret-key.js';
 import type { ScanState } from '../state/state.js';
+import type { StoredFinding, StoredItem } from '../state/store.js';
 
 export interface SubjectQuery {
   type: string;
@@ -39,7 +40,12 @@ export function hashQueries(queries: SubjectQuery[], key: Buffer): string[] {
 
 export function findSubject(state: ScanState, queries: SubjectQuery[], key: Buffer): SubjectHit[] {
   const hashes = hashQueries(queries, key);
-  return state.findByHashes(hashes).map(({ item, finding }) => ({
+  return state.findByHashes(hashes).map(subjectHit);
+}
+
+/** One hit of a subject search, from the store's item and finding: masked value and place only. */
+export function subjectHit({ item, finding }: { item: StoredItem; finding: StoredFinding }): SubjectHit {
+  return {
     path: item.path,
     ...(item.entry !== undefined ? { entry: item.entry } : {}),
     uri: item.uri,
@@ -49,7 +55,7 @@ export function findSubject(state: ScanState, queries: SubjectQuery[], key: Buff
     where: { ...finding.where },
     ...(item.access ? { access: item.access } : {}),
     ...(finding.status ? { status: finding.status } : {}),
-  }));
+  };
 }
 
 export { formatHits } from '../../reporters/find.js';

@@ -4,7 +4,7 @@
  * report --store` streams through report/from-state.ts like the local `inzage report`.
  */
 
-import { hashQueries, type SubjectHit, type SubjectQuery } from '../commands/find.js';
+import { hashQueries, type SubjectHit, type SubjectQuery, subjectHit } from '../commands/find.js';
 import { InzageError } from '../errors.js';
 import { isPostgresUrl, PostgresStore } from '../state/postgres.js';
 import type { ScanStore } from '../state/store.js';
@@ -17,15 +17,5 @@ export async function openStore(url: string): Promise<PostgresStore> {
 /** The subject search on a store: the values are hashed here with the key, as `inzage find` does. */
 export async function findSubjectInStore(store: ScanStore, queries: SubjectQuery[], key: Buffer): Promise<SubjectHit[]> {
   const hits = await store.findByHashes(hashQueries(queries, key));
-  return hits.map(({ item, finding }) => ({
-    path: item.path,
-    ...(item.entry !== undefined ? { entry: item.entry } : {}),
-    uri: item.uri,
-    kind: item.kind,
-    type: finding.type,
-    masked: finding.masked,
-    where: { ...finding.where },
-    ...(item.access ? { access: item.access } : {}),
-    ...(finding.status ? { status: finding.status } : {}),
-  }));
+  return hits.map(subjectHit);
 }

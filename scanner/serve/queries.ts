@@ -13,7 +13,7 @@
 import type Database from 'better-sqlite3';
 import type { Finding } from '../../detectors/types.js';
 import { registerLocation } from '../../reporters/register.js';
-import { hashQueries, type SubjectQuery } from '../commands/find.js';
+import { hashQueries, type SubjectQuery, subjectHit } from '../commands/find.js';
 import { type Access, type ErrorCode, type ItemError, type Risk, SKIP_CODES, type Truncation } from '../model.js';
 import { SETTINGS_KEY } from '../report/from-state.js';
 import { DEFAULT_RETENTION_RULES, type RetentionRule, RISK_LEVELS, type RiskOptions, scoreRisk } from '../report/risk.js';
@@ -664,17 +664,7 @@ export class ServeQueries {
    */
   subject(queries: SubjectQuery[], key: Buffer, actor: string, at: Date) {
     const hashes = hashQueries(queries, key);
-    const hits = this.state.findByHashes(hashes).map(({ item, finding }) => ({
-      path: item.path,
-      ...(item.entry !== undefined ? { entry: item.entry } : {}),
-      uri: item.uri,
-      kind: item.kind,
-      type: finding.type,
-      masked: finding.masked,
-      where: { ...finding.where },
-      ...(item.access ? { access: item.access } : {}),
-      status: finding.status ?? 'open',
-    }));
+    const hits = this.state.findByHashes(hashes).map((hit) => ({ ...subjectHit(hit), status: hit.finding.status ?? 'open' }));
     this.audit(actor, 'subject-search', { hashes, types: queries.map((q) => q.type), hits: hits.length }, at);
     return hits;
   }
