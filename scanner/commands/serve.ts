@@ -13,7 +13,7 @@ import { type AuthMode, isLoopback, newToken, readPasswordFile } from '../serve/
 import { keyFilePath, loadOrCreateKey } from '../state/secret-key.js';
 import { ScanState, stateDir } from '../state/state.js';
 
-export const DEFAULT_SERVE_PORT = 7345;
+export { DEFAULT_SERVE_PORT } from '../serve/security.js';
 
 export interface ServeFlags {
   stateDir?: string;

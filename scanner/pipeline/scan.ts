@@ -22,7 +22,6 @@ import type { ScanStore } from '../state/store.js';
 import { readAccess } from './access.js';
 import { BatchWriter } from './batch-writer.js';
 import { DEFAULT_MAX_FILE_SIZE, type ProgressEvent, type ScanEvents, type ScanOptions } from './options.js';
-import { buildScanEngine } from './scan-engine.js';
 import { ScanSession } from './session.js';
 
 export { loadBaseline } from '../report/baseline.js';
@@ -228,6 +227,8 @@ async function m365Events(session: ScanSession, scanId: string, options: ScanOpt
   const settings = options.m365 as NonNullable<ScanOptions['m365']>;
   // Loaded only when needed: the Azure and Graph libraries add a fifth of a second to every start.
   const { m365Source } = await import('../sources/m365/source.js');
+  // The detectors too: only this source masks text on the main thread.
+  const { buildScanEngine } = await import('./scan-engine.js');
   // Masking only, with the detectors the workers use: the hash of a value in a subject is never needed, so the hasher is a stub.
   const engine = await buildScanEngine(
     {

@@ -175,10 +175,16 @@ export class ReportAssembler {
 
   private itemOf(s: StoredItem, accessOverride?: Access | null): ReportItem {
     const itemMarks = this.ctx.marker.marks(s);
-    const findings: ReportFinding[] = s.findings.map((f, i) => {
-      const reason = this.ctx.suppressions?.match(s, f);
-      return { ...f, change: itemMarks[i] ?? 'new', ...(reason ? { suppressed: reason } : {}) };
-    });
+    // The stored findings are this item's own copies (parsed for this pass), so the marks are set on
+    // them rather than on a spread copy of each: a third less garbage per finding in a report.
+    const findings = s.findings as ReportFinding[];
+    const suppressions = this.ctx.suppressions;
+    for (let i = 0; i < findings.length; i++) {
+      const f = findings[i] as ReportFinding;
+      f.change = itemMarks[i] ?? 'new';
+      const reason = suppressions?.match(s, f);
+      if (reason) f.suppressed = reason;
+    }
     let access: Access | undefined;
     if (accessOverride !== undefined) access = accessOverride ?? undefined;
     else {

@@ -26,6 +26,9 @@ export const CSRF_HEADER = 'x-inzage-csrf';
 const SESSION_MS = 12 * 3600_000;
 const SCRYPT = { N: 16384, r: 8, p: 1 };
 
+/** The port `inzage serve` listens on unless told otherwise (here, beside the address rules, so the CLI can name it without loading the server). */
+export const DEFAULT_SERVE_PORT = 7345;
+
 export const isLoopback = (host: string) => host === '127.0.0.1' || host === '::1' || host === 'localhost' || /^127\.\d+\.\d+\.\d+$/.test(host);
 
 export function newToken(): string {

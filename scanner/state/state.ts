@@ -163,10 +163,9 @@ const hashPrefix = (hash: string) => hash.slice(0, 16);
 /** The findings of an item as stored: a JSON array of engine findings. */
 function parseFindings(json: string | null): Finding[] {
   if (!json) return [];
-  return (JSON.parse(json) as (Finding & { basis?: string[] | null })[]).map((f) => {
-    if (f.basis === null) delete f.basis;
-    return f;
-  });
+  const findings = JSON.parse(json) as (Finding & { basis?: string[] | null })[];
+  for (const f of findings) if (f.basis === null) delete f.basis;
+  return findings as Finding[];
 }
 
 /** The version an item is compared by: the source's opaque version, or its file fingerprint. */
