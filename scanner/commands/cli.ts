@@ -28,6 +28,9 @@ import { lastScanContext } from '../report/from-state.js';
 import { type FailRule, parseFailOn } from '../report/gate.js';
 import { DEFAULT_RETENTION_RULES, overrideRetention } from '../report/risk.js';
 import type { ReportSummary, StreamContext } from '../report/stream.js';
+// serve and watch are loaded when their command runs: the server and file watcher (hono, SheetJS,
+// chokidar) took about 0.35 s of every scan's start.
+import { DEFAULT_SERVE_PORT } from '../serve/security.js';
 import { formatSize, parseSize } from '../size.js';
 import { type CloudName, NATIONAL_CLOUDS, resolveM365Settings } from '../sources/m365/settings.js';
 import type { PostgresStore } from '../state/postgres.js';
@@ -37,9 +40,6 @@ import type { ScanStore } from '../state/store.js';
 import { VERSION } from '../version.js';
 import type { SubjectQuery } from './find.js';
 import { ScanProgress } from './progress.js';
-// serve and watch are loaded when their command runs: the server and file watcher (hono, SheetJS,
-// chokidar) took about 0.35 s of every scan's start.
-import { DEFAULT_SERVE_PORT } from '../serve/security.js';
 import type { ServeFlags } from './serve.js';
 
 const collect = (value: string, previous: string[]) => [...previous, value];
@@ -470,8 +470,9 @@ export function buildProgram(setExit: (code: number) => void): Command {
       for (const p of paths) if (!existsSync(p)) throw new InzageError('usage', `cannot watch ${p}: no such folder`);
       const config = await loadConfig(flags.config);
       const { startWatch } = await import('./watch.js');
-      const watcher = await startWatch({ ...(await scanOptions(paths, flags, [], config)), debounceMs: flags.debounce, initialScan: flags.initialScan }, (line) =>
-        process.stdout.write(`${line}\n`),
+      const watcher = await startWatch(
+        { ...(await scanOptions(paths, flags, [], config)), debounceMs: flags.debounce, initialScan: flags.initialScan },
+        (line) => process.stdout.write(`${line}\n`),
       );
       await watcher.ready;
       process.stderr.write(`Watching ${paths.join(', ')}; stop with Ctrl-C.\n`);
