@@ -1,11 +1,13 @@
 /**
- * `npm run bench [-- --size 200MB --dense 50MB --keep]`: speed goals live here, not in tests.
+ * `npm run bench [-- --size 200MB --dense 50MB --office 2 --keep]`: speed goals live here, not in tests.
  *   1. Side by side with ripgrep: a dense share (letters, exports and logs, about 17 personal values
  *      per KB, in files of about 5 KB) scanned on all cores, and ripgrep with 14 patterns for the
  *      same types over the same files on all cores; the ratio of their throughputs. Then clean
  *      text (office prose, no personal data) with one worker: MB/s per core.
  *   2. A share of text files scanned with one worker and with all cores: files/s, MB/s, peak RSS.
  *   3. An incremental rescan of many small files.
+ *   Between 1 and 2: an office share against the floor of bare parsers plus ripgrep, and its
+ *   unchanged rescan (bench/office.ts; `--office N` sets its scale, default 2).
  */
 import { execFileSync } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -14,6 +16,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { parseSize } from '../scanner/size.js';
 import { cleanLine, denseLine } from './dense-text.js';
+import { officeAgainstFloor } from './office.js';
 import { ripgrepVersion, runRipgrep } from './ripgrep.js';
 import { writeLinesShare, writeTextShare } from './text-share.js';
 
@@ -22,6 +25,7 @@ const { values } = parseArgs({
     size: { type: 'string', default: '200MB' },
     dense: { type: 'string', default: '50MB' },
     files: { type: 'string', default: '10000' },
+    office: { type: 'string', default: '2' },
     keep: { type: 'boolean', default: false },
   },
 });
@@ -49,6 +53,7 @@ const dir = await mkdtemp(join(tmpdir(), 'inzage-bench-'));
 const share = join(dir, 'share');
 try {
   await againstRipgrep(dir);
+  await officeAgainstFloor(dir, Math.max(1, Number(values.office) || 1));
   const t0 = Date.now();
   const files = await writeTextShare(share, total);
   process.stdout.write(`Generated ${files} text files, ${(total / 1024 ** 2).toFixed(0)} MB, in ${((Date.now() - t0) / 1000).toFixed(1)} s (${share})\n\n`);

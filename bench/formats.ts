@@ -9,122 +9,21 @@
  * is its own. `npm run bench:formats [-- --scale N] [-- --keep DIR]`.
  */
 import { execFileSync } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
-import { mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, stat } from 'node:fs/promises';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import * as XLSX from '@e965/xlsx';
-import { Document, Packer, Paragraph } from 'docx';
-import PDFDocument from 'pdfkit';
 import { createEngine } from '../detectors/engine.js';
 import { selectDetectors } from '../detectors/registry.js';
-import { composeEml } from '../fixtures/mail.js';
-import { zipBytes } from '../fixtures/zip-writer.js';
 import { memoryContent } from '../scanner/extractors/content.js';
 import { extractorFor } from '../scanner/extractors/index.js';
 import { detectMediaType } from '../scanner/extractors/media-type.js';
 import type { ItemContent } from '../scanner/extractors/types.js';
 import { scan } from '../scanner/pipeline/scan.js';
 import { createHasher } from '../scanner/state/secret-key.js';
+import { generateOfficeShare, OFFICE_FORMATS } from './office-share.js';
 
-const FORMATS = ['docx', 'xlsx', 'pdf', 'eml', 'zip'] as const;
-type Format = (typeof FORMATS)[number];
 type Mode = 'parse' | 'parse+detect' | 'pipeline';
-
-const WORDS = 'de het een en van in is dat op te met voor niet aan er maar om ook als bij nog wel naar dan uit worden zijn heeft werd over'.split(' ');
-
-function seeded(seed: number): () => number {
-  let state = seed;
-  return () => {
-    state = (state * 1103515245 + 12345) % 2 ** 31;
-    return state / 2 ** 31;
-  };
-}
-
-function sentence(random: () => number, words = 12): string {
-  return Array.from({ length: words }, () => WORDS[Math.floor(random() * WORDS.length)]).join(' ');
-}
-
-/** A line of prose, every seventh one holding personal data. */
-function line(random: () => number, i: number): string {
-  const planted = ['BSN 111222333', 'jan.jansen@example.nl', 'NL91ABNA0417164300', 'tel 06-12345678'];
-  return i % 7 === 0 ? `${sentence(random, 6)} ${planted[i % planted.length]} ${sentence(random, 4)}` : sentence(random);
-}
-
-async function docxFile(random: () => number, paragraphs: number): Promise<Buffer> {
-  const children = Array.from({ length: paragraphs }, (_, i) => new Paragraph(line(random, i)));
-  return Packer.toBuffer(new Document({ sections: [{ children }] }));
-}
-
-function xlsxFile(random: () => number, rows: number): Buffer {
-  const data: (string | number)[][] = [['Naam', 'BSN', 'E-mail', 'Bedrag', 'Opmerking']];
-  for (let r = 0; r < rows; r++)
-    data.push([`Persoon ${r}`, r % 3 === 0 ? '111222333' : String(100000000 + r), `p${r}@example.nl`, r * 1.25, sentence(random, 5)]);
-  const book = XLSX.utils.book_new();
-  XLSX.utils.book_append_sheet(book, XLSX.utils.aoa_to_sheet(data), 'Blad1');
-  return XLSX.write(book, { type: 'buffer', bookType: 'xlsx', compression: true }) as Buffer;
-}
-
-async function pdfFile(random: () => number, pages: number): Promise<Buffer> {
-  const pdf = new PDFDocument({ autoFirstPage: false });
-  const chunks: Buffer[] = [];
-  pdf.on('data', (c: Buffer) => chunks.push(c));
-  const done = new Promise((resolve) => pdf.on('end', resolve));
-  for (let p = 0; p < pages; p++) {
-    pdf.addPage();
-    for (let l = 0; l < 30; l++) pdf.text(line(random, p * 30 + l));
-  }
-  pdf.end();
-  await done;
-  return Buffer.concat(chunks);
-}
-
-function emlFile(random: () => number, lines: number): Buffer {
-  const csv = Array.from({ length: 100 }, (_, i) => `Persoon ${i};${i % 4 === 0 ? '123456782' : '000000000'};p${i}@example.nl`).join('\r\n');
-  return composeEml({
-    headers: { From: '"Jan Jansen" <jan.jansen@example.nl>', To: 'hr@example.com', Subject: sentence(random, 5) },
-    text: Array.from({ length: lines }, (_, i) => line(random, i)).join('\r\n'),
-    attachments: [
-      { name: 'lijst.csv', type: 'text/csv', data: Buffer.from(`Naam;BSN;E-mail\r\n${csv}`) },
-      // Incompressible bytes of no known format: listed, as on a real share, not parsed.
-      { name: 'foto.bin', type: 'application/octet-stream', data: randomBytes(20_000) },
-    ],
-  });
-}
-
-async function zipFile(random: () => number): Promise<Buffer> {
-  return zipBytes([
-    ...Array.from({ length: 4 }, (_, i) => ({
-      name: `export-${i}.csv`,
-      data: Buffer.from(Array.from({ length: 300 }, (_, r) => `${r};${line(random, r)}`).join('\n')),
-    })),
-    { name: 'brief.docx', data: await docxFile(random, 60) },
-    { name: 'lijst.xlsx', data: xlsxFile(random, 300) },
-    { name: 'mail.eml', data: emlFile(random, 40) },
-  ]);
-}
-
-async function generateShare(dir: string, scale: number): Promise<void> {
-  const random = seeded(7);
-  const counts: Record<Format, number> = { docx: 30 * scale, xlsx: 12 * scale, pdf: 12 * scale, eml: 60 * scale, zip: 12 * scale };
-  for (const format of FORMATS) {
-    await mkdir(join(dir, format), { recursive: true });
-    for (let i = 0; i < counts[format]; i++) {
-      const bytes =
-        format === 'docx'
-          ? await docxFile(random, 400)
-          : format === 'xlsx'
-            ? xlsxFile(random, 4000)
-            : format === 'pdf'
-              ? await pdfFile(random, 20)
-              : format === 'eml'
-                ? emlFile(random, 300)
-                : await zipFile(random);
-      await writeFile(join(dir, format, `bestand-${i}.${format}`), bytes);
-    }
-  }
-}
 
 /** Reads every file of one format through the extractors in this thread, children included. */
 async function parseInProcess(dir: string, detect: boolean): Promise<number> {
@@ -195,7 +94,7 @@ async function main(): Promise<void> {
     const share = join(root, 'share');
     if (!kept || !(await stat(share).catch(() => undefined))) {
       process.stderr.write(`generating the share (scale ${scale}) in ${share}…\n`);
-      await generateShare(share, scale);
+      await generateOfficeShare(share, scale);
     }
     const self = fileURLToPath(import.meta.url);
     const runs: [string, Mode, number][] = [
@@ -207,7 +106,7 @@ async function main(): Promise<void> {
     console.log(`Formats benchmark: Node ${process.version}, ${cores} cores, load average ${loadavg()[0]?.toFixed(1)}.`);
     console.log('Each cell: files/s · MB/s (wall clock) · CPU s (all threads) · peak RSS MB.');
     console.log(['format', 'files', 'MB', ...runs.map(([label]) => label.padEnd(30)), 'pipeline CPU over parse+detect'].join('\t'));
-    for (const format of FORMATS) {
+    for (const format of OFFICE_FORMATS) {
       const dir = join(share, format);
       const { files, bytes } = await folderStats(dir);
       const cells: string[] = [];

@@ -35,9 +35,9 @@ export function ripgrepVersion(): string | undefined {
   return r.status === 0 ? r.stdout.split('\n')[0] : undefined;
 }
 
-/** One ripgrep pass over `root` with every pattern, counting every match, on all cores. */
-export function runRipgrep(root: string): RipgrepRun {
-  const args = ['--no-config', '--no-ignore', '--hidden', '--count-matches', '--no-filename', '--threads', String(availableParallelism())];
+/** One ripgrep pass over `root` with every pattern, counting every match, on all cores (or `threads`). */
+export function runRipgrep(root: string, threads = availableParallelism()): RipgrepRun {
+  const args = ['--no-config', '--no-ignore', '--hidden', '--count-matches', '--no-filename', '--threads', String(threads)];
   for (const p of RIPGREP_PATTERNS) args.push('-e', p);
   args.push(root);
   const started = process.hrtime.bigint();
