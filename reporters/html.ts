@@ -40,8 +40,13 @@ export function stripModuleSyntax(source: string): string {
  * U+2028/U+2029 are escaped so older parsers don't see a line break. JSON.parse reads it back unchanged.
  */
 export function scriptSafeJson(value: unknown): string {
+  return scriptSafe(JSON.stringify(value));
+}
+
+/** JSON text made safe inside a <script> element, as scriptSafeJson. */
+export function scriptSafe(json: string): string {
   // One pass: the page embeds tens of megabytes, and five replaces read them five times.
-  return JSON.stringify(value).replace(SCRIPT_UNSAFE, (c) => SCRIPT_ESCAPES[c] ?? c);
+  return json.replace(SCRIPT_UNSAFE, (c) => SCRIPT_ESCAPES[c] ?? c);
 }
 
 const SCRIPT_UNSAFE = /[<>&\u2028\u2029]/g;

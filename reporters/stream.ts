@@ -19,7 +19,8 @@ import { evaluateGate, type FailRule } from '../scanner/report/gate.js';
 import { ReportAssembler, type ReportSummary, type StreamContext } from '../scanner/report/stream.js';
 import type { ScanStore } from '../scanner/state/store.js';
 import { type CsvDelimiter, csvHeader, csvLine, FINDING_COLUMNS, ITEM_COLUMNS, itemFindingRows, itemRow } from './csv.js';
-import { type PageData, pageShell, scriptSafeJson } from './html.js';
+import { type PageData, pageShell, scriptSafe, scriptSafeJson } from './html.js';
+import { markedFindingsJson, shortHashes, withFindingsJson } from './json-text.js';
 import { RegisterAccumulator, registerCsv } from './register.js';
 
 /** Items the HTML page embeds at most; the rest are in report.json and the CSV. */
@@ -78,8 +79,9 @@ class JsonSink {
    * One item per line, compact: indenting every finding's fields took about a third of an
    * unchanged rescan (a regex over 40 MB on 100,000 findings) and doubled the file.
    */
-  async item(item: ReportItem): Promise<void> {
-    await this.part.write(`${this.count++ === 0 ? '' : ','}\n    ${JSON.stringify(item)}`);
+  async item(item: ReportItem, findingsJson: string | undefined): Promise<void> {
+    const json = findingsJson === undefined ? JSON.stringify(item) : withFindingsJson(item, findingsJson);
+    await this.part.write(`${this.count++ === 0 ? '' : ','}\n    ${json}`);
   }
   async finish(summary: ReportSummary): Promise<void> {
     await this.part.close();
@@ -122,9 +124,12 @@ class PageItems {
     return i;
   }
 
-  json(item: ReportItem): string {
+  json(item: ReportItem, findingsJson: string | undefined): string {
     const { access: itemAccess, uri, ...rest } = item;
-    const out: Record<string, unknown> = { ...rest, findings: item.findings.map((f) => ({ ...f, hash: f.hash.slice(0, 16) })) };
+    const out: { findings: unknown[] } & Record<string, unknown> = {
+      ...rest,
+      findings: findingsJson === undefined ? item.findings.map((f) => ({ ...f, hash: f.hash.slice(0, 16) })) : [],
+    };
     if (itemAccess) {
       const folder = itemAccess.sameAsFolder ? this.folderEntries.get(itemAccess.sameAsFolder) : undefined;
       const shown = folder && itemAccess.entries.length === 0 ? { ...itemAccess, entries: folder } : itemAccess;
@@ -134,7 +139,7 @@ class PageItems {
       const prefix = uri.slice(0, uri.length - item.path.length);
       out.u = this.intern(this.uriPrefix, this.prefixIndex, prefix, prefix);
     } else out.uri = uri;
-    return scriptSafeJson(out);
+    return scriptSafe(findingsJson === undefined ? JSON.stringify(out) : withFindingsJson(out, shortHashes(findingsJson)));
   }
 }
 
@@ -189,13 +194,15 @@ export async function writeStreamedReports(
   const failing: string[] = [];
   for await (const stored of store.items({ roots: ctx.roots })) {
     const item = assembler.add(stored);
+    const text = assembler.findingsText(item);
+    const findingsJson = text && markedFindingsJson(text);
     byLevel[item.risk.level] = (byLevel[item.risk.level] ?? 0) + 1;
     if (options.failOn) failing.push(...evaluateGate({ items: [item] } as Report, options.failOn).items);
-    await json?.item(item);
+    await json?.item(item, findingsJson);
     if (itemsCsv) await itemsCsv.write(csvLine(itemRow(item), d));
     if (findingsCsv) for (const row of itemFindingRows(item)) await findingsCsv.write(csvLine(row, d));
     register?.add(item);
-    if (page && pagePart && pageAll) await pagePart.write(`${pageCount++ === 0 ? '' : ','}${page.json(item)}`);
+    if (page && pagePart && pageAll) await pagePart.write(`${pageCount++ === 0 ? '' : ','}${page.json(item, findingsJson)}`);
     riskiest?.add(item);
   }
   const summary = assembler.finish();
@@ -212,7 +219,9 @@ export async function writeStreamedReports(
       for (let i = 0; i < chosen.length; i += 500) {
         const uris = chosen.slice(i, i + 500).map((c) => c.uri);
         for await (const stored of store.items({ roots: ctx.roots, uris })) {
-          await pagePart.write(`${pageCount++ === 0 ? '' : ','}${page.json(assembler.again(stored, byUri.get(stored.uri)))}`);
+          const item = assembler.again(stored, byUri.get(stored.uri));
+          const text = assembler.findingsText(item);
+          await pagePart.write(`${pageCount++ === 0 ? '' : ','}${page.json(item, text && markedFindingsJson(text))}`);
         }
       }
     }

@@ -244,14 +244,22 @@ export function scoreRisk(
     if (error && !SKIP_CODES.has(error.code)) reasons.push(`not scanned (${error.code}); may hold personal data`);
     return { score: 0, level: 'none', reasons };
   }
-  const categories = new Set(findings.flatMap((f) => riskCategory(f) ?? []));
-  const types = new Set(findings.map((f) => f.type));
+  // One pass over the findings: an item can hold thousands, and every report scores every item.
+  const categories = new Set<Category>();
+  const types = new Set<string>();
+  const hashes = new Set<string>();
+  for (const f of findings) {
+    const category = riskCategory(f);
+    if (category) categories.add(category);
+    types.add(f.type);
+    hashes.add(f.hash);
+  }
   const retention = retentionOverdue(categories, facts, options, types);
   const ageDays = ageInDays(facts.modified, options.now);
   return combineRisk({
     identityCopy: types.has('identity-document'),
     categories,
-    distinct: new Set(findings.map((f) => f.hash)).size,
+    distinct: hashes.size,
     broad: access?.broad === true ? access.reasons : [],
     ...(access?.broad === 'unknown' ? { accessUnknown: true } : {}),
     ...(ageDays !== undefined ? { ageDays } : {}),

@@ -121,6 +121,12 @@ export interface StreamContext {
   settings?: ReportSettings;
 }
 
+/** An item's findings as the store's JSON text, and the change mark of each, in order. */
+export interface StoredFindingsText {
+  json: string;
+  changes: readonly ('new' | 'unchanged')[];
+}
+
 /** The report without its items: what the assembler knows once every item went by. */
 export type ReportSummary = Omit<Report, 'items'>;
 
@@ -142,6 +148,7 @@ export class ReportAssembler {
   };
   private added = 0;
   private unchanged = 0;
+  private readonly texts = new WeakMap<ReportItem, StoredFindingsText>();
 
   constructor(private readonly ctx: StreamContext) {
     const settings = ctx.settings ?? {};
@@ -179,11 +186,16 @@ export class ReportAssembler {
     // them rather than on a spread copy of each: a third less garbage per finding in a report.
     const findings = s.findings as ReportFinding[];
     const suppressions = this.ctx.suppressions;
+    let suppressed = false;
+    const changes: ('new' | 'unchanged')[] = new Array(findings.length);
     for (let i = 0; i < findings.length; i++) {
       const f = findings[i] as ReportFinding;
-      f.change = itemMarks[i] ?? 'new';
+      f.change = changes[i] = itemMarks[i] ?? 'new';
       const reason = suppressions?.match(s, f);
-      if (reason) f.suppressed = reason;
+      if (reason) {
+        f.suppressed = reason;
+        suppressed = true;
+      }
     }
     let access: Access | undefined;
     if (accessOverride !== undefined) access = accessOverride ?? undefined;
@@ -197,7 +209,7 @@ export class ReportAssembler {
     const risk = scoreRisk(findings.filter(isActive), riskAccess, s.error, { path: s.path, ...(s.modified ? { modified: s.modified } : {}) }, this.riskOptions);
     // Counted beyond the cap, so the reader knows the list is not all of it.
     if (s.truncated) risk.reasons.push(`${s.truncated.total} findings in all, the first ${s.truncated.kept} listed (--max-findings)`);
-    return {
+    const item: ReportItem = {
       path: s.path,
       ...(s.entry !== undefined ? { entry: s.entry } : {}),
       uri: s.uri,
@@ -211,6 +223,17 @@ export class ReportAssembler {
       risk,
       error: s.error,
     };
+    // The stored text plus the marks is the findings exactly, unless a suppression added a key.
+    if (s.findingsJson !== undefined && !suppressed && findings.length > 0) this.texts.set(item, { json: s.findingsJson, changes });
+    return item;
+  }
+
+  /**
+   * The item's findings as stored JSON text and their change marks, when the text with a
+   * `change` key added to each finding is exactly the item's `findings`; see reporters/json-text.ts.
+   */
+  findingsText(item: ReportItem): StoredFindingsText | undefined {
+    return this.texts.get(item);
   }
 
   private count(item: ReportItem): void {

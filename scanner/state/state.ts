@@ -168,6 +168,23 @@ function parseFindings(json: string | null): Finding[] {
   return findings as Finding[];
 }
 
+/** An item's findings with their triage decisions, and their stored text when that is exactly what they are. */
+function storedFindings(
+  r: { uri: string; findings: string | null },
+  decisions: Map<string, { status: TriageStatus; note: string | null }>,
+): Pick<StoredItem, 'findings' | 'findingsJson'> {
+  let decided = false;
+  const findings = parseFindings(r.findings).map((f): StoredFinding => {
+    const d = decisions.size > 0 ? decisions.get(triageKey(r.uri, f.type, f.hash)) : undefined;
+    if (!d) return f;
+    decided = true;
+    return { ...f, status: d.status, ...(d.note ? { note: d.note } : {}) };
+  });
+  // A `basis: null` (written before basis was optional) is dropped on parsing, so that text is not the findings.
+  const exact = r.findings !== null && !decided && !r.findings.includes('"basis":null');
+  return { findings, ...(exact ? { findingsJson: r.findings as string } : {}) };
+}
+
 /** The version an item is compared by: the source's opaque version, or its file fingerprint. */
 export function versionOf(item: SourceItem): string | null {
   return item.version ?? (item.fingerprint ? fingerprintVersion(item.fingerprint) : null);
@@ -527,10 +544,7 @@ export class ScanState {
       ...(r.access ? { access: JSON.parse(r.access) as Access } : {}),
       error: r.error_code ? { code: r.error_code as ErrorCode, message: r.error_message ?? '' } : null,
       ...(r.truncated ? { truncated: JSON.parse(r.truncated) as Truncation } : {}),
-      findings: parseFindings(r.findings).map((f): StoredFinding => {
-        const d = decisions.size > 0 ? decisions.get(triageKey(r.uri, f.type, f.hash)) : undefined;
-        return d ? { ...f, status: d.status, ...(d.note ? { note: d.note } : {}) } : f;
-      }),
+      ...storedFindings(r, decisions),
       ...(r.marks_scan ? { marksScan: r.marks_scan, newFindings: r.new_findings ? (JSON.parse(r.new_findings) as number[]) : [] } : {}),
     }));
   }

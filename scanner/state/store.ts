@@ -44,6 +44,12 @@ export interface StoredItem {
   marksScan?: string;
   /** The item had more findings than the cap: counts of all of them (`findings` lists the first). */
   truncated?: Truncation;
+  /**
+   * `findings` as the store holds them, JSON text that parses to exactly `findings`, when the
+   * store has it (SQLite, no triage decision on the item): a report writes it with the marks
+   * spliced in instead of serialising every finding again.
+   */
+  findingsJson?: string;
 }
 
 export interface StoredFinding extends Finding {

@@ -66,9 +66,16 @@ const replace = (
   ...extra,
 });
 
+/**
+ * The items, each without `findingsJson`: a store may keep its findings' text (SQLite does), and
+ * where it does, the text must parse to exactly the findings.
+ */
 async function all(items: AsyncIterable<StoredItem>): Promise<StoredItem[]> {
   const out: StoredItem[] = [];
-  for await (const i of items) out.push(i);
+  for await (const { findingsJson, ...i } of items) {
+    if (findingsJson !== undefined) expect(JSON.parse(findingsJson)).toEqual(i.findings);
+    out.push(i);
+  }
   return out;
 }
 
