@@ -18,7 +18,8 @@ export type { Candidate, Category, ContextWords, Detector, DetectorPattern, Find
 export { type ValidatorName, validators } from './detectors/validators.js';
 export type { AccessOptions } from './scanner/access/collector.js';
 export { DEFAULT_BROAD_GROUPS } from './scanner/access/principals.js';
-export { ConfigError, type CustomDetectorConfig, type InzageConfig, loadConfig } from './scanner/config.js';
+export { ConfigError, type InzageConfig, loadConfig } from './scanner/config.js';
+export type { CustomDetectorConfig } from './scanner/config-file.js';
 export type { ChildContent, ExtractContext, Extracted, Extractor, ItemContent } from './scanner/extractors/types.js';
 export { ExtractError } from './scanner/extractors/types.js';
 export type { Access, AccessEntry, ErrorCode, Hotspot, ItemError, ItemKind, Report, ReportFolder, ReportItem, Risk, RiskLevel } from './scanner/model.js';

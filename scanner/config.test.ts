@@ -5,7 +5,8 @@ import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createEngine } from '../detectors/engine.js';
 import { selectDetectors } from '../detectors/registry.js';
-import { ConfigError, customDetector, loadConfig } from './config.js';
+import { ConfigError, loadConfig } from './config.js';
+import { customDetector } from './config-file.js';
 
 const hasher = (type: string, value: string) => createHmac('sha256', 'k').update(`${type}\0${value}`).digest('hex');
 const dir = mkdtempSync(join(tmpdir(), 'inzage-config-'));
@@ -21,6 +22,11 @@ describe('loadConfig', () => {
     const config = await loadConfig(undefined, dir);
     expect(config.detectors).toEqual([]);
     expect(config.path).toBeUndefined();
+    // Made without the schema (not loaded when there is no file), it must be what the schema makes of nothing.
+    const file = join(dir, 'empty.json');
+    writeFileSync(file, '{}');
+    const { path: _path, ...fromFile } = await loadConfig(file, dir);
+    expect(config).toEqual(fromFile);
   });
 
   it('builds custom detectors from YAML with a named validator and keywords', async () => {

@@ -104,7 +104,7 @@ export async function distributedScanThen<T>(
   if (options.m365) throw new InzageError('usage', '--m365 cannot be combined with --queue yet: scan Microsoft 365 from one machine');
   if (options.followSymlinks) throw new InzageError('usage', '--follow-symlinks cannot be combined with --queue yet');
   const roots = options.roots.map((r) => rootKey(r));
-  const suppressions = loadSuppressions(options.suppressionsFile);
+  const suppressions = await loadSuppressions(options.suppressionsFile);
   const store = await PostgresStore.open(options.storeUrl);
   const connection = redisConnection(options.queueUrl);
   const queue = openQueue(connection, options.prefix);

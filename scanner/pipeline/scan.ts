@@ -41,7 +41,7 @@ export async function scanThen<T>(
   consume: (store: ScanStore, ctx: StreamContext) => Promise<ScanResult<T>>,
 ): Promise<T> {
   const startedAt = new Date();
-  const suppressions = loadSuppressions(options.suppressionsFile);
+  const suppressions = await loadSuppressions(options.suppressionsFile);
   const session = new ScanSession(options);
   const store = session.store;
   const scanId = randomUUID();

@@ -66,7 +66,7 @@ export async function lastScanContext(
     startedAt: new Date(last.startedAt),
     finishedAt: new Date(last.finishedAt ?? last.startedAt),
     minConfidence: last.minConfidence,
-    suppressions: loadSuppressions(options.suppressionsFile),
+    suppressions: await loadSuppressions(options.suppressionsFile),
     marker: baselineMarker(kept) ?? stateMarker(last.id, kept.changes.since, kept.changes.resolvedFindings ?? []),
     settings: await storedSettings(store, last.id),
   };

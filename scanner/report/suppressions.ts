@@ -16,25 +16,26 @@
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import picomatch from 'picomatch';
-import { parse as parseYaml } from 'yaml';
-import { z } from 'zod';
 import { InzageError } from '../errors.js';
 
-const entrySchema = z
-  .object({
-    hash: z
-      .string()
-      .regex(/^[0-9a-f]{64}$/, 'a hash is 64 hex characters, as in the report')
-      .optional(),
-    path: z.string().min(1).optional(),
-    type: z.string().min(1).optional(),
-    reason: z.string().min(1, 'say why this is suppressed'),
-    expires: z.union([z.string(), z.date()]).optional(),
-  })
-  .strict()
-  .refine((e) => e.hash || e.path || e.type, { message: 'an entry needs a hash, a path or a type' });
-
-const fileSchema = z.object({ suppressions: z.array(entrySchema) }).strict();
+/** The file's schema, built on first use: zod and the YAML parser load only when there is a file. */
+async function suppressionFile() {
+  const [{ z }, { parse: parseYaml }] = await Promise.all([import('zod'), import('yaml')]);
+  const entrySchema = z
+    .object({
+      hash: z
+        .string()
+        .regex(/^[0-9a-f]{64}$/, 'a hash is 64 hex characters, as in the report')
+        .optional(),
+      path: z.string().min(1).optional(),
+      type: z.string().min(1).optional(),
+      reason: z.string().min(1, 'say why this is suppressed'),
+      expires: z.union([z.string(), z.date()]).optional(),
+    })
+    .strict()
+    .refine((e) => e.hash || e.path || e.type, { message: 'an entry needs a hash, a path or a type' });
+  return { parseYaml, schema: z.object({ suppressions: z.array(entrySchema) }).strict() };
+}
 
 export interface Suppression {
   hash?: string;
@@ -51,8 +52,9 @@ export interface Suppressions {
   expired: Suppression[];
 }
 
-export function loadSuppressions(file: string | undefined, now = new Date()): Suppressions {
+export async function loadSuppressions(file: string | undefined, now = new Date()): Promise<Suppressions> {
   if (!file) return { match: () => undefined, expired: [] };
+  const { parseYaml, schema: fileSchema } = await suppressionFile();
   let raw: unknown;
   try {
     raw = parseYaml(readFileSync(file, 'utf8'));
