@@ -131,7 +131,18 @@ export const MIGRATIONS: string[] = [
    );
    CREATE INDEX serve_folders_parent ON serve_folders(parent, name);
    CREATE INDEX serve_folders_mass ON serve_folders(direct_mass DESC);`,
+  // v6 (scale): the scan that last saw an item unchanged, beside the item. Setting last_seen_scan
+  // rewrote the whole row, findings included (SQLite rewrites a record and its overflow pages):
+  // an unchanged rescan of 1,000 files with 100,000 findings wrote 23 MB and took 0.3 s for it.
+  // Where a row is here, it wins over items.last_seen_scan; a replaced item drops its row.
+  'CREATE TABLE item_seen (uri TEXT PRIMARY KEY, scan TEXT NOT NULL) WITHOUT ROWID;',
 ];
+
+/** Marks an item and its entries seen by a scan (`scan, uri, uri`), without touching their rows. */
+const SEEN = 'INSERT OR REPLACE INTO item_seen (uri, scan) SELECT uri, ? FROM items WHERE uri = ? OR parent_uri = ?';
+
+/** The scan that last saw an item (of table `items`), in SQL. */
+const LAST_SEEN = 'coalesce((SELECT s.scan FROM item_seen s WHERE s.uri = items.uri), items.last_seen_scan)';
 
 interface ItemRow {
   uri: string;
@@ -307,8 +318,8 @@ export class ScanState {
     const prior = this.priorItems([item.uri]).get(item.uri);
     if (!canReuse(prior, item, settings)) return false;
     this.db.transaction(() => {
-      this.prepare('UPDATE items SET last_seen_scan = ?, access = ? WHERE uri = ?').run(scanId, access ? JSON.stringify(access) : null, item.uri);
-      this.prepare('UPDATE items SET last_seen_scan = ? WHERE parent_uri = ?').run(scanId, item.uri);
+      this.prepare('UPDATE items SET access = ? WHERE uri = ?').run(access ? JSON.stringify(access) : null, item.uri);
+      this.prepare(SEEN).run(scanId, item.uri, item.uri);
     })();
     return true;
   }
@@ -372,7 +383,8 @@ export class ScanState {
     const dropHashes = this.prepare('DELETE FROM finding_hashes WHERE item_uri IN (SELECT uri FROM items WHERE uri = ? OR parent_uri = ?)');
     const dropItems = this.prepare('DELETE FROM items WHERE parent_uri = ? OR uri = ?');
     const addHash = this.prepare('INSERT OR IGNORE INTO finding_hashes (hash16, item_uri) VALUES (?, ?)');
-    const seen = this.prepare('UPDATE items SET last_seen_scan = ? WHERE uri = ? OR parent_uri = ?');
+    const seen = this.prepare(SEEN);
+    const dropSeen = this.prepare('DELETE FROM item_seen WHERE uri IN (SELECT uri FROM items WHERE uri = ? OR parent_uri = ?)');
     const seenAccess = this.prepare('UPDATE items SET access = ?, access_version = ? WHERE uri = ?');
     this.db.transaction(() => {
       for (const w of writes) {
@@ -383,6 +395,7 @@ export class ScanState {
         }
         const { item, access, results } = w;
         dropHashes.run(item.uri, item.uri);
+        dropSeen.run(item.uri, item.uri);
         dropItems.run(item.uri, item.uri);
         results.forEach((result, index) => {
           const child = result.entry !== undefined;
@@ -488,7 +501,7 @@ export class ScanState {
   /** Marks items under these roots that this scan did not see as gone; returns how many. */
   markGone(scanId: string, roots: string[]): number {
     let count = 0;
-    const stmt = this.prepare('UPDATE items SET gone_scan = ? WHERE root = ? AND gone_scan IS NULL AND last_seen_scan != ?');
+    const stmt = this.prepare(`UPDATE items SET gone_scan = ? WHERE root = ? AND gone_scan IS NULL AND ${LAST_SEEN} != ?`);
     this.db.transaction(() => {
       for (const root of roots) count += stmt.run(scanId, rootKey(root), scanId).changes;
     })();
@@ -620,7 +633,7 @@ export class ScanState {
     return this.db
       .prepare(
         `UPDATE items SET gone_scan = ? WHERE root = ? AND gone_scan IS NULL AND path LIKE ? ESCAPE '\\' AND (? OR instr(substr(path, ?), '/') = 0)
-           AND last_seen_scan IN (SELECT id FROM scans WHERE started_at < ?)`,
+           AND ${LAST_SEEN} IN (SELECT id FROM scans WHERE started_at < ?)`,
       )
       .run(scanId, rootKey(root), prefix, deep ? 1 : 0, folder.length + 2, syncStartedAt).changes;
   }
