@@ -45,6 +45,14 @@ describe('worker limits', () => {
     expect(report.items.find((i) => i.path === 'groot.xlsx')?.error?.code).toBe('timeout');
   });
 
+  it('sends again the items a worker held behind one that was ended past its time limit', async () => {
+    // One worker holds its next tasks while it runs one: ending its thread for the workbook must
+    // not fail the small file waiting behind it.
+    const report = await scan({ ...options(), itemTimeoutMs: 50, include: ['*.xlsx', '*.txt'] });
+    expect(report.items.find((i) => i.path === 'groot.xlsx')?.error?.code).toBe('timeout');
+    expect(report.items.find((i) => i.path === 'klein.txt')?.findings.map((f) => f.type)).toEqual(['email']);
+  });
+
   it('applies archive limits from the scan options', async () => {
     const report = await scan({ ...options(), include: ['*.zip'], archiveLimits: { maxEntries: 10 } });
     const zip = report.items.find((i) => i.path === 'veel.zip' && i.entry === undefined);

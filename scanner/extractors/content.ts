@@ -1,25 +1,42 @@
 /** ItemContent over a file (read lazily, streamed) or over bytes already in memory (archive entries, mail attachments). */
-import { createReadStream } from 'node:fs';
-import { open, readFile } from 'node:fs/promises';
+import { closeSync, createReadStream, openSync, readSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import type { ItemContent } from './types.js';
 
 export const HEAD_BYTES = 8192;
 const CHUNK = 1024 * 1024;
 
+/** Files up to this size are read whole at once and served from memory; larger ones are streamed. */
+const WHOLE_MAX = 1024 * 1024;
+
+/**
+ * Reads synchronously: it runs in a worker thread that has nothing else to do meanwhile, and each
+ * asynchronous open, read and close is a round trip through libuv's small thread pool, shared with
+ * the main thread's crawl and the other workers; for the many small files of a share those waits
+ * cost more than the reading. A worker stuck on a hung mount is ended by the item's hard time limit.
+ */
 export async function fileContent(path: Buffer, name: string, size: number): Promise<ItemContent> {
-  const handle = await open(path, 'r');
+  const fd = openSync(path, 'r');
+  let whole: Buffer | undefined;
   let head: Uint8Array;
   try {
     // The head is read whole whatever the listed size, so a short read says the file ended in it.
-    const buffer = Buffer.alloc(HEAD_BYTES);
-    const { bytesRead } = await handle.read(buffer, 0, buffer.length, 0);
-    head = buffer.subarray(0, bytesRead);
+    const buffer = Buffer.alloc(Math.max(HEAD_BYTES, Math.min(size, WHOLE_MAX) + 1));
+    let read = readFully(fd, buffer, 0, HEAD_BYTES);
+    // A file that fits is read to its end in one go, so it is opened once (a read past the listed
+    // size shows it grew, and then it is streamed like a big file).
+    if (read === HEAD_BYTES && size <= WHOLE_MAX) {
+      read += readFully(fd, buffer, read, buffer.length - read);
+      if (read < buffer.length) whole = buffer.subarray(0, read);
+    }
+    head = buffer.subarray(0, Math.min(read, HEAD_BYTES));
+    // A small file is all in its head: served from memory, not opened again. Most files on a share
+    // are small, and a read stream allocates its whole chunk size for every read, however short.
+    if (read < HEAD_BYTES) whole = buffer.subarray(0, read);
   } finally {
-    await handle.close();
+    closeSync(fd);
   }
-  // A small file is all in its head: served from memory, not opened again. Most files on a share
-  // are small, and a read stream allocates its whole chunk size for every read, however short.
-  if (head.length < HEAD_BYTES) return memoryContent(head, name);
+  if (whole) return memoryContent(whole, name);
   return {
     name,
     size,
@@ -27,6 +44,17 @@ export async function fileContent(path: Buffer, name: string, size: number): Pro
     chunks: () => createReadStream(path, { highWaterMark: Math.min(CHUNK, Math.max(size, HEAD_BYTES)) }) as AsyncIterable<Buffer>,
     bytes: () => readFile(path),
   };
+}
+
+/** Reads into `buffer` from `offset` until `length` bytes or the end of the file; returns the bytes read. */
+function readFully(fd: number, buffer: Buffer, offset: number, length: number): number {
+  let done = 0;
+  while (done < length) {
+    const n = readSync(fd, buffer, offset + done, length - done, offset + done);
+    if (n === 0) break;
+    done += n;
+  }
+  return done;
 }
 
 export function memoryContent(bytes: Uint8Array, name: string): ItemContent {

@@ -8,7 +8,6 @@ import { createEngine, type Engine } from '../../detectors/engine.js';
 import { phoneRegionsOf } from '../../detectors/phone.js';
 import { selectDetectors } from '../../detectors/registry.js';
 import type { Hasher } from '../../detectors/types.js';
-import { loadConfig } from '../config.js';
 
 export interface EngineSettings {
   minConfidence: number;
@@ -20,7 +19,9 @@ export interface EngineSettings {
 }
 
 export async function buildScanEngine(settings: EngineSettings, hasher: Hasher): Promise<Engine> {
-  const config = settings.configPath ? await loadConfig(settings.configPath) : undefined;
+  // Loaded only for a config file: its YAML and schema libraries cost each worker a fifth of a
+  // second to load, and most scans have no config.
+  const config = settings.configPath ? await (await import('../config.js')).loadConfig(settings.configPath) : undefined;
   return createEngine(
     selectDetectors({
       disable: [...(settings.disabledDetectors ?? []), ...(config?.disable ?? [])],

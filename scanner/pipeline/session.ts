@@ -4,13 +4,15 @@
  * the others read in the pool, works out which findings are new and which went (against the
  * state's own findings of that item only), and stores the result.
  *
- * The pool keeps one task queued per worker beside the one it runs, so a worker never waits for
- * the main thread; the item's time limit still runs from when a worker takes it up (the worker
- * says so on a message port).
+ * The pool hands each worker its next tasks while it runs one (the worker takes them in turn), so
+ * a worker never waits for a main thread held up by a state write; the item's time limit still
+ * runs from when a worker takes it up (the worker says so on the session's broadcast channel).
  */
+
+import { randomUUID } from 'node:crypto';
 import { availableParallelism } from 'node:os';
 import { basename, join, resolve } from 'node:path';
-import { MessageChannel } from 'node:worker_threads';
+import { BroadcastChannel } from 'node:worker_threads';
 import pLimit, { type LimitFunction } from 'p-limit';
 import { Piscina } from 'piscina';
 import { DEFAULT_MIN_CONFIDENCE } from '../../detectors/engine.js';
@@ -18,7 +20,7 @@ import { type PackedItems, unpackItems } from '../../detectors/packed.js';
 import { regionsOfPath } from '../../detectors/region-hints.js';
 import { AccessCollector } from '../access/collector.js';
 import { itemError } from '../errors.js';
-import type { Access, ExtractedItem, ItemError, OcrCost, ResolvedFinding, SourceItem } from '../model.js';
+import type { Access, ExtractedItem, ItemError, ItemKind, OcrCost, ResolvedFinding, SourceItem } from '../model.js';
 import { foldersOf } from '../report/rollup.js';
 import { keyFilePath, loadOrCreateKey } from '../state/secret-key.js';
 import { canReuse, type ScanState, SqliteStore, stateDir, versionOf } from '../state/state.js';
@@ -56,6 +58,14 @@ export class ScanSession {
     this.started ??= this.startPool();
     return this.started;
   }
+  /** Where workers say they took a task up: one channel for the session, named for it alone. */
+  private readonly startChannel = `inzage-start-${randomUUID()}`;
+  private startListener: BroadcastChannel | undefined;
+  /** What to do when a task starts on a worker thread, by task id. */
+  private readonly onStart = new Map<number, (threadId: number) => void>();
+  /** Worker threads ended for an item past its time limit: the other tasks they held are sent again. */
+  private readonly ended = new Set<number>();
+  private nextTaskId = 0;
   private readonly slots: LimitFunction;
   private readonly timeoutMs: number;
   readonly workers: number;
@@ -81,14 +91,16 @@ export class ScanSession {
         filename: WORKER_ENTRY,
         minThreads: this.workers,
         maxThreads: this.workers,
+        // Each worker holds its next tasks beside the one it runs: a worker that finishes starts the
+        // next at once, even while the main thread is inside a state write (which can take 100 ms).
+        concurrentTasksPerWorker: TASKS_PER_WORKER,
         idleTimeout: 5_000,
         workerData: init,
         resourceLimits: { maxOldGenerationSizeMb: options.workerMemoryMb ?? DEFAULT_WORKER_MEMORY_MB },
       });
     this.timeoutMs = options.itemTimeoutMs ?? DEFAULT_ITEM_TIMEOUT_MS;
-    // Two tasks per worker: one running, one waiting in the pool's queue, so a worker that finishes
-    // starts the next item at once instead of waiting for the main thread to store the last one.
-    this.slots = pLimit(this.workers * 2);
+    // As many tasks as the workers hold: more would only wait in the pool's queue on the main thread.
+    this.slots = pLimit(this.workers * TASKS_PER_WORKER);
   }
 
   /** Reads (or reuses) one item and stores it at once; resolves when it is in the state (watch mode). */
@@ -187,35 +199,82 @@ export class ScanSession {
       size: item.size,
       ...(regions.length ? { regions } : {}),
     };
-    const abort = new AbortController();
-    const { port1, port2 } = new MessageChannel();
+    for (let attempt = 1; ; attempt++) {
+      const outcome = await this.runTask(task, item.kind);
+      // A task held by a worker that was ended for another item (its time limit, its heap) never
+      // began: the item is not at fault, so it is sent once more, to a fresh worker.
+      if ('unstarted' in outcome && attempt < 2) continue;
+      return 'unstarted' in outcome ? outcome.unstarted : outcome.results;
+    }
+  }
+
+  private async runTask(task: WorkerTask, kind: ItemKind): Promise<{ results: ExtractedItem[] } | { unstarted: ExtractedItem[] }> {
+    const id = this.nextTaskId++;
     let timer: NodeJS.Timeout | undefined;
-    // The worker stops itself at the deadline and keeps what it found; the abort is for a parser stuck in one part.
-    port1.once('message', () => {
-      timer = setTimeout(() => abort.abort(timeoutError()), this.timeoutMs + hardTimeoutGrace(this.timeoutMs));
-      port1.close();
+    let thread: number | undefined;
+    let overran = false;
+    // The worker stops itself at the deadline and keeps what it found; ending its thread is for a
+    // parser stuck in one part. Not piscina's abort signal: piscina gives a task with a signal a
+    // worker of its own, so no worker could hold its next task.
+    this.onStart.set(id, (threadId) => {
+      thread = threadId;
+      timer = setTimeout(() => {
+        overran = true;
+        this.endThread(threadId);
+      }, this.timeoutMs + hardTimeoutGrace(this.timeoutMs));
     });
     try {
-      const packed = await this.slots(() =>
-        this.pool.run({ ...task, timeoutMs: this.timeoutMs, started: port2 }, { signal: abort.signal, transferList: [port2] }),
-      );
+      const packed = await this.slots(() => {
+        this.listenForStarts();
+        return this.pool.run({ ...task, timeoutMs: this.timeoutMs, startSignal: { channel: this.startChannel, id } });
+      });
       const results = unpackItems(packed);
-      if (results.length === 0) return [{ kind: item.kind, findings: [], error: itemError('internal', 'the worker returned nothing for this item') }];
+      if (results.length === 0) return { results: [{ kind, findings: [], error: itemError('internal', 'the worker returned nothing for this item') }] };
       // The worker calls every top item a file; the source knows better (a mail message).
-      return results.map((r) => (r.entry === undefined ? { ...r, kind: item.kind } : r));
+      return { results: results.map((r) => (r.entry === undefined ? { ...r, kind } : r)) };
     } catch (err) {
-      return [{ kind: item.kind, findings: [], error: workerFailure(err, this.timeoutMs) }];
+      const failed = [{ kind, findings: [], error: workerFailure(overran ? timeoutError() : err, this.timeoutMs) }];
+      // Not begun, or begun on a thread ended for another item's time limit: not this item's fault.
+      const bystander = thread === undefined || (!overran && this.ended.has(thread));
+      return bystander ? { unstarted: failed } : { results: failed };
     } finally {
       if (timer) clearTimeout(timer);
-      port1.close();
+      this.onStart.delete(id);
     }
+  }
+
+  /** Ends a worker thread held up past an item's time limit; the pool starts another in its place. */
+  private endThread(threadId: number): void {
+    this.ended.add(threadId);
+    void this.started?.threads
+      .find((t) => t.threadId === threadId)
+      ?.terminate()
+      .catch(() => undefined);
+  }
+
+  private listenForStarts(): void {
+    if (this.startListener) return;
+    const listener = new BroadcastChannel(this.startChannel);
+    listener.onmessage = (event) => {
+      const [id, threadId] = (event as { data: [number, number] }).data;
+      const started = this.onStart.get(id);
+      this.onStart.delete(id);
+      started?.(threadId);
+    };
+    // Tasks in the pool keep the process alive, not this channel.
+    listener.unref();
+    this.startListener = listener;
   }
 
   async close(): Promise<void> {
     await this.started?.destroy();
+    this.startListener?.close();
     await this.store.close();
   }
 }
+
+/** Tasks a worker holds at once: the one it runs and the next ones, run in turn (worker.ts). */
+const TASKS_PER_WORKER = 3;
 
 const modeOf = (access: Access | undefined) => (access?.mode ? Number.parseInt(access.mode, 8) : undefined);
 

@@ -4,7 +4,7 @@
  * returns only masked values and keyed hashes. A task that hangs or runs out of memory is ended
  * by the pool, which replaces the worker; the pipeline records the item's error.
  */
-import { type MessagePort, workerData } from 'node:worker_threads';
+import { BroadcastChannel, threadId, workerData } from 'node:worker_threads';
 import type { Engine } from '../../detectors/engine.js';
 import { type PackedItems, packItems } from '../../detectors/packed.js';
 import { regionsOfPath } from '../../detectors/region-hints.js';
@@ -98,8 +98,12 @@ export interface WorkerTask {
    * task may wait in the pool's queue first); takes the place of `deadline`.
    */
   timeoutMs?: number;
-  /** Told the start time when this worker takes the item up, so the pool's hard abort is counted from then too. */
-  started?: MessagePort;
+  /**
+   * Told the start time when this worker takes the item up, so the pool's hard abort is counted
+   * from then too: the task's id and this thread's, posted on the session's broadcast channel of
+   * this name (one channel for the whole scan, not a port created and transferred with every task).
+   */
+  startSignal?: { channel: string; id: number };
 }
 
 /** Shared by an item and everything nested in it. */
@@ -136,15 +140,37 @@ export async function prepareWorker(): Promise<void> {
   await workerEngine();
 }
 
+/**
+ * The pool may hand a worker its next tasks while it is still busy (so that it never waits for a
+ * main thread held up by a state write); they run here one at a time, in the order given, and an
+ * item's time limit starts when its turn comes.
+ */
+let turn: Promise<unknown> = Promise.resolve();
+
 /** Findings go back packed (detectors/packed.ts): a few columns instead of thousands of small objects to clone. */
-export default async function scanItem(task: WorkerTask): Promise<PackedItems<ExtractedItem>> {
-  return packItems(await extractTask(task));
+export default function scanItem(task: WorkerTask): Promise<PackedItems<ExtractedItem>> {
+  const mine = turn.then(async () => packItems(await extractTask(task)));
+  turn = mine.catch(() => undefined);
+  return mine;
+}
+
+const startChannels = new Map<string, BroadcastChannel>();
+
+function announceStart(signal: WorkerTask['startSignal']): void {
+  if (!signal) return;
+  let channel = startChannels.get(signal.channel);
+  if (!channel) {
+    channel = new BroadcastChannel(signal.channel);
+    // Only ever posted on: it must not keep the thread alive.
+    channel.unref();
+    startChannels.set(signal.channel, channel);
+  }
+  channel.postMessage([signal.id, threadId]);
 }
 
 async function extractTask(task: WorkerTask): Promise<ExtractedItem[]> {
   const startedAt = Date.now();
-  task.started?.postMessage(startedAt);
-  task.started?.close();
+  announceStart(task.startSignal);
   const deadline = task.timeoutMs !== undefined ? startedAt + task.timeoutMs : (task.deadline ?? Number.POSITIVE_INFINITY);
   const engine = await workerEngine();
   let content: ItemContent;
