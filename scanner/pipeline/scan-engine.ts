@@ -8,6 +8,7 @@ import { createEngine, type Engine } from '../../detectors/engine.js';
 import { phoneRegionsOf } from '../../detectors/phone.js';
 import { selectDetectors } from '../../detectors/registry.js';
 import type { Hasher } from '../../detectors/types.js';
+import { loadConfig } from '../config.js';
 
 export interface EngineSettings {
   minConfidence: number;
@@ -19,9 +20,8 @@ export interface EngineSettings {
 }
 
 export async function buildScanEngine(settings: EngineSettings, hasher: Hasher): Promise<Engine> {
-  // Loaded only for a config file: its YAML and schema libraries cost each worker a fifth of a
-  // second to load, and most scans have no config.
-  const config = settings.configPath ? await (await import('../config.js')).loadConfig(settings.configPath) : undefined;
+  // config.ts loads the file's checks (YAML, zod) only when there is a file to check.
+  const config = settings.configPath ? await loadConfig(settings.configPath) : undefined;
   return createEngine(
     selectDetectors({
       disable: [...(settings.disabledDetectors ?? []), ...(config?.disable ?? [])],
