@@ -382,7 +382,9 @@ export class ScanState {
     );
     const dropHashes = this.prepare('DELETE FROM finding_hashes WHERE item_uri IN (SELECT uri FROM items WHERE uri = ? OR parent_uri = ?)');
     const dropItems = this.prepare('DELETE FROM items WHERE parent_uri = ? OR uri = ?');
-    const addHash = this.prepare('INSERT OR IGNORE INTO finding_hashes (hash16, item_uri) VALUES (?, ?)');
+    // An item's hashes in one statement (a JSON array read by json_each): one call per finding
+    // cost about a fifth of the main thread's writing in a dense scan.
+    const addHashes = this.prepare('INSERT OR IGNORE INTO finding_hashes (hash16, item_uri) SELECT value, ? FROM json_each(?)');
     const seen = this.prepare(SEEN);
     const dropSeen = this.prepare('DELETE FROM item_seen WHERE uri IN (SELECT uri FROM items WHERE uri = ? OR parent_uri = ?)');
     const seenAccess = this.prepare('UPDATE items SET access = ?, access_version = ? WHERE uri = ?');
@@ -429,7 +431,7 @@ export class ScanState {
             new_findings: fresh && fresh.length > 0 ? JSON.stringify(fresh) : null,
             truncated: result.truncated ? JSON.stringify(result.truncated) : null,
           });
-          for (const h of new Set(result.findings.map((f) => hashPrefix(f.hash)))) addHash.run(h, uri);
+          if (result.findings.length > 0) addHashes.run(uri, JSON.stringify([...new Set(result.findings.map((f) => hashPrefix(f.hash)))].sort()));
         });
       }
     })();
