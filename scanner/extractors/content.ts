@@ -21,7 +21,8 @@ export async function fileContent(path: Buffer, name: string, size: number): Pro
   let head: Uint8Array;
   try {
     // The head is read whole whatever the listed size, so a short read says the file ended in it.
-    const buffer = Buffer.alloc(Math.max(HEAD_BYTES, Math.min(size, WHOLE_MAX) + 1));
+    // Room for a small file whole (and one byte more, to see it did not grow); a big one needs its head only.
+    const buffer = Buffer.alloc(size <= WHOLE_MAX ? Math.max(HEAD_BYTES, size + 1) : HEAD_BYTES);
     let read = readFully(fd, buffer, 0, HEAD_BYTES);
     // A file that fits is read to its end in one go, so it is opened once (a read past the listed
     // size shows it grew, and then it is streamed like a big file).
