@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Finding } from '../detectors/types.js';
-import { markedFindingsJson, shortHashes, withFindingsJson } from './json-text.js';
+import { markedFindingsJson } from '../scanner/report/findings-text.js';
+import { shortHashes, withFindingsJson } from './json-text.js';
 
 // Masked values and paths that try to look like the text the splice looks for.
 const tricky = ['j***@example.nl', '},{"type":"x', '"findings":[]', 'a\\"b', '</script>', 'é\u2028ü', '"hash":"0123"', ''];
@@ -21,15 +22,20 @@ describe('report items from stored findings text', () => {
   it('gives the bytes JSON.stringify gives for the marked findings', () => {
     for (const n of [1, 2, 7, 40]) {
       const findings = findingsOf(n, n);
-      const changes = findings.map((_, i): 'new' | 'unchanged' => (i % 3 === 0 ? 'new' : 'unchanged'));
-      const marked = markedFindingsJson({ json: JSON.stringify(findings), changes });
-      expect(marked).toBe(JSON.stringify(findings.map((f, i) => ({ ...f, change: changes[i] }))));
+      const mixed = findings.map((_, i): 'new' | 'unchanged' => (i % 3 === 0 ? 'new' : 'unchanged'));
+      // Mixed marks go finding by finding; one mark for all goes by one replace.
+      for (const changes of [mixed, findings.map(() => 'unchanged' as const), findings.map(() => 'new' as const)]) {
+        const marked = markedFindingsJson({ json: JSON.stringify(findings), changes });
+        expect(marked).toBe(JSON.stringify(findings.map((f, i) => ({ ...f, change: changes[i] }))));
+      }
     }
   });
 
   it('refuses text that does not hold one finding per mark', () => {
     const json = JSON.stringify(findingsOf(3, 1));
     expect(markedFindingsJson({ json, changes: ['new', 'new'] })).toBeUndefined();
+    expect(markedFindingsJson({ json, changes: ['new', 'unchanged'] })).toBeUndefined();
+    expect(markedFindingsJson({ json, changes: ['new', 'new', 'new', 'new'] })).toBeUndefined();
     expect(markedFindingsJson({ json: '[]', changes: [] })).toBeUndefined();
     expect(markedFindingsJson({ json: JSON.stringify([{ category: 'contact', type: 'email' }]), changes: ['new'] })).toBeUndefined();
   });

@@ -3,26 +3,11 @@
  * finding again; serialising each parsed finding once for report.json and once more for the
  * page cost more than half of such a rescan. The state keeps an item's findings as the JSON
  * text `JSON.stringify` made of them, so the report's findings are that text with a `change`
- * key added at the end of each finding: the same bytes `JSON.stringify` gives for the marked
- * findings, as long as nothing else was added (triage and suppressions take the slow path).
- *
- * Finding boundaries are found by the text `},{"type":"`, which cannot occur inside a JSON
- * string (a quote there is always escaped), so it only ever separates two findings.
+ * key added at the end of each finding (scanner/report/findings-text.ts): the same bytes
+ * `JSON.stringify` gives for the marked findings, as long as nothing else was added (triage and
+ * suppressions take the slow path).
  */
-import type { StoredFindingsText } from '../scanner/report/stream.js';
-
-const BETWEEN = '},{"type":"';
 const FINDINGS_KEY = '"findings":[]';
-
-/** The findings JSON with each finding's change mark; undefined when the text is not laid out as expected. */
-export function markedFindingsJson({ json, changes }: StoredFindingsText): string | undefined {
-  if (!json.startsWith('[{"type":"') || !json.endsWith('}]')) return undefined;
-  const parts = json.slice(0, -2).split(BETWEEN);
-  if (parts.length !== changes.length) return undefined;
-  let out = '';
-  for (let i = 0; i < parts.length; i++) out += `${i === 0 ? '' : BETWEEN}${parts[i]},"change":"${changes[i]}"`;
-  return `${out}}]`;
-}
 
 /**
  * `JSON.stringify(value)` of an object whose `findings` key holds an array whose JSON text is

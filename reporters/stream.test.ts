@@ -53,7 +53,40 @@ const pageData = (html: string) =>
     embedded: { items: number; total: number; order: string };
   };
 
+/** A report with what differs between two runs (ids, times) blanked. */
+function comparable(report: Report): unknown {
+  return { ...JSON.parse(JSON.stringify(report)), scan: {}, stats: { ...report.stats, durationMs: 0 } };
+}
+
 describe('streamed reports', () => {
+  it('write from findings as text (json and html) the report written from parsed findings', async () => {
+    const store = await storeWith([4, 0, 2, 7, 1]);
+    // One item with a triage decision, one written before digests were kept: both are parsed.
+    await store.triage((item, f) => item.path === 'f2.txt' && f.where.line === 1, 'false-positive', 'test', new Date('2026-01-02T00:00:00Z'));
+    store.state.connection.prepare("UPDATE items SET digest = NULL WHERE path = 'f3.txt'").run();
+    const given: string[] = [];
+    for await (const s of store.items({ roots: ['/share'], findingsAsText: true })) if (s.digest) given.push(s.path);
+    expect(given).toEqual(['f0.txt', 'f4.txt']);
+    const collected = await collectReport(store.items({ roots: ['/share'] }), ctx());
+    const suppressions = { match: (item: { path: string }) => (item.path === 'f0.txt' ? 'known list' : undefined), expired: [] };
+    for (const [name, extra] of [
+      ['text', {}],
+      ['suppressed', { suppressions }],
+    ] as const) {
+      const out = join(dir, `text-${name}`);
+      await writeStreamedReports(store, { ...ctx(), ...extra }, out, ['json', 'html'], { csvDelimiter: ';' });
+      const streamed = JSON.parse(readFileSync(join(out, 'report.json'), 'utf8')) as Report;
+      const expected = name === 'text' ? collected : await collectReport(store.items({ roots: ['/share'] }), { ...ctx(), ...extra });
+      expect(comparable(streamed)).toEqual(comparable(expected));
+      const page = pageData(readFileSync(join(out, 'report.html'), 'utf8'));
+      expect(page.items.map((i) => i.path)).toEqual(['f0.txt', 'f1.txt', 'f2.txt', 'f3.txt', 'f4.txt']);
+      expect(page.stats).toEqual(streamed.stats);
+    }
+    expect(collected.stats).toMatchObject({ findings: 14, itemsWithFindings: 4, byType: { 'nl-bsn': 14 } });
+    expect(collected.items.find((i) => i.path === 'f2.txt')?.findings[0]?.status).toBe('false-positive');
+    await store.close();
+  });
+
   it('write the same report.json as the report collected in memory', async () => {
     const store = await storeWith([0, 3, 1, 20, 2]);
     const out = join(dir, 'same');

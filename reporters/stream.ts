@@ -18,9 +18,10 @@ import type { Access, Report, ReportItem } from '../scanner/model.js';
 import { evaluateGate, type FailRule } from '../scanner/report/gate.js';
 import { ReportAssembler, type ReportSummary, type StreamContext } from '../scanner/report/stream.js';
 import type { ScanStore } from '../scanner/state/store.js';
+import { VERSION } from '../scanner/version.js';
 import { type CsvDelimiter, csvHeader, csvLine, FINDING_COLUMNS, ITEM_COLUMNS, itemFindingRows, itemRow } from './csv.js';
 import { type PageData, pageShell, scriptSafe, scriptSafeJson } from './html.js';
-import { markedFindingsJson, shortHashes, withFindingsJson } from './json-text.js';
+import { shortHashes, withFindingsJson } from './json-text.js';
 import { RegisterAccumulator, registerCsv } from './register.js';
 
 /** Items the HTML page embeds at most; the rest are in report.json and the CSV. */
@@ -183,7 +184,12 @@ export async function writeStreamedReports(
   const findingsCsv = want.has('csv') ? new Output(join(out, 'findings.csv')) : undefined;
   const register = want.has('register') ? new RegisterAccumulator() : undefined;
   const page = want.has('html') ? new PageItems(ctx.settings?.folderAccess) : undefined;
-  const pagePart = page ? new Output(join(out, 'report.html.items.part')) : undefined;
+  // The page's data object begins with its items (`{"items":[` … `],` and the rest), so the items
+  // go straight into the page file; only report.json's head must wait for the end.
+  const pageFile = join(out, 'report.html');
+  const pageShellParts = page ? pageShell(VERSION) : undefined;
+  const pagePart = page ? new Output(`${pageFile}.part`) : undefined;
+  await pagePart?.write(`${pageShellParts?.before}{"items":[`);
   const riskiest = page && !pageAll ? new Riskiest(limit) : undefined;
   let pageCount = 0;
   await itemsCsv?.write(csvHeader(ITEM_COLUMNS, d));
@@ -192,10 +198,11 @@ export async function writeStreamedReports(
   const assembler = new ReportAssembler(ctx);
   const byLevel: Record<string, number> = { none: 0, low: 0, medium: 0, high: 0, critical: 0 };
   const failing: string[] = [];
-  for await (const stored of store.items({ roots: ctx.roots })) {
+  // Findings as text only (not parsed) when every format written copies them as text.
+  const findingsAsText = !want.has('csv') && !want.has('register') && !options.failOn?.length;
+  for await (const stored of store.items({ roots: ctx.roots, findingsAsText })) {
     const item = assembler.add(stored);
-    const text = assembler.findingsText(item);
-    const findingsJson = text && markedFindingsJson(text);
+    const findingsJson = assembler.findingsText(item);
     byLevel[item.risk.level] = (byLevel[item.risk.level] ?? 0) + 1;
     if (options.failOn) failing.push(...evaluateGate({ items: [item] } as Report, options.failOn).items);
     await json?.item(item, findingsJson);
@@ -218,35 +225,22 @@ export async function writeStreamedReports(
       const byUri = new Map(chosen.map((c) => [c.uri, c.access]));
       for (let i = 0; i < chosen.length; i += 500) {
         const uris = chosen.slice(i, i + 500).map((c) => c.uri);
-        for await (const stored of store.items({ roots: ctx.roots, uris })) {
+        for await (const stored of store.items({ roots: ctx.roots, uris, findingsAsText: true })) {
           const item = assembler.again(stored, byUri.get(stored.uri));
-          const text = assembler.findingsText(item);
-          await pagePart.write(`${pageCount++ === 0 ? '' : ','}${page.json(item, text && markedFindingsJson(text))}`);
+          await pagePart.write(`${pageCount++ === 0 ? '' : ','}${page.json(item, assembler.findingsText(item))}`);
         }
       }
     }
-    await pagePart.close();
     const data: Omit<PageData, 'items'> & { embedded: unknown } = {
       ...summary,
       tables: { access: page.access, uriPrefix: page.uriPrefix },
       embedded: { items: pageCount, total: summary.stats.items, limit, order: pageAll ? 'uri' : 'risk' },
     };
-    const { before, after } = pageShell(summary.tool.version);
-    const file = join(out, 'report.html');
-    const html = new Output(`${file}.part`);
-    // The data object with its items first: `{"items":[` … `],` and the rest of the object.
-    await html.write(`${before}{"items":[`);
-    await html.close();
-    await pipeline(createReadStream(pagePart.file), createWriteStream(html.file, { flags: 'a' }));
-    const end = new Output(`${file}.tail.part`);
-    await end.write(`],${scriptSafeJson(data).slice(1)}${after}`);
-    await end.close();
-    await pipeline(createReadStream(end.file), createWriteStream(html.file, { flags: 'a' }));
-    await rename(html.file, file);
-    await chmod(file, 0o640);
-    await rm(pagePart.file, { force: true });
-    await rm(end.file, { force: true });
-    written.push(file);
+    await pagePart.write(`],${scriptSafeJson(data).slice(1)}${pageShellParts?.after}`);
+    await pagePart.close();
+    await rename(pagePart.file, pageFile);
+    await chmod(pageFile, 0o640);
+    written.push(pageFile);
   }
   if (itemsCsv && findingsCsv) {
     await itemsCsv.close();

@@ -239,11 +239,7 @@ export function scoreRisk(
   facts: ItemFacts = {},
   options: RiskOptions = {},
 ): Risk {
-  if (findings.length === 0) {
-    const reasons: string[] = [];
-    if (error && !SKIP_CODES.has(error.code)) reasons.push(`not scanned (${error.code}); may hold personal data`);
-    return { score: 0, level: 'none', reasons };
-  }
+  if (findings.length === 0) return scoreRiskOf(undefined, access, error, facts, options);
   // One pass over the findings: an item can hold thousands, and every report scores every item.
   const categories = new Set<Category>();
   const types = new Set<string>();
@@ -254,12 +250,38 @@ export function scoreRisk(
     types.add(f.type);
     hashes.add(f.hash);
   }
+  return scoreRiskOf({ categories, types, distinct: hashes.size }, access, error, facts, options);
+}
+
+/** What an item's score takes from its findings; undefined for an item without findings. */
+export interface FindingsBrief {
+  /** Categories that count for risk (riskCategory). */
+  categories: ReadonlySet<Category>;
+  types: ReadonlySet<string>;
+  /** Distinct hashes. */
+  distinct: number;
+}
+
+/** scoreRisk from the findings in brief (a stored digest, scanner/report/digest.ts), so they need not be parsed. */
+export function scoreRiskOf(
+  brief: FindingsBrief | undefined,
+  access: Access | undefined,
+  error: ItemError | null,
+  facts: ItemFacts = {},
+  options: RiskOptions = {},
+): Risk {
+  if (!brief) {
+    const reasons: string[] = [];
+    if (error && !SKIP_CODES.has(error.code)) reasons.push(`not scanned (${error.code}); may hold personal data`);
+    return { score: 0, level: 'none', reasons };
+  }
+  const { categories, types } = brief;
   const retention = retentionOverdue(categories, facts, options, types);
   const ageDays = ageInDays(facts.modified, options.now);
   return combineRisk({
     identityCopy: types.has('identity-document'),
     categories,
-    distinct: hashes.size,
+    distinct: brief.distinct,
     broad: access?.broad === true ? access.reasons : [],
     ...(access?.broad === 'unknown' ? { accessUnknown: true } : {}),
     ...(ageDays !== undefined ? { ageDays } : {}),

@@ -10,6 +10,7 @@
 import type { Category } from '../../detectors/types.js';
 import type { Access, Hotspot, ReportFolder, ReportItem } from '../model.js';
 import { fileUri } from '../sources/filesystem.js';
+import { DistinctKeys, type FindingsDigest, hashKey } from './digest.js';
 import { combineRisk, type RiskOptions, riskCategory } from './risk.js';
 
 export const DEFAULT_HOTSPOTS = 25;
@@ -22,6 +23,11 @@ export interface RollupItem {
   root: string;
   /** For an entry inside a container: the container's uri. */
   parentUri?: string | null;
+  /**
+   * The item's findings in brief, when `item.findings` is left empty because the report copies
+   * their stored text (digest.ts): every finding then counts.
+   */
+  digest?: FindingsDigest;
 }
 
 /** A folder on the way from an item up to its root. */
@@ -87,8 +93,8 @@ interface FolderAcc {
   lastSame?: string;
   itemsWithFindings: number;
   findings: number;
-  /** Distinct values while the folder's subtree is being read (52-bit hash prefixes); then only their count. */
-  hashes: Set<number | string> | undefined;
+  /** Distinct values while the folder's subtree is being read (52-bit hash keys); then only their count. */
+  hashes: DistinctKeys | undefined;
   distinct: number;
   categories: Set<Category>;
   broadItems: number;
@@ -101,15 +107,6 @@ function readersKey(access: Access | undefined): string | undefined {
   if (!access?.readers) return undefined;
   return `${access.source}|${[...access.readers].sort().join('\n')}`;
 }
-
-/** A value's hash as a number for a compact set: 52 bits of a keyed hash are as distinct as the whole in any real share. */
-const HEX13 = /^[0-9a-f]{13}$/;
-// Only the last 13 characters are tested: an unanchored `[0-9a-f]{13}$` tried every position of the
-// 64-character hash, and this runs for every finding in every folder above it.
-const hashKey = (hash: string): number | string => {
-  const tail = hash.slice(-13);
-  return HEX13.test(tail) ? Number.parseInt(tail, 16) : hash;
-};
 
 export interface RollupOptions {
   /** Access of each folder, by uri, as the scan read it. */
@@ -143,19 +140,13 @@ export class RollupAccumulator {
 
   /** Adds one item; its access is replaced by a reference to its folder's where the readers are the same. */
   add(r: RollupItem): void {
-    this.top.add(r.item, this.counts);
+    this.top.add(r.item, this.counts, r.digest);
     const chain = foldersOf({ uri: r.item.uri, path: r.item.path, kind: r.item.kind, root: r.root, parentUri: r.parentUri ?? null });
     if (!chain) return;
     this.enter(chain);
     const fileKey = r.parentUri ?? r.item.uri;
-    const active = r.item.findings.filter(this.counts);
     // Worked out once per item, then added to each folder above it.
-    const keys = active.map((finding) => hashKey(finding.hash));
-    const categories = new Set<Category>();
-    for (const finding of active) {
-      const category = riskCategory(finding);
-      if (category) categories.add(category);
-    }
+    const { count, keys, categories } = r.digest ? { ...r.digest, categories: new Set(r.digest.categories) } : this.brief(r.item);
     for (const [depth, ref] of chain.entries()) {
       let f = this.folders.get(ref.uri);
       if (!f) {
@@ -165,7 +156,7 @@ export class RollupAccumulator {
           sameAccess: 0,
           itemsWithFindings: 0,
           findings: 0,
-          hashes: new Set(),
+          hashes: new DistinctKeys(),
           distinct: 0,
           categories: new Set(),
           broadItems: 0,
@@ -198,17 +189,31 @@ export class RollupAccumulator {
           }
         }
       }
-      if (active.length === 0) continue;
+      if (count === 0) continue;
       // Counts go to the folder and every folder above it up to the root.
       f.itemsWithFindings++;
-      f.findings += active.length;
-      if (f.hashes) for (const key of keys) f.hashes.add(key);
+      f.findings += count;
+      if (f.hashes) {
+        if (keys instanceof Float64Array) f.hashes.addAll(keys);
+        else for (const key of keys) f.hashes.add(key);
+      }
       for (const category of categories) f.categories.add(category);
       if (r.item.access?.broad === true) f.broadItems++;
       if (r.item.risk.retention) f.overdueItems++;
       const modified = r.item.modified ? Date.parse(r.item.modified) : Number.NaN;
       if (!Number.isNaN(modified)) f.oldestDays = Math.max(f.oldestDays ?? 0, Math.max(0, Math.floor((this.now - modified) / DAY_MS)));
     }
+  }
+
+  /** What the folders above an item take from its findings that count. */
+  private brief(item: ReportItem): { count: number; keys: (number | string)[]; categories: Set<Category> } {
+    const active = item.findings.filter(this.counts);
+    const categories = new Set<Category>();
+    for (const finding of active) {
+      const category = riskCategory(finding);
+      if (category) categories.add(category);
+    }
+    return { count: active.length, keys: active.map((finding) => hashKey(finding.hash)), categories };
   }
 
   /** Closes the folders left behind on the way to this chain (nearest first). */
@@ -263,10 +268,13 @@ class TopItems {
   private spots: Hotspot[] = [];
   constructor(private readonly limit: number) {}
 
-  add(item: ReportItem, counts: (finding: ReportItem['findings'][number]) => boolean): void {
+  add(item: ReportItem, counts: (finding: ReportItem['findings'][number]) => boolean, digest: FindingsDigest | undefined): void {
     if (item.risk.score <= 0) return;
-    const active = item.findings.filter(counts);
-    this.spots.push(itemSpot(item, active));
+    if (digest) this.spots.push(itemSpot(item, digest.count, digest.distinct));
+    else {
+      const active = item.findings.filter(counts);
+      this.spots.push(itemSpot(item, active.length, new Set(active.map((f) => f.hash)).size));
+    }
     // Sorted and cut now and then, so the list never holds more than a few times the limit.
     if (this.spots.length >= Math.max(64, this.limit * 4)) this.spots = sortSpots(this.spots).slice(0, this.limit);
   }
@@ -276,7 +284,7 @@ class TopItems {
   }
 }
 
-function itemSpot(item: ReportItem, active: readonly ReportItem['findings'][number][]): Hotspot {
+function itemSpot(item: ReportItem, findings: number, distinctValues: number): Hotspot {
   return {
     kind: 'item',
     path: item.path,
@@ -285,8 +293,8 @@ function itemSpot(item: ReportItem, active: readonly ReportItem['findings'][numb
     score: item.risk.score,
     level: item.risk.level,
     reasons: item.risk.reasons,
-    findings: active.length,
-    distinctValues: new Set(active.map((f) => f.hash)).size,
+    findings,
+    distinctValues,
     broad: item.access?.broad ?? false,
   };
 }
@@ -322,7 +330,12 @@ export function rankHotspots(
 ): Hotspot[] {
   const spots: Hotspot[] = itemsAreSpots
     ? [...(items as readonly Hotspot[])]
-    : (items as readonly ReportItem[]).filter((item) => item.risk.score > 0).map((item) => itemSpot(item, item.findings.filter(counts)));
+    : (items as readonly ReportItem[])
+        .filter((item) => item.risk.score > 0)
+        .map((item) => {
+          const active = item.findings.filter(counts);
+          return itemSpot(item, active.length, new Set(active.map((f) => f.hash)).size);
+        });
   const byUri = new Map(folders.map((f) => [f.uri, f]));
   const repeats = new Set<string>();
   for (const f of folders) {

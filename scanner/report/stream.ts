@@ -9,8 +9,10 @@ import { type Access, type OcrCost, type Report, type ReportChanges, type Report
 import type { StoredItem } from '../state/store.js';
 import { VERSION } from '../version.js';
 import type { SnapshotItem } from './changes.js';
+import type { FindingsDigest } from './digest.js';
+import { markedFindingsJson } from './findings-text.js';
 import { isActive } from './gate.js';
-import { type RetentionRule, type RiskOptions, scoreRisk } from './risk.js';
+import { type RetentionRule, type RiskOptions, scoreRisk, scoreRiskOf } from './risk.js';
 import { RollupAccumulator } from './rollup.js';
 import type { Suppressions } from './suppressions.js';
 
@@ -27,6 +29,11 @@ export interface ReportSettings {
 /** Decides, per item, which findings are new, and lists the resolved ones at the end. */
 export interface ChangeMarker {
   since: ReportChanges['since'];
+  /**
+   * True when marks compare the findings themselves (a snapshot), so an item given as text only
+   * (StoredItem.digest) must be parsed first; the state marker needs only their number.
+   */
+  readsFindings?: boolean;
   /** Per finding of the item: new or unchanged. Asking twice for one item gives the same answer. */
   marks(item: StoredItem): ('new' | 'unchanged')[];
   /** The findings that were there before and are no more; asked once, after every item. */
@@ -42,9 +49,12 @@ export function stateMarker(scanId: string, since: ReportChanges['since'], resol
   return {
     since,
     marks(item) {
-      if (item.marksScan !== scanId) return item.findings.map(() => 'unchanged');
+      const count = item.digest?.count ?? item.findings.length;
+      if (item.marksScan !== scanId) return new Array<'unchanged'>(count).fill('unchanged');
       const fresh = new Set(item.newFindings ?? []);
-      return item.findings.map((_, i) => (fresh.has(i) ? 'new' : 'unchanged'));
+      const marks = new Array<'new' | 'unchanged'>(count);
+      for (let i = 0; i < count; i++) marks[i] = fresh.has(i) ? 'new' : 'unchanged';
+      return marks;
     },
     resolved: () => resolved,
   };
@@ -68,6 +78,7 @@ export function snapshotMarker(previous: readonly SnapshotItem[] | undefined, si
   const done = new Map<string, ('new' | 'unchanged')[]>();
   return {
     since,
+    readsFindings: true,
     marks(item) {
       const key = itemKey(item);
       const known = done.get(key);
@@ -121,10 +132,12 @@ export interface StreamContext {
   settings?: ReportSettings;
 }
 
-/** An item's findings as the store's JSON text, and the change mark of each, in order. */
-export interface StoredFindingsText {
-  json: string;
+/** An item's findings as text: see ReportAssembler.briefs. */
+interface FindingsBrief {
+  json?: string;
+  marked?: string | undefined;
   changes: readonly ('new' | 'unchanged')[];
+  digest?: FindingsDigest;
 }
 
 /** The report without its items: what the assembler knows once every item went by. */
@@ -148,7 +161,11 @@ export class ReportAssembler {
   };
   private added = 0;
   private unchanged = 0;
-  private readonly texts = new WeakMap<ReportItem, StoredFindingsText>();
+  /**
+   * Per report item whose findings can be written from text: the stored text, the marked text
+   * (made on first ask), the marks, and the digest when the item came as text only (`findings` empty).
+   */
+  private readonly briefs = new WeakMap<ReportItem, FindingsBrief>();
 
   constructor(private readonly ctx: StreamContext) {
     const settings = ctx.settings ?? {};
@@ -166,8 +183,9 @@ export class ReportAssembler {
   /** The report item of one stored item (items in uri order, a container before its entries); counted in the aggregates. */
   add(s: StoredItem): ReportItem {
     const item = this.itemOf(s);
-    this.rollup.add({ item, root: s.root, parentUri: s.parentUri });
-    this.count(item);
+    const brief = this.briefs.get(item);
+    this.rollup.add({ item, root: s.root, parentUri: s.parentUri, ...(brief?.digest ? { digest: brief.digest } : {}) });
+    this.count(item, brief);
     return item;
   }
 
@@ -180,12 +198,20 @@ export class ReportAssembler {
     return item;
   }
 
-  private itemOf(s: StoredItem, accessOverride?: Access | null): ReportItem {
+  private itemOf(given: StoredItem, accessOverride?: Access | null): ReportItem {
+    // Findings given as text only (StoredItem.digest) are parsed where something must read them.
+    const suppressions = this.ctx.suppressions?.none ? undefined : this.ctx.suppressions;
+    const s = given.digest && (suppressions || this.ctx.marker.readsFindings) ? parsed(given) : given;
     const itemMarks = this.ctx.marker.marks(s);
+    let marked: string | undefined;
+    let digest = s.digest;
+    if (digest && s.findingsJson !== undefined) {
+      marked = markedFindingsJson({ json: s.findingsJson, changes: itemMarks });
+      if (marked === undefined) return this.itemOf(parsed(s), accessOverride);
+    } else digest = undefined;
     // The stored findings are this item's own copies (parsed for this pass), so the marks are set on
     // them rather than on a spread copy of each: a third less garbage per finding in a report.
     const findings = s.findings as ReportFinding[];
-    const suppressions = this.ctx.suppressions;
     let suppressed = false;
     const changes: ('new' | 'unchanged')[] = new Array(findings.length);
     for (let i = 0; i < findings.length; i++) {
@@ -206,7 +232,16 @@ export class ReportAssembler {
     }
     // Risk is scored on the access as stored (roll-up only changes how it is written down).
     const riskAccess = accessOverride !== undefined ? (s.access ?? access) : access;
-    const risk = scoreRisk(findings.filter(isActive), riskAccess, s.error, { path: s.path, ...(s.modified ? { modified: s.modified } : {}) }, this.riskOptions);
+    const facts = { path: s.path, ...(s.modified ? { modified: s.modified } : {}) };
+    const risk = digest
+      ? scoreRiskOf(
+          { categories: new Set(digest.categories), types: new Set(Object.keys(digest.byType)), distinct: digest.distinct },
+          riskAccess,
+          s.error,
+          facts,
+          this.riskOptions,
+        )
+      : scoreRisk(findings.filter(isActive), riskAccess, s.error, facts, this.riskOptions);
     // Counted beyond the cap, so the reader knows the list is not all of it.
     if (s.truncated) risk.reasons.push(`${s.truncated.total} findings in all, the first ${s.truncated.kept} listed (--max-findings)`);
     const item: ReportItem = {
@@ -223,25 +258,39 @@ export class ReportAssembler {
       risk,
       error: s.error,
     };
+    if (digest && marked !== undefined) this.briefs.set(item, { digest, marked, changes: itemMarks });
     // The stored text plus the marks is the findings exactly, unless a suppression added a key.
-    if (s.findingsJson !== undefined && !suppressed && findings.length > 0) this.texts.set(item, { json: s.findingsJson, changes });
+    else if (s.findingsJson !== undefined && !suppressed && findings.length > 0) this.briefs.set(item, { json: s.findingsJson, changes });
     return item;
   }
 
   /**
-   * The item's findings as stored JSON text and their change marks, when the text with a
-   * `change` key added to each finding is exactly the item's `findings`; see reporters/json-text.ts.
+   * The item's findings as JSON text with their change marks, when that text is exactly the
+   * item's findings: always for an item given as text only, whose `findings` is then empty.
    */
-  findingsText(item: ReportItem): StoredFindingsText | undefined {
-    return this.texts.get(item);
+  findingsText(item: ReportItem): string | undefined {
+    const brief = this.briefs.get(item);
+    if (brief && brief.marked === undefined && brief.json !== undefined) brief.marked = markedFindingsJson({ json: brief.json, changes: brief.changes });
+    return brief?.marked;
   }
 
-  private count(item: ReportItem): void {
+  private count(item: ReportItem, brief: FindingsBrief | undefined): void {
     const st = this.stats;
     st.items++;
-    if (item.findings.length > 0) st.itemsWithFindings++;
-    st.findings += item.findings.length;
     if (item.entry === undefined) st.bytes += item.size;
+    if (brief?.digest) {
+      // Given as text only: every finding counts, none is suppressed.
+      if (brief.digest.count > 0) st.itemsWithFindings++;
+      st.findings += brief.digest.count;
+      for (const type in brief.digest.byType) st.byType[type] = (st.byType[type] ?? 0) + (brief.digest.byType[type] as number);
+      for (const c of brief.changes) {
+        if (c === 'unchanged') this.unchanged++;
+        else this.added++;
+      }
+    } else {
+      if (item.findings.length > 0) st.itemsWithFindings++;
+      st.findings += item.findings.length;
+    }
     for (const f of item.findings) {
       st.byType[f.type] = (st.byType[f.type] ?? 0) + 1;
       if (f.suppressed) st.suppressed++;
@@ -289,6 +338,12 @@ export class ReportAssembler {
       hotspots,
     };
   }
+}
+
+/** A stored item given as text only, with its findings parsed (the text is exactly them, none triaged). */
+function parsed(s: StoredItem): StoredItem {
+  const { digest: _digest, ...rest } = s;
+  return { ...rest, findings: s.findingsJson !== undefined ? (JSON.parse(s.findingsJson) as StoredItem['findings']) : s.findings };
 }
 
 /** A whole report in memory, for the library API and small states; the CLI streams (reporters/stream.ts). */

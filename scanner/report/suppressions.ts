@@ -50,10 +50,12 @@ export interface Suppressions {
   match(item: { path: string; entry?: string }, finding: { type: string; hash: string }): string | undefined;
   /** Entries past their expiry date, which no longer apply. */
   expired: Suppression[];
+  /** True when no entry applies, so no finding can match (a report need not ask per finding). */
+  none?: boolean;
 }
 
 export async function loadSuppressions(file: string | undefined, now = new Date()): Promise<Suppressions> {
-  if (!file) return { match: () => undefined, expired: [] };
+  if (!file) return { match: () => undefined, expired: [], none: true };
   const { parseYaml, schema: fileSchema } = await suppressionFile();
   let raw: unknown;
   try {
@@ -82,6 +84,7 @@ export async function loadSuppressions(file: string | undefined, now = new Date(
   const matchers = live.map((e) => ({ entry: e, path: e.path ? picomatch(e.path, { dot: true }) : undefined }));
   return {
     expired: entries.filter((e) => e.expires && e.expires <= now),
+    none: live.length === 0,
     match(item, finding) {
       const full = item.entry ? `${item.path}/${item.entry}` : item.path;
       for (const { entry, path } of matchers) {

@@ -13,6 +13,7 @@ import Database from 'better-sqlite3';
 import type { Finding } from '../../detectors/types.js';
 import { InzageError } from '../errors.js';
 import type { Access, ErrorCode, ExtractedItem, ItemKind, SourceItem, Truncation } from '../model.js';
+import { decodeDigest, digestOf, encodeDigest } from '../report/digest.js';
 import {
   fingerprintVersion,
   type ItemQuery,
@@ -136,6 +137,11 @@ export const MIGRATIONS: string[] = [
   // an unchanged rescan of 1,000 files with 100,000 findings wrote 23 MB and took 0.3 s for it.
   // Where a row is here, it wins over items.last_seen_scan; a replaced item drops its row.
   'CREATE TABLE item_seen (uri TEXT PRIMARY KEY, scan TEXT NOT NULL) WITHOUT ROWID;',
+  // v7 (scale): the findings in brief (scanner/report/digest.ts), written with them: a report of an
+  // unchanged item copies the findings' text and scores the item from this, parsing none of them.
+  // Items written before have none and are reported from their parsed findings.
+  `ALTER TABLE items ADD COLUMN digest TEXT;
+   ALTER TABLE items ADD COLUMN hash_keys BLOB;`,
 ];
 
 /** Marks an item and its entries seen by a scan (`scan, uri, uri`), without touching their rows. */
@@ -161,6 +167,8 @@ interface ItemRow {
 
 interface ItemRowWithFindings extends ItemRow {
   findings: string | null;
+  digest?: string | null;
+  hash_keys?: Uint8Array | null;
   marks_scan?: string | null;
   new_findings?: string | null;
   truncated?: string | null;
@@ -179,11 +187,20 @@ function parseFindings(json: string | null): Finding[] {
   return findings as Finding[];
 }
 
-/** An item's findings with their triage decisions, and their stored text when that is exactly what they are. */
+/**
+ * An item's findings with their triage decisions, and their stored text when that is exactly what
+ * they are. With `asText`, an item with no decisions and a digest keeps its findings as text only
+ * (ItemQuery.findingsAsText).
+ */
 function storedFindings(
-  r: { uri: string; findings: string | null },
+  r: ItemRowWithFindings,
   decisions: Map<string, { status: TriageStatus; note: string | null }>,
-): Pick<StoredItem, 'findings' | 'findingsJson'> {
+  asText: boolean,
+): Pick<StoredItem, 'findings' | 'findingsJson' | 'digest'> {
+  if (asText && r.findings !== null && !r.findings.includes('"basis":null') && !decisionsFor(decisions, r.uri)) {
+    const digest = decodeDigest(r.digest, r.hash_keys);
+    if (digest) return { findings: [], findingsJson: r.findings, digest };
+  }
   let decided = false;
   const findings = parseFindings(r.findings).map((f): StoredFinding => {
     const d = decisions.size > 0 ? decisions.get(triageKey(r.uri, f.type, f.hash)) : undefined;
@@ -194,6 +211,14 @@ function storedFindings(
   // A `basis: null` (written before basis was optional) is dropped on parsing, so that text is not the findings.
   const exact = r.findings !== null && !decided && !r.findings.includes('"basis":null');
   return { findings, ...(exact ? { findingsJson: r.findings as string } : {}) };
+}
+
+/** Whether any triage decision concerns the item (keys start with its uri and a NUL). */
+function decisionsFor(decisions: Map<string, unknown>, uri: string): boolean {
+  if (decisions.size === 0) return false;
+  const prefix = `${uri}\0`;
+  for (const key of decisions.keys()) if (key.startsWith(prefix)) return true;
+  return false;
 }
 
 /** The version an item is compared by: the source's opaque version, or its file fingerprint. */
@@ -376,9 +401,11 @@ export class ScanState {
   writeItems(scanId: string, writes: readonly ItemWrite[]): void {
     const insertItem = this.prepare(
       `INSERT INTO items (uri, parent_uri, root, path, entry, kind, media_type, size, modified, fp_size, fp_mtime_ms, fp_ino, fp_dev,
-         access, error_code, error_message, settings, findings, last_seen_scan, gone_scan, version, access_version, finding_count, marks_scan, new_findings, truncated)
+         access, error_code, error_message, settings, findings, last_seen_scan, gone_scan, version, access_version, finding_count, marks_scan, new_findings, truncated,
+         digest, hash_keys)
        VALUES (@uri, @parent_uri, @root, @path, @entry, @kind, @media_type, @size, @modified, @fp_size, @fp_mtime_ms, @fp_ino, @fp_dev,
-         @access, @error_code, @error_message, @settings, @findings, @scan, NULL, @version, @access_version, @finding_count, @marks_scan, @new_findings, @truncated)`,
+         @access, @error_code, @error_message, @settings, @findings, @scan, NULL, @version, @access_version, @finding_count, @marks_scan, @new_findings, @truncated,
+         @digest, @hash_keys)`,
     );
     const dropHashes = this.prepare('DELETE FROM finding_hashes WHERE item_uri IN (SELECT uri FROM items WHERE uri = ? OR parent_uri = ?)');
     const dropItems = this.prepare('DELETE FROM items WHERE parent_uri = ? OR uri = ?');
@@ -404,6 +431,8 @@ export class ScanState {
           const uri = child ? `${item.uri}#${encodeURIComponent(result.entry as string)}` : item.uri;
           const fp = child || w.version === null ? undefined : item.fingerprint;
           const fresh = w.newFindings?.[index];
+          const digest = result.findings.length > 0 ? digestOf(result.findings) : undefined;
+          const stored = digest ? encodeDigest(digest) : undefined;
           insertItem.run({
             uri,
             parent_uri: child ? item.uri : null,
@@ -430,6 +459,8 @@ export class ScanState {
             marks_scan: w.newFindings ? scanId : null,
             new_findings: fresh && fresh.length > 0 ? JSON.stringify(fresh) : null,
             truncated: result.truncated ? JSON.stringify(result.truncated) : null,
+            digest: stored?.text ?? null,
+            hash_keys: stored?.keys ?? null,
           });
           if (result.findings.length > 0) addHashes.run(uri, JSON.stringify([...new Set(result.findings.map((f) => hashPrefix(f.hash)))].sort()));
         });
@@ -449,7 +480,7 @@ export class ScanState {
       );
       for (const uri of query.uris) {
         const rows = one.all(...roots, uri, ...(query.children ? [uri] : [])) as ItemRowWithFindings[];
-        yield* this.toStored(rows);
+        yield* this.toStored(rows, query.findingsAsText);
       }
       return;
     }
@@ -461,7 +492,7 @@ export class ScanState {
       const rows = page.all(...roots, after) as ItemRowWithFindings[];
       if (rows.length === 0) return;
       after = (rows[rows.length - 1] as ItemRowWithFindings).uri;
-      yield* this.toStored(rows);
+      yield* this.toStored(rows, query.findingsAsText);
       if (rows.length < PAGE) return;
     }
   }
@@ -544,7 +575,7 @@ export class ScanState {
     return decisions;
   }
 
-  private toStored(rows: ItemRowWithFindings[]): StoredItem[] {
+  private toStored(rows: ItemRowWithFindings[], findingsAsText = false): StoredItem[] {
     const decisions = this.triageFor(new Set(rows.filter((r) => r.findings !== null).map((r) => r.uri)));
     return rows.map((r) => ({
       uri: r.uri,
@@ -559,7 +590,7 @@ export class ScanState {
       ...(r.access ? { access: JSON.parse(r.access) as Access } : {}),
       error: r.error_code ? { code: r.error_code as ErrorCode, message: r.error_message ?? '' } : null,
       ...(r.truncated ? { truncated: JSON.parse(r.truncated) as Truncation } : {}),
-      ...storedFindings(r, decisions),
+      ...storedFindings(r, decisions, findingsAsText),
       ...(r.marks_scan ? { marksScan: r.marks_scan, newFindings: r.new_findings ? (JSON.parse(r.new_findings) as number[]) : [] } : {}),
     }));
   }

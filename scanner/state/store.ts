@@ -17,6 +17,7 @@
  */
 import type { Finding } from '../../detectors/types.js';
 import type { Access, ErrorCode, ExtractedItem, ItemError, ItemKind, ResolvedFinding, SourceItem, Truncation } from '../model.js';
+import type { FindingsDigest } from '../report/digest.js';
 
 export type TriageStatus = 'open' | 'false-positive' | 'accepted' | 'to-remediate';
 export const TRIAGE_STATUSES: readonly TriageStatus[] = ['open', 'false-positive', 'accepted', 'to-remediate'];
@@ -50,6 +51,11 @@ export interface StoredItem {
    * spliced in instead of serialising every finding again.
    */
   findingsJson?: string;
+  /**
+   * The findings in brief, given only when the query asked for `findingsAsText` and the store
+   * has it: `findings` is then empty and `findingsJson` holds the findings (none of them triaged).
+   */
+  digest?: FindingsDigest;
 }
 
 export interface StoredFinding extends Finding {
@@ -119,6 +125,12 @@ export interface ItemQuery {
   /** Only these uris (and, with `children`, their children). */
   uris?: readonly string[];
   children?: boolean;
+  /**
+   * For reports that copy the findings' stored text: an item whose findings the store holds as
+   * text with a digest, and that has no triage decision, comes with `findingsJson` and `digest`
+   * and an empty `findings` (nothing parsed). A store without digests ignores this.
+   */
+  findingsAsText?: boolean;
 }
 
 /** Counts over the current items of some roots, computed by the store (SQL), not by reading every item. */
