@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -81,6 +81,8 @@ describe('streamed reports', () => {
       const page = pageData(readFileSync(join(out, 'report.html'), 'utf8'));
       expect(page.items.map((i) => i.path)).toEqual(['f0.txt', 'f1.txt', 'f2.txt', 'f3.txt', 'f4.txt']);
       expect(page.stats).toEqual(streamed.stats);
+      // No part file is left behind.
+      expect(readdirSync(out).sort()).toEqual(['report.html', 'report.json']);
     }
     expect(collected.stats).toMatchObject({ findings: 14, itemsWithFindings: 4, byType: { 'nl-bsn': 14 } });
     expect(collected.items.find((i) => i.path === 'f2.txt')?.findings[0]?.status).toBe('false-positive');
@@ -97,6 +99,22 @@ describe('streamed reports', () => {
     expect(streamed).toEqual(JSON.parse(JSON.stringify(collected)));
     expect(summary.stats.findings).toBe(26);
     expect(readFileSync(join(out, 'findings.csv'), 'utf8').trim().split('\r\n')).toHaveLength(27);
+    await store.close();
+  });
+
+  it('write report.json right when the counts told before the items turn out wrong', async () => {
+    const store = await storeWith([2, 3]);
+    // A store whose counts disagree with its items (as if another process wrote between the two).
+    const wrong: SqliteStore = Object.create(store, {
+      counts: { value: async (roots: readonly string[]) => ({ ...(await store.counts(roots)), byType: { 'nl-bsn': 99 } }) },
+    });
+    const out = join(dir, 'wrong-head');
+    await writeStreamedReports(wrong, ctx(), out, ['json'], { csvDelimiter: ';' });
+    const text = readFileSync(join(out, 'report.json'), 'utf8');
+    const collected = await collectReport(store.items({ roots: ['/share'] }), ctx());
+    expect(comparable(JSON.parse(text) as Report)).toEqual(comparable(collected));
+    expect(text).not.toContain('99');
+    expect(readdirSync(out)).toEqual(['report.json']);
     await store.close();
   });
 

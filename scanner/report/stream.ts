@@ -5,8 +5,18 @@
  * reported in memory that grows with its folders, not its items or findings.
  */
 import { randomUUID } from 'node:crypto';
-import { type Access, type OcrCost, type Report, type ReportChanges, type ReportFinding, type ReportItem, type ResolvedFinding, SKIP_CODES } from '../model.js';
-import type { StoredItem } from '../state/store.js';
+import {
+  type Access,
+  type ErrorCode,
+  type OcrCost,
+  type Report,
+  type ReportChanges,
+  type ReportFinding,
+  type ReportItem,
+  type ResolvedFinding,
+  SKIP_CODES,
+} from '../model.js';
+import type { StoreCounts, StoredItem } from '../state/store.js';
 import { VERSION } from '../version.js';
 import type { SnapshotItem } from './changes.js';
 import type { FindingsDigest } from './digest.js';
@@ -142,6 +152,8 @@ interface FindingsBrief {
 
 /** The report without its items: what the assembler knows once every item went by. */
 export type ReportSummary = Omit<Report, 'items'>;
+/** What report.json opens with, before its items. */
+export type ReportHead = Pick<Report, 'schema' | 'tool' | 'scan' | 'stats'>;
 
 export class ReportAssembler {
   private readonly rollup: RollupAccumulator;
@@ -309,6 +321,41 @@ export class ReportAssembler {
     const resolvedFindings = this.ctx.marker.resolved();
     const st = this.stats;
     return {
+      ...this.head({ ...st, errors: st.errors, skipped: st.skipped }),
+      changes: { since: this.ctx.marker.since, new: this.added, resolved: resolvedFindings.length, unchanged: this.unchanged, resolvedFindings },
+      folders,
+      hotspots,
+    };
+  }
+
+  /**
+   * The head report.json opens with, told before any item from the store's counts: what finish()
+   * will give when those counts hold for the items that follow and no suppression applies
+   * (suppressed counts are known only item by item). Undefined when the counts lack `byType`.
+   */
+  predictHead(counts: StoreCounts): ReportHead | undefined {
+    if (!counts.byType || (this.ctx.suppressions && !this.ctx.suppressions.none)) return undefined;
+    let errors = 0;
+    let skipped = 0;
+    for (const [code, n] of Object.entries(counts.byErrorCode)) {
+      if (SKIP_CODES.has(code as ErrorCode)) skipped += n;
+      else errors += n;
+    }
+    return this.head({ ...counts, byType: counts.byType, errors, skipped, suppressed: 0 });
+  }
+
+  private head(st: {
+    items: number;
+    itemsWithFindings: number;
+    findings: number;
+    bytes: number;
+    errors: number;
+    skipped: number;
+    suppressed: number;
+    byType: Record<string, number>;
+    byErrorCode: Record<string, number>;
+  }): ReportHead {
+    return {
       schema: 'inzage.report/v1',
       tool: { name: 'inzage', version: VERSION },
       scan: {
@@ -326,18 +373,22 @@ export class ReportAssembler {
         errors: st.errors,
         skipped: st.skipped,
         durationMs: Math.max(0, this.ctx.finishedAt.getTime() - this.ctx.startedAt.getTime()),
-        byType: st.byType,
-        byErrorCode: st.byErrorCode,
+        // In key order, so a report's counts read the same whichever order its items came in.
+        byType: sortedKeys(st.byType),
+        byErrorCode: sortedKeys(st.byErrorCode),
         suppressed: st.suppressed,
         read: this.ctx.read ?? 0,
         reused: this.ctx.reused ?? 0,
         ...(this.ctx.ocr ? { ocr: this.ctx.ocr } : {}),
       },
-      changes: { since: this.ctx.marker.since, new: this.added, resolved: resolvedFindings.length, unchanged: this.unchanged, resolvedFindings },
-      folders,
-      hotspots,
     };
   }
+}
+
+function sortedKeys(counts: Record<string, number>): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const key of Object.keys(counts).sort()) out[key] = counts[key] as number;
+  return out;
 }
 
 /** A stored item given as text only, with its findings parsed (the text is exactly them, none triaged). */

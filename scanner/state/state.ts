@@ -528,7 +528,21 @@ export class ScanState {
       .all(...keys) as { error_code: string; n: number }[]) {
       byErrorCode[r.error_code] = r.n;
     }
-    return { items: row.items, itemsWithFindings: row.with_findings, findings: row.findings, bytes: row.bytes, byErrorCode };
+    return { items: row.items, itemsWithFindings: row.with_findings, findings: row.findings, bytes: row.bytes, byErrorCode, ...this.byType(where, keys) };
+  }
+
+  /** Findings per type from the digests, when every item with findings has one (items written before migration 7 have none). */
+  private byType(where: string, keys: string[]): { byType?: Record<string, number> } {
+    const undigested = this.prepare(`SELECT count(*) AS n FROM items WHERE ${where} AND findings IS NOT NULL AND digest IS NULL`).get(...keys) as { n: number };
+    if (undigested.n > 0) return {};
+    const byType: Record<string, number> = {};
+    const rows = this.prepare(
+      // Columns named for their table: json_each has a root column of its own.
+      `SELECT t.key AS type, sum(t.value) AS n FROM items, json_each(items.digest, '$.byType') AS t
+       WHERE ${where.replace('gone_scan', 'items.gone_scan').replace('root IN', 'items.root IN')} AND items.digest IS NOT NULL GROUP BY t.key ORDER BY t.key`,
+    ).all(...keys) as { type: string; n: number }[];
+    for (const r of rows) byType[r.type] = r.n;
+    return { byType };
   }
 
   /** Marks items under these roots that this scan did not see as gone; returns how many. */

@@ -55,7 +55,7 @@ describe('SqliteStore', () => {
     expect(items[0]?.newFindings).toEqual([0]);
     expect(items[0]?.marksScan).toBe('s1');
     const counts = await store.counts(['/share']);
-    expect(counts).toEqual({ items: 1203, itemsWithFindings: 602, findings: 602, bytes: 12030, byErrorCode: {} });
+    expect(counts).toEqual({ items: 1203, itemsWithFindings: 602, findings: 602, bytes: 12030, byErrorCode: {}, byType: { email: 602 } });
     const hits = await store.findByHashes([`${'a'.repeat(60)}0042`]);
     expect(hits.map((h) => h.item.path)).toEqual(['f00042.txt']);
     // Same 16-digit prefix, other hash: the index narrows, the exact hash decides.

@@ -141,6 +141,11 @@ export interface StoreCounts {
   /** Bytes of top items (children are inside their container's size). */
   bytes: number;
   byErrorCode: Record<string, number>;
+  /**
+   * Findings per type, in key order, when the store can count them without reading every item
+   * (SQLite, from the digests, when every item with findings has one).
+   */
+  byType?: Record<string, number>;
 }
 
 export interface ScanStore {

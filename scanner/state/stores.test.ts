@@ -13,7 +13,7 @@ import { freshDatabase } from '../../test/services.js';
 import type { Access, SourceItem } from '../model.js';
 import { PostgresStore } from './postgres.js';
 import { canReuse, SqliteStore, versionOf } from './state.js';
-import type { ItemWrite, ScanStore, StoredItem } from './store.js';
+import type { ItemWrite, ScanStore, StoreCounts, StoredItem } from './store.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'inzage-stores-'));
 let db: { url: string; drop: () => Promise<void> };
@@ -70,6 +70,21 @@ const replace = (
  * The items, each without `findingsJson`: a store may keep its findings' text (SQLite does), and
  * where it does, the text must parse to exactly the findings.
  */
+/**
+ * The store's counts, checked against its items: `byType` (given by a store that keeps digests)
+ * must be what the items' findings add up to; it is left out of the answer, which both stores give.
+ */
+async function countsOf(store: ScanStore): Promise<Omit<StoreCounts, 'byType'>> {
+  const { byType, ...counts } = await store.counts(['/share']);
+  if (byType) {
+    const expected: Record<string, number> = {};
+    for await (const item of store.items({ roots: ['/share'] })) for (const f of item.findings) expected[f.type] = (expected[f.type] ?? 0) + 1;
+    expect(byType).toEqual(expected);
+    expect(Object.keys(byType)).toEqual(Object.keys(byType).sort());
+  }
+  return counts;
+}
+
 async function all(items: AsyncIterable<StoredItem>): Promise<StoredItem[]> {
   const out: StoredItem[] = [];
   for await (const { findingsJson, ...i } of items) {
@@ -102,7 +117,7 @@ async function script(store: ScanStore): Promise<unknown[]> {
   // The same batch again (a job run twice): stored once.
   await store.writeItems('s1', batch);
   out.push(await all(store.items({ roots: ['/share'] })));
-  out.push(await store.counts(['/share']));
+  out.push(await countsOf(store));
   await store.finishScan('s1', new Date('2026-01-01T10:05:00Z'), { note: 'first' });
   out.push(await store.lastFinishedScan());
 
@@ -137,7 +152,7 @@ async function script(store: ScanStore): Promise<unknown[]> {
   out.push(await store.markFolderGoneBefore('w1', '/share', 'HR', '2026-01-03T00:00:00Z', true));
   out.push(await store.markPathGone('w1', '/share', 'a.txt'));
   out.push(await store.markUriGone('w1', 'file:///share/none'));
-  out.push(await store.counts(['/share']));
+  out.push(await countsOf(store));
 
   await store.setValue('cp/b', 'two');
   await store.setValue('cp/a', 'one');
