@@ -92,7 +92,13 @@ async function zipFile(random: () => number): Promise<Buffer> {
 const PER_SCALE: Record<OfficeFormat, number> = { docx: 30, xlsx: 12, pdf: 12, eml: 60, zip: 12 };
 
 /** Writes `scale` times the base set of each of `formats` into `dir/<format>/`. */
-export async function generateOfficeShare(dir: string, scale: number, formats: readonly OfficeFormat[] = OFFICE_FORMATS): Promise<void> {
+export async function generateOfficeShare(
+  dir: string,
+  scale: number,
+  formats: readonly OfficeFormat[] = OFFICE_FORMATS,
+  /** Rows per spreadsheet: 4,000 by default, a few hundred for a share of the issue's density (about 100 findings per file). */
+  xlsxRows = 4000,
+): Promise<void> {
   const random = seeded(7);
   for (const format of formats) {
     await mkdir(join(dir, format), { recursive: true });
@@ -101,7 +107,7 @@ export async function generateOfficeShare(dir: string, scale: number, formats: r
         format === 'docx'
           ? await docxFile(random, 400)
           : format === 'xlsx'
-            ? xlsxFile(random, 4000)
+            ? xlsxFile(random, xlsxRows)
             : format === 'pdf'
               ? await pdfFile(random, 20)
               : format === 'eml'

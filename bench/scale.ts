@@ -4,6 +4,8 @@
  * build's dist/ on the same input in the same run.
  * - A dense text share (about 100 findings per file) scanned to JSON and HTML: seconds and the
  *   peak RSS of the whole process; then the unchanged rescan, as a share of the full scan's time.
+ * - An office share of about 2,500 files (`--office N`, 0 to leave it out) with about 100 findings per
+ *   file, as the issue's share: the full scan, and the unchanged rescan as a share of it.
  * - A crawl of many tiny files: files/s and peak RSS.
  * - `find` on a state with many findings, generated directly (rows by a generator): seconds.
  * The issue's full sizes are `--files 10000 --crawl 1000000 --find 10000000`.
@@ -17,11 +19,13 @@ import { parseArgs } from 'node:util';
 import { findSubject } from '../scanner/commands/find.js';
 import { createHasher } from '../scanner/state/secret-key.js';
 import { ScanState } from '../scanner/state/state.js';
+import { generateOfficeShare } from './office-share.js';
 import { writeTextShare } from './text-share.js';
 
 const { values } = parseArgs({
   options: {
     files: { type: 'string', default: '1000' },
+    office: { type: 'string', default: '2500' },
     crawl: { type: 'string', default: '20000' },
     find: { type: 'string', default: '1000000' },
     before: { type: 'string' },
@@ -69,6 +73,27 @@ try {
     process.stdout.write(
       `${b.name.padEnd(7)}  ${String(findings).padStart(8)}  ${fmt(full.seconds).padStart(6)}  ${fmt(full.peakRssMb, 0).padStart(11)}  ${fmt(again.seconds, 2).padStart(8)}  ${`${fmt((100 * again.seconds) / full.seconds)}%`.padStart(11)}  ${fmt(again.peakRssMb, 0).padStart(13)}\n`,
     );
+  }
+
+  // 1b. The issue's rescan target: an office share of about --office files (Word, Excel, PDF,
+  // mail) with about 100 findings per file, scanned to JSON and HTML, then again unchanged.
+  const officeFiles = Number(values.office);
+  if (officeFiles > 0) {
+    const office = join(dir, 'office');
+    const scale = Math.max(1, Math.round(officeFiles / 114));
+    await generateOfficeShare(office, scale, ['docx', 'xlsx', 'pdf', 'eml'], 150);
+    process.stdout.write(`\nOffice share: ${scale * 114} Word, Excel, PDF and mail files; scan --format json,html\n`);
+    process.stdout.write('build    findings  full s  peak RSS MB  rescan s  rescan/full  rescan RSS MB\n');
+    for (const b of builds) {
+      const env = { INZAGE_STATE_DIR: join(dir, `state-office-${b.name}`), INZAGE_KEY_FILE: join(dir, 'key') };
+      const args = ['scan', office, '--out', join(dir, `out-office-${b.name}`), '--format', 'json,html', '--summary', 'json'];
+      const full = cli(b.dist, args, env, dir);
+      const again = cli(b.dist, args, env, dir);
+      const findings = (JSON.parse(full.output) as { stats: { findings: number } }).stats.findings;
+      process.stdout.write(
+        `${b.name.padEnd(7)}  ${String(findings).padStart(8)}  ${fmt(full.seconds).padStart(6)}  ${fmt(full.peakRssMb, 0).padStart(11)}  ${fmt(again.seconds, 2).padStart(8)}  ${`${fmt((100 * again.seconds) / full.seconds)}%`.padStart(11)}  ${fmt(again.peakRssMb, 0).padStart(13)}\n`,
+      );
+    }
   }
 
   // 2. A crawl of many tiny files, written directly (a folder per 1,000).

@@ -148,3 +148,11 @@ export function pageShell(version: string): { before: string; after: string } {
 `;
   return { before, after };
 }
+
+const UNSAFE_BYTES = ['<', '>', '&', '\u2028', '\u2029'].map((c) => Buffer.from(c));
+
+/** scriptSafe on UTF-8 bytes: the same bytes when nothing needs escaping (the common case), found by a native search per character. */
+export function scriptSafeBytes(bytes: Buffer): Buffer {
+  if (UNSAFE_BYTES.every((c) => !bytes.includes(c))) return bytes;
+  return Buffer.from(scriptSafe(bytes.toString('utf8')));
+}

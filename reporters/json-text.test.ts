@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { Finding } from '../detectors/types.js';
-import { markedFindingsJson } from '../scanner/report/findings-text.js';
-import { shortHashes, withFindingsJson } from './json-text.js';
+import { markedFindingsBytes, markedFindingsJson } from '../scanner/report/findings-text.js';
+import { scriptSafe, scriptSafeBytes } from './html.js';
+import { shortHashes, shortHashesBytes, withFindingsBytes, withFindingsJson } from './json-text.js';
 
 // Masked values and paths that try to look like the text the splice looks for.
 const tricky = ['j***@example.nl', '},{"type":"x', '"findings":[]', 'a\\"b', '</script>', 'é\u2028ü', '"hash":"0123"', ''];
@@ -51,5 +52,28 @@ describe('report items from stored findings text', () => {
   it('cuts hashes for the page as the page does', () => {
     const findings = findingsOf(6, 5);
     expect(shortHashes(JSON.stringify(findings))).toBe(JSON.stringify(findings.map((f) => ({ ...f, hash: f.hash.slice(0, 16) }))));
+  });
+
+  it('gives the same bytes from the UTF-8 bytes of the text as from the text', () => {
+    for (const n of [1, 2, 9]) {
+      const findings = findingsOf(n, n + 1);
+      const json = JSON.stringify(findings);
+      const bytes = Buffer.from(json);
+      const mixed = findings.map((_, i): 'new' | 'unchanged' => (i % 2 === 0 ? 'unchanged' : 'new'));
+      for (const changes of [mixed, findings.map(() => 'unchanged' as const)]) {
+        expect(markedFindingsBytes(bytes, changes)?.toString()).toBe(markedFindingsJson({ json, changes }));
+      }
+      expect(markedFindingsBytes(bytes, [...mixed, 'new'])).toBeUndefined();
+      expect(markedFindingsBytes(bytes, mixed.slice(1))?.toString()).toBe(markedFindingsJson({ json, changes: mixed.slice(1) }));
+      expect(shortHashesBytes(bytes).toString()).toBe(shortHashes(json));
+      const item = { path: `${tricky[n]} é.txt`, findings: [] as unknown[], risk: { score: n } };
+      expect(withFindingsBytes(item, bytes).toString()).toBe(withFindingsJson(item, json));
+      expect(withFindingsBytes(item, scriptSafeBytes(bytes), scriptSafe).toString()).toBe(scriptSafe(withFindingsJson(item, json)));
+      // The masked values hold `</script>` and U+2028: escaped as the text would be.
+      expect(scriptSafeBytes(bytes).toString()).toBe(scriptSafe(json));
+    }
+    const plain = Buffer.from('[{"type":"email"}]');
+    expect(scriptSafeBytes(plain)).toBe(plain);
+    expect(markedFindingsBytes(Buffer.from('[]'), [])).toBeUndefined();
   });
 });

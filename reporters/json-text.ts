@@ -48,3 +48,20 @@ export function shortHashes(findingsJson: string): string {
   parts.push(findingsJson.slice(from));
   return parts.join('');
 }
+
+/** shortHashes on UTF-8 bytes, read as latin1 (one character per byte; see markedFindingsBytes). */
+export function shortHashesBytes(bytes: Buffer): Buffer {
+  return Buffer.from(shortHashes(bytes.toString('latin1')), 'latin1');
+}
+
+/**
+ * `withFindingsJson` giving bytes, for findings held as bytes: the object's own JSON split where
+ * its empty `findings` array stands, with the findings' bytes put in between.
+ */
+export function withFindingsBytes<T extends { findings: unknown[] }>(value: T, findingsBytes: Buffer, safe: (json: string) => string = (j) => j): Buffer {
+  const shell = safe(withFindingsJson(value, '[]'));
+  const at = shell.indexOf(FINDINGS_KEY);
+  if (at < 0) throw new Error('withFindingsBytes: the value has no findings key');
+  const cut = at + FINDINGS_KEY.length - 2;
+  return Buffer.concat([Buffer.from(shell.slice(0, cut)), findingsBytes, Buffer.from(shell.slice(cut + 2))]);
+}

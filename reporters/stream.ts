@@ -20,8 +20,8 @@ import { ReportAssembler, type ReportHead, type ReportSummary, type StreamContex
 import type { ScanStore } from '../scanner/state/store.js';
 import { VERSION } from '../scanner/version.js';
 import { type CsvDelimiter, csvHeader, csvLine, FINDING_COLUMNS, ITEM_COLUMNS, itemFindingRows, itemRow } from './csv.js';
-import { type PageData, pageShell, scriptSafe, scriptSafeJson } from './html.js';
-import { shortHashes, withFindingsJson } from './json-text.js';
+import { type PageData, pageShell, scriptSafe, scriptSafeBytes, scriptSafeJson } from './html.js';
+import { shortHashes, shortHashesBytes, withFindingsBytes, withFindingsJson } from './json-text.js';
 import { RegisterAccumulator, registerCsv } from './register.js';
 
 /** Items the HTML page embeds at most; the rest are in report.json and the CSV. */
@@ -46,24 +46,41 @@ export interface StreamedReport {
 /** A file written with back-pressure: the writer waits when the OS buffer is full. */
 class Output {
   private readonly stream: WriteStream;
-  private buffer = '';
+  /** Chunks waiting, strings run together; findings come as bytes and are written as they are. */
+  private pending: (string | Buffer)[] = [];
+  private text = '';
+  private size = 0;
   constructor(readonly file: string) {
     // A deep queue (4 MB) so the next chunks are assembled while the last ones are written: at the
     // default 16 KB every 64 KB chunk waited for its write, a sixth of an unchanged rescan.
     this.stream = createWriteStream(file, { mode: 0o640, highWaterMark: 4 << 20 });
   }
-  async write(text: string): Promise<void> {
-    this.buffer += text;
-    if (this.buffer.length < 1 << 18) return;
+  async write(chunk: string | Buffer): Promise<void> {
+    if (typeof chunk === 'string') this.text += chunk;
+    else {
+      if (this.text) this.pending.push(this.text);
+      this.text = '';
+      this.pending.push(chunk);
+    }
+    this.size += chunk.length;
+    if (this.size < 1 << 18) return;
     await this.drain();
   }
   private async drain(): Promise<void> {
-    const chunk = this.buffer;
-    this.buffer = '';
-    if (!this.stream.write(chunk)) await new Promise<void>((resolve) => this.stream.once('drain', resolve));
+    if (this.text) this.pending.push(this.text);
+    const chunks = this.pending;
+    this.pending = [];
+    this.text = '';
+    this.size = 0;
+    // Corked, so the chunks go out in one writev.
+    this.stream.cork();
+    let room = true;
+    for (const c of chunks) room = this.stream.write(c);
+    this.stream.uncork();
+    if (!room) await new Promise<void>((resolve) => this.stream.once('drain', resolve));
   }
   async close(): Promise<void> {
-    if (this.buffer) await this.drain();
+    if (this.size > 0 || this.text || this.pending.length > 0) await this.drain();
     await new Promise<void>((resolve, reject) => this.stream.end((err?: Error | null) => (err ? reject(err) : resolve())));
     await chmod(this.file, 0o640);
   }
@@ -104,9 +121,10 @@ class JsonSink {
    * One item per line, compact: indenting every finding's fields took about a third of an
    * unchanged rescan (a regex over 40 MB on 100,000 findings) and doubled the file.
    */
-  async item(item: ReportItem, findingsJson: string | undefined): Promise<void> {
-    const json = findingsJson === undefined ? JSON.stringify(item) : withFindingsJson(item, findingsJson);
-    await this.part.write(`${this.count++ === 0 ? '' : ','}\n    ${json}`);
+  async item(item: ReportItem, findings: string | Buffer | undefined): Promise<void> {
+    await this.part.write(`${this.count++ === 0 ? '' : ','}\n    `);
+    if (Buffer.isBuffer(findings)) await this.part.write(withFindingsBytes(item, findings));
+    else await this.part.write(findings === undefined ? JSON.stringify(item) : withFindingsJson(item, findings));
   }
   async finish(summary: ReportSummary): Promise<void> {
     const { schema, tool, scan, stats, ...rest } = summary;
@@ -159,7 +177,7 @@ class PageItems {
     return i;
   }
 
-  json(item: ReportItem, findingsJson: string | undefined): string {
+  json(item: ReportItem, findingsJson: string | Buffer | undefined): string | Buffer {
     const { access: itemAccess, uri, ...rest } = item;
     const out: { findings: unknown[] } & Record<string, unknown> = {
       ...rest,
@@ -174,6 +192,7 @@ class PageItems {
       const prefix = uri.slice(0, uri.length - item.path.length);
       out.u = this.intern(this.uriPrefix, this.prefixIndex, prefix, prefix);
     } else out.uri = uri;
+    if (Buffer.isBuffer(findingsJson)) return withFindingsBytes(out, scriptSafeBytes(shortHashesBytes(findingsJson)), scriptSafe);
     return scriptSafe(findingsJson === undefined ? JSON.stringify(out) : withFindingsJson(out, shortHashes(findingsJson)));
   }
 }
@@ -246,7 +265,10 @@ export async function writeStreamedReports(
     if (itemsCsv) await itemsCsv.write(csvLine(itemRow(item), d));
     if (findingsCsv) for (const row of itemFindingRows(item)) await findingsCsv.write(csvLine(row, d));
     register?.add(item);
-    if (page && pagePart && pageAll) await pagePart.write(`${pageCount++ === 0 ? '' : ','}${page.json(item, findingsJson)}`);
+    if (page && pagePart && pageAll) {
+      if (pageCount++ > 0) await pagePart.write(',');
+      await pagePart.write(page.json(item, findingsJson));
+    }
     riskiest?.add(item);
   }
   const summary = assembler.finish();
@@ -264,7 +286,8 @@ export async function writeStreamedReports(
         const uris = chosen.slice(i, i + 500).map((c) => c.uri);
         for await (const stored of store.items({ roots: ctx.roots, uris, findingsAsText: true })) {
           const item = assembler.again(stored, byUri.get(stored.uri));
-          await pagePart.write(`${pageCount++ === 0 ? '' : ','}${page.json(item, assembler.findingsText(item))}`);
+          if (pageCount++ > 0) await pagePart.write(',');
+          await pagePart.write(page.json(item, assembler.findingsText(item)));
         }
       }
     }

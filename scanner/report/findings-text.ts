@@ -27,3 +27,14 @@ export function markedFindingsJson({ json, changes }: { json: string; changes: r
   for (let i = 0; i < parts.length; i++) out += `${i === 0 ? '' : BETWEEN}${parts[i]},"change":"${changes[i]}"`;
   return `${out}}]`;
 }
+
+/**
+ * markedFindingsJson on the text's UTF-8 bytes, giving bytes. The bytes are read as a latin1
+ * string, one character per byte: the separators are ASCII and a UTF-8 sequence has no ASCII
+ * byte in it, so the string's search and replace work on the bytes exactly, at the speed of
+ * V8's string code (a Buffer search per finding cost more, in calls, than it saved).
+ */
+export function markedFindingsBytes(bytes: Buffer, changes: readonly ('new' | 'unchanged')[]): Buffer | undefined {
+  const marked = markedFindingsJson({ json: bytes.toString('latin1'), changes });
+  return marked === undefined ? undefined : Buffer.from(marked, 'latin1');
+}

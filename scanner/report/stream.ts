@@ -20,7 +20,7 @@ import type { StoreCounts, StoredItem } from '../state/store.js';
 import { VERSION } from '../version.js';
 import type { SnapshotItem } from './changes.js';
 import type { FindingsDigest } from './digest.js';
-import { markedFindingsJson } from './findings-text.js';
+import { markedFindingsBytes, markedFindingsJson } from './findings-text.js';
 import { isActive } from './gate.js';
 import { type RetentionRule, type RiskOptions, scoreRisk, scoreRiskOf } from './risk.js';
 import { RollupAccumulator } from './rollup.js';
@@ -145,7 +145,7 @@ export interface StreamContext {
 /** An item's findings as text: see ReportAssembler.briefs. */
 interface FindingsBrief {
   json?: string;
-  marked?: string | undefined;
+  marked?: string | Buffer | undefined;
   changes: readonly ('new' | 'unchanged')[];
   digest?: FindingsDigest;
 }
@@ -215,10 +215,10 @@ export class ReportAssembler {
     const suppressions = this.ctx.suppressions?.none ? undefined : this.ctx.suppressions;
     const s = given.digest && (suppressions || this.ctx.marker.readsFindings) ? parsed(given) : given;
     const itemMarks = this.ctx.marker.marks(s);
-    let marked: string | undefined;
+    let marked: Buffer | undefined;
     let digest = s.digest;
-    if (digest && s.findingsJson !== undefined) {
-      marked = markedFindingsJson({ json: s.findingsJson, changes: itemMarks });
+    if (digest && s.findingsBytes) {
+      marked = markedFindingsBytes(s.findingsBytes, itemMarks);
       if (marked === undefined) return this.itemOf(parsed(s), accessOverride);
     } else digest = undefined;
     // The stored findings are this item's own copies (parsed for this pass), so the marks are set on
@@ -278,9 +278,10 @@ export class ReportAssembler {
 
   /**
    * The item's findings as JSON text with their change marks, when that text is exactly the
-   * item's findings: always for an item given as text only, whose `findings` is then empty.
+   * item's findings: always for an item given as text only, whose `findings` is then empty, and
+   * then as UTF-8 bytes.
    */
-  findingsText(item: ReportItem): string | undefined {
+  findingsText(item: ReportItem): string | Buffer | undefined {
     const brief = this.briefs.get(item);
     if (brief && brief.marked === undefined && brief.json !== undefined) brief.marked = markedFindingsJson({ json: brief.json, changes: brief.changes });
     return brief?.marked;
@@ -393,8 +394,13 @@ function sortedKeys(counts: Record<string, number>): Record<string, number> {
 
 /** A stored item given as text only, with its findings parsed (the text is exactly them, none triaged). */
 function parsed(s: StoredItem): StoredItem {
-  const { digest: _digest, ...rest } = s;
-  return { ...rest, findings: s.findingsJson !== undefined ? (JSON.parse(s.findingsJson) as StoredItem['findings']) : s.findings };
+  const { digest: _digest, findingsBytes, ...rest } = s;
+  const json = findingsBytes ? findingsBytes.toString('utf8') : s.findingsJson;
+  return {
+    ...rest,
+    findings: json !== undefined ? (JSON.parse(json) as StoredItem['findings']) : s.findings,
+    ...(json !== undefined ? { findingsJson: json } : {}),
+  };
 }
 
 /** A whole report in memory, for the library API and small states; the CLI streams (reporters/stream.ts). */

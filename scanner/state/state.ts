@@ -167,12 +167,21 @@ interface ItemRow {
 
 interface ItemRowWithFindings extends ItemRow {
   findings: string | null;
+  /** The findings as UTF-8 bytes instead of text (ItemQuery.findingsAsText): no string is made of them. */
+  findings_bytes?: Buffer | null;
   digest?: string | null;
   hash_keys?: Uint8Array | null;
   marks_scan?: string | null;
   new_findings?: string | null;
   truncated?: string | null;
 }
+
+/**
+ * The columns an item is made of, with its findings as bytes (ItemQuery.findingsAsText): a report
+ * that copies them needs no string of 60 MB made and encoded again on the way out.
+ */
+const ITEM_COLUMNS_AS_BYTES =
+  'uri, parent_uri, root, path, entry, kind, media_type, size, modified, access, error_code, error_message, truncated, marks_scan, new_findings, digest, hash_keys, CAST(findings AS BLOB) AS findings_bytes';
 
 /** Rows read per page when streaming items: keyset pages keep the connection free between them. */
 const PAGE = 500;
@@ -195,22 +204,26 @@ function parseFindings(json: string | null): Finding[] {
 function storedFindings(
   r: ItemRowWithFindings,
   decisions: Map<string, { status: TriageStatus; note: string | null }>,
-  asText: boolean,
-): Pick<StoredItem, 'findings' | 'findingsJson' | 'digest'> {
-  if (asText && r.findings !== null && !r.findings.includes('"basis":null') && !decisionsFor(decisions, r.uri)) {
-    const digest = decodeDigest(r.digest, r.hash_keys);
-    if (digest) return { findings: [], findingsJson: r.findings, digest };
+): Pick<StoredItem, 'findings' | 'findingsJson' | 'findingsBytes' | 'digest'> {
+  let text = r.findings ?? null;
+  if (r.findings_bytes) {
+    const bytes = r.findings_bytes;
+    if (!bytes.includes('"basis":null') && !decisionsFor(decisions, r.uri)) {
+      const digest = decodeDigest(r.digest, r.hash_keys);
+      if (digest) return { findings: [], findingsBytes: bytes, digest };
+    }
+    text = bytes.toString('utf8');
   }
   let decided = false;
-  const findings = parseFindings(r.findings).map((f): StoredFinding => {
+  const findings = parseFindings(text).map((f): StoredFinding => {
     const d = decisions.size > 0 ? decisions.get(triageKey(r.uri, f.type, f.hash)) : undefined;
     if (!d) return f;
     decided = true;
     return { ...f, status: d.status, ...(d.note ? { note: d.note } : {}) };
   });
   // A `basis: null` (written before basis was optional) is dropped on parsing, so that text is not the findings.
-  const exact = r.findings !== null && !decided && !r.findings.includes('"basis":null');
-  return { findings, ...(exact ? { findingsJson: r.findings as string } : {}) };
+  const exact = text !== null && !decided && !text.includes('"basis":null');
+  return { findings, ...(exact ? { findingsJson: text as string } : {}) };
 }
 
 /** Whether any triage decision concerns the item (keys start with its uri and a NUL). */
@@ -472,27 +485,28 @@ export class ScanState {
   *iterateItems(query: ItemQuery): Generator<StoredItem> {
     const roots = query.roots.map((r) => rootKey(r));
     const marks = roots.map(() => '?').join(',');
+    const columns = query.findingsAsText ? ITEM_COLUMNS_AS_BYTES : '*';
     if (query.uris) {
       const one = this.prepare(
-        `SELECT * FROM items WHERE gone_scan IS NULL AND root IN (${marks}) AND (uri = ?${query.children ? ' OR parent_uri = ?' : ''})${
+        `SELECT ${columns} FROM items WHERE gone_scan IS NULL AND root IN (${marks}) AND (uri = ?${query.children ? ' OR parent_uri = ?' : ''})${
           query.withFindings ? ' AND findings IS NOT NULL' : ''
         } ORDER BY uri`,
       );
       for (const uri of query.uris) {
         const rows = one.all(...roots, uri, ...(query.children ? [uri] : [])) as ItemRowWithFindings[];
-        yield* this.toStored(rows, query.findingsAsText);
+        yield* this.toStored(rows);
       }
       return;
     }
     const page = this.prepare(
-      `SELECT * FROM items WHERE gone_scan IS NULL AND root IN (${marks}) AND uri > ?${query.withFindings ? ' AND findings IS NOT NULL' : ''} ORDER BY uri LIMIT ${PAGE}`,
+      `SELECT ${columns} FROM items WHERE gone_scan IS NULL AND root IN (${marks}) AND uri > ?${query.withFindings ? ' AND findings IS NOT NULL' : ''} ORDER BY uri LIMIT ${PAGE}`,
     );
     let after = '';
     for (;;) {
       const rows = page.all(...roots, after) as ItemRowWithFindings[];
       if (rows.length === 0) return;
       after = (rows[rows.length - 1] as ItemRowWithFindings).uri;
-      yield* this.toStored(rows, query.findingsAsText);
+      yield* this.toStored(rows);
       if (rows.length < PAGE) return;
     }
   }
@@ -589,8 +603,8 @@ export class ScanState {
     return decisions;
   }
 
-  private toStored(rows: ItemRowWithFindings[], findingsAsText = false): StoredItem[] {
-    const decisions = this.triageFor(new Set(rows.filter((r) => r.findings !== null).map((r) => r.uri)));
+  private toStored(rows: ItemRowWithFindings[]): StoredItem[] {
+    const decisions = this.triageFor(new Set(rows.filter((r) => r.findings !== null || r.findings_bytes).map((r) => r.uri)));
     return rows.map((r) => ({
       uri: r.uri,
       parentUri: r.parent_uri,
@@ -604,7 +618,7 @@ export class ScanState {
       ...(r.access ? { access: JSON.parse(r.access) as Access } : {}),
       error: r.error_code ? { code: r.error_code as ErrorCode, message: r.error_message ?? '' } : null,
       ...(r.truncated ? { truncated: JSON.parse(r.truncated) as Truncation } : {}),
-      ...storedFindings(r, decisions, findingsAsText),
+      ...storedFindings(r, decisions),
       ...(r.marks_scan ? { marksScan: r.marks_scan, newFindings: r.new_findings ? (JSON.parse(r.new_findings) as number[]) : [] } : {}),
     }));
   }

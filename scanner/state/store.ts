@@ -53,9 +53,11 @@ export interface StoredItem {
   findingsJson?: string;
   /**
    * The findings in brief, given only when the query asked for `findingsAsText` and the store
-   * has it: `findings` is then empty and `findingsJson` holds the findings (none of them triaged).
+   * has it: `findings` is then empty and `findingsBytes` holds the findings (none of them triaged).
    */
   digest?: FindingsDigest;
+  /** With `digest`: the findings as the UTF-8 bytes of their stored JSON text (what `findingsJson` would hold). */
+  findingsBytes?: Buffer;
 }
 
 export interface StoredFinding extends Finding {
@@ -127,7 +129,7 @@ export interface ItemQuery {
   children?: boolean;
   /**
    * For reports that copy the findings' stored text: an item whose findings the store holds as
-   * text with a digest, and that has no triage decision, comes with `findingsJson` and `digest`
+   * text with a digest, and that has no triage decision, comes with `findingsBytes` and `digest`
    * and an empty `findings` (nothing parsed). A store without digests ignores this.
    */
   findingsAsText?: boolean;
