@@ -63,6 +63,20 @@ describe('foldersOf', () => {
     const bytes = Buffer.from([0x2f, 0x74, 0x6d, 0x70, 0x2f, 0x63, 0x61, 0x66, 0xe9, 0x20, 0x25, 0x23, 0x5c]);
     expect(locationOfFileUri(fileUri(bytes))?.equals(bytes)).toBe(true);
   });
+
+  it('escapes every byte but the unreserved ones and the slash, whichever way the path is taken', () => {
+    const all = Buffer.from(Array.from({ length: 256 }, (_, i) => i));
+    const uri = fileUri(all);
+    expect(uri.startsWith('file://%00%01')).toBe(true);
+    expect(locationOfFileUri(uri)?.equals(all)).toBe(true);
+    for (const byte of all) {
+      const one = fileUri(Buffer.from([byte])).slice('file://'.length);
+      const plain = /[A-Za-z0-9\-._~/]/.test(String.fromCharCode(byte));
+      expect(one).toBe(plain ? String.fromCharCode(byte) : `%${byte.toString(16).toUpperCase().padStart(2, '0')}`);
+    }
+    expect(fileUri(Buffer.from('/srv/share/Map 1/a.txt'))).toBe('file:///srv/share/Map%201/a.txt');
+    expect(fileUri(Buffer.from('/srv/share/plain-name_1.txt'))).toBe('file:///srv/share/plain-name_1.txt');
+  });
 });
 
 describe('rollUp', () => {

@@ -60,6 +60,18 @@ export interface FolderSubject {
   parentUri?: string | null;
 }
 
+/** A scan root's URI, made once per root: every item of a report asks for its root's. */
+const rootUris = new Map<string, string>();
+function rootUriOf(root: string): string {
+  let uri = rootUris.get(root);
+  if (uri === undefined) {
+    uri = fileUri(Buffer.from(root));
+    if (rootUris.size > 1000) rootUris.clear();
+    rootUris.set(root, uri);
+  }
+  return uri;
+}
+
 /**
  * The folders holding a file item, nearest first, up to its root. Undefined for items that are
  * not files under a folder root (a scanned single file, a mail message).
@@ -67,7 +79,7 @@ export interface FolderSubject {
 export function foldersOf(item: FolderSubject): FolderRef[] | undefined {
   const fileUriOfItem = item.parentUri ?? item.uri;
   if (!fileUriOfItem.startsWith('file://') || item.kind === 'folder') return undefined;
-  const rootUri = fileUri(Buffer.from(item.root));
+  const rootUri = rootUriOf(item.root);
   const chain: FolderRef[] = [];
   let uri = fileUriOfItem;
   let path = item.path;

@@ -210,13 +210,21 @@ function specialKind(s: Stats): string | undefined {
 
 /** A `file://` URI from raw path bytes: every byte outside the unreserved set is percent-encoded. */
 export function fileUri(abs: Buffer): string {
+  // Most paths need no escape at all: one test of the whole path (read one character per byte)
+  // instead of a test per byte, as the crawl makes a URI for every file and the roll-up for every item.
+  const text = abs.toString('latin1');
+  if (URI_SAFE_PATH.test(text)) return `file://${text}`;
   let out = 'file://';
-  for (const byte of abs) {
-    const ch = String.fromCharCode(byte);
-    out += /[A-Za-z0-9\-._~/]/.test(ch) ? ch : `%${byte.toString(16).toUpperCase().padStart(2, '0')}`;
-  }
+  for (let i = 0; i < abs.length; i++) out += URI_BYTE[abs[i] as number];
   return out;
 }
+
+const URI_SAFE_PATH = /^[A-Za-z0-9\-._~/]*$/;
+/** Each byte as it stands in a file URI: itself when unreserved (or `/`), else percent-encoded. */
+const URI_BYTE = Array.from({ length: 256 }, (_, byte) => {
+  const ch = String.fromCharCode(byte);
+  return /[A-Za-z0-9\-._~/]/.test(ch) ? ch : `%${byte.toString(16).toUpperCase().padStart(2, '0')}`;
+});
 
 /** The filesystem as a source of events (sources/types.ts): every file and unreadable folder an item. */
 export async function* filesystemSource(roots: readonly string[], options: FilesystemOptions): AsyncGenerator<SourceEvent> {
