@@ -504,8 +504,14 @@ export class ScanState {
       }
       return;
     }
+    // Keyset pages in uri order. The terms on root and gone_scan are kept off their index (the
+    // unary `+`), so SQLite walks the uri index on from the last page's uri: on the index of root
+    // and gone_scan it sorted every current item again for each page of 500, and a report of
+    // 300,000 items took 45 s (a million, a quarter of an hour).
     const page = this.prepare(
-      `SELECT ${columns} FROM items WHERE gone_scan IS NULL AND root IN (${marks}) AND uri > ?${query.withFindings ? ' AND findings IS NOT NULL' : ''} ORDER BY uri LIMIT ${PAGE}`,
+      `SELECT ${columns} FROM items WHERE +gone_scan IS NULL AND +root IN (${marks}) AND uri > ?${
+        query.withFindings ? ' AND findings IS NOT NULL' : ''
+      } ORDER BY uri LIMIT ${PAGE}`,
     );
     let after = '';
     for (;;) {
@@ -521,7 +527,8 @@ export class ScanState {
   *iterateGone(scanId: string, roots: readonly string[]): Generator<StoredItem> {
     const keys = roots.map((r) => rootKey(r));
     const marks = keys.map(() => '?').join(',');
-    const page = this.prepare(`SELECT * FROM items WHERE gone_scan = ? AND root IN (${marks}) AND uri > ? ORDER BY uri LIMIT ${PAGE}`);
+    // In uri order as iterateItems' pages (the `+` keeps root and gone_scan off their index).
+    const page = this.prepare(`SELECT * FROM items WHERE +gone_scan = ? AND +root IN (${marks}) AND uri > ? ORDER BY uri LIMIT ${PAGE}`);
     let after = '';
     for (;;) {
       const rows = page.all(scanId, ...keys, after) as ItemRowWithFindings[];
