@@ -44,3 +44,46 @@ describe('scan state migrations', () => {
     state.close();
   });
 });
+
+describe('scan state item pages', () => {
+  it('walk the uri index from page to page instead of sorting every item for each page', () => {
+    const state = new ScanState(join(dir, 'pages.db'));
+    state.beginScan('s1', ['/r'], 0.5, new Date('2026-01-01T00:00:00Z'));
+    state.writeItems(
+      's1',
+      Array.from({ length: 1200 }, (_, i) => ({
+        op: 'replace' as const,
+        item: { root: '/r', path: `f${String(i).padStart(4, '0')}.txt`, uri: `file:///r/f${String(i).padStart(4, '0')}.txt`, kind: 'file' as const, size: 1 },
+        version: '1',
+        results: [{ kind: 'file' as const, findings: [], error: null }],
+        settings: 'S',
+      })),
+    );
+    state.markGone('s2', ['/r']);
+    // The statements the pages run, as prepared (the real connection's prepare, recorded).
+    const db = state.connection;
+    const prepared: string[] = [];
+    const prepare = db.prepare.bind(db);
+    db.prepare = ((sql: string) => {
+      prepared.push(sql);
+      return prepare(sql);
+    }) as typeof db.prepare;
+    expect([...state.iterateItems({ roots: ['/r'] })]).toHaveLength(0);
+    expect([...state.iterateGone('s2', ['/r'])].map((i) => i.path)).toEqual(Array.from({ length: 1200 }, (_, i) => `f${String(i).padStart(4, '0')}.txt`));
+    expect([...state.iterateItems({ roots: ['/r'], findingsAsText: true })]).toHaveLength(0);
+    const pages = prepared.filter((sql) => sql.includes('ORDER BY uri LIMIT'));
+    expect(pages.length).toBeGreaterThanOrEqual(2);
+    for (const sql of pages) {
+      const plan = (
+        prepare(`EXPLAIN QUERY PLAN ${sql}`).all(
+          ...sql
+            .split('?')
+            .slice(1)
+            .map(() => 'x'),
+        ) as { detail: string }[]
+      ).map((r) => r.detail);
+      expect(plan.join('; ')).not.toContain('TEMP B-TREE');
+    }
+    state.close();
+  });
+});
