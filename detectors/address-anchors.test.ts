@@ -11,7 +11,7 @@ const REGEXES: readonly [number, RegExp][] = [
 
 // Pieces that sit on every edge of the anchors: zeros, runs of four and five digits, capitals in
 // and out of ASCII, letters and digits of other scripts, a surrogate pair (the regex path).
-const PIECES = ['0', '1', '5', '9', ' ', ' ', 'A', 'B', 'C', 'I', 'Z', 'a', 'É', 'é', '٣', '.', '-', '😀', 'ǅ', '\u00a0', '1234', '10115', '00184', '3511 AB', 'SW1A 1AA'];
+const PIECES = [...'0159  ABCIZaÉé٣.-ǅ\u00a0', '😀', '1234', '10115', '00184', '3511 AB', 'SW1A 1AA'];
 
 describe('digit anchors', () => {
   it('answer as the regexes they replace, and find every space before a digit', () => {
