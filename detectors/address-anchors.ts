@@ -72,32 +72,43 @@ function byRegex(text: string): void {
   for (let m = SPACE_DIGIT.exec(text); m !== null; m = SPACE_DIGIT.exec(text)) addSpaceDigit(m.index);
 }
 
-const isDigit = (c: number) => c >= 48 && c <= 57;
+/** Past the last index charCodeAt is NaN: no digit, letter or space, as the end of the text reads. */
+function endsWord(text: string, i: number): boolean {
+  return i >= text.length || LETTER_OR_DIGIT[text.charCodeAt(i)] !== 1;
+}
+function spaceCapital(text: string, end: number): boolean {
+  if (text.charCodeAt(end) !== 32) return false;
+  const c = text.charCodeAt(end + 1);
+  if (c === 32) return end + 2 < text.length && LETTER_CASE[text.charCodeAt(end + 2)] === 1;
+  return end + 1 < text.length && LETTER_CASE[c] === 1;
+}
 const isAZ = (c: number) => c >= 65 && c <= 90;
 
 function scan(text: string): void {
   const n = text.length;
   let found = 0;
-  // Past the charCodeAt of the last index is NaN: no digit, letter or space, as the end of text reads.
-  const at = (i: number) => text.charCodeAt(i);
-  const endsWord = (i: number) => i >= n || LETTER_OR_DIGIT[at(i)] !== 1;
-  const capital = (i: number) => i < n && LETTER_CASE[at(i)] === 1;
   for (let i = 0; i < n; i++) {
-    if (!isDigit(at(i))) continue;
+    let c = text.charCodeAt(i);
+    if (c > 57 || c < 48) continue;
     const start = i;
-    if (start > 0 && at(start - 1) === 32) addSpaceDigit(start - 1);
-    while (i + 1 < n && isDigit(at(i + 1))) i++;
+    if (start > 0 && text.charCodeAt(start - 1) === 32) addSpaceDigit(start - 1);
+    while (++i < n) {
+      c = text.charCodeAt(i);
+      if (c > 57 || c < 48) break;
+    }
+    // The run is [start, end); `c` is the character after it (NaN at the end).
+    const end = i;
     if (found === ALL) continue;
-    const end = i + 1;
     const length = end - start;
-    if (INWARD_LETTER[at(end)] === 1 && INWARD_LETTER[at(end + 1)] === 1 && endsWord(end + 2)) found |= UK_INWARD;
+    if (INWARD_LETTER[c] === 1 && INWARD_LETTER[text.charCodeAt(end + 1)] === 1 && endsWord(text, end + 2)) found |= UK_INWARD;
     if (length < 4) continue;
-    const four = at(end - 4) !== 48;
-    if (four && ((isAZ(at(end)) && isAZ(at(end + 1)) && endsWord(end + 2)) || (at(end) === 32 && isAZ(at(end + 1)) && isAZ(at(end + 2)) && endsWord(end + 3))))
-      found |= NL_POSTCODE_AT;
-    const spaceCapital = at(end) === 32 && (capital(end + 1) || (at(end + 1) === 32 && capital(end + 2)));
-    if (!spaceCapital) continue;
-    if (four || (length >= 5 && at(end - 5) !== 48)) found |= POSTCODE_CAPITAL;
+    const four = text.charCodeAt(end - 4) !== 48;
+    if (four) {
+      if (isAZ(c) ? isAZ(text.charCodeAt(end + 1)) && endsWord(text, end + 2) : c === 32 && isAZ(text.charCodeAt(end + 1)) && isAZ(text.charCodeAt(end + 2)) && endsWord(text, end + 3))
+        found |= NL_POSTCODE_AT;
+    }
+    if (!spaceCapital(text, end)) continue;
+    if (four || (length >= 5 && text.charCodeAt(end - 5) !== 48)) found |= POSTCODE_CAPITAL;
     if (length >= 5) found |= FIVE_DIGITS_CAPITAL;
   }
   last.found = found;
