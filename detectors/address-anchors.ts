@@ -104,7 +104,11 @@ function scan(text: string): void {
     if (length < 4) continue;
     const four = text.charCodeAt(end - 4) !== 48;
     if (four) {
-      if (isAZ(c) ? isAZ(text.charCodeAt(end + 1)) && endsWord(text, end + 2) : c === 32 && isAZ(text.charCodeAt(end + 1)) && isAZ(text.charCodeAt(end + 2)) && endsWord(text, end + 3))
+      if (
+        isAZ(c)
+          ? isAZ(text.charCodeAt(end + 1)) && endsWord(text, end + 2)
+          : c === 32 && isAZ(text.charCodeAt(end + 1)) && isAZ(text.charCodeAt(end + 2)) && endsWord(text, end + 3)
+      )
         found |= NL_POSTCODE_AT;
     }
     if (!spaceCapital(text, end)) continue;
