@@ -172,7 +172,12 @@ export function createEngine(detectors: readonly Detector[], hasher: Hasher, opt
         else out.push({ start: m.index, end: m.index + m[0].length, score: p.score, pattern: p.name });
       }
     }
-    if (d.find) for (const cand of d.find(text, hints)) out.push(cand);
+    if (d.find) {
+      const found = d.find(text, hints);
+      // Most finders return an array: read by index, without an iterator per call.
+      if (Array.isArray(found)) for (let k = 0; k < found.length; k++) out.push(found[k] as Candidate);
+      else for (const cand of found) out.push(cand);
+    }
   }
 
   function score(c: Compiled, cand: Candidate, text: string, segment: Segment, hints: ItemHints | undefined): Scored | undefined {
