@@ -117,10 +117,27 @@ const WRITTEN: ReadonlyMap<string, number> = (() => {
   for (const w of FIRST_NAMES) add(w, GIVEN);
   return written;
 })();
+/**
+ * Per ASCII capital, lower-case ASCII second letter and length: 1 when a word of WRITTEN has that
+ * form. Most capitalised words (`Project`, `Planning`) are turned down here, without a copy of
+ * the word or a hash of it.
+ */
+const WRITTEN_FORM = new Uint8Array(26 * 26 * 32);
+const formIndex = (first: number, second: number, length: number) => ((first - 65) * 26 + (second - 97)) * 32 + length;
+const hasFormIndex = (first: number, second: number, length: number) => first >= 65 && first <= 90 && second >= 97 && second <= 122 && length < 32;
+for (const word of WRITTEN.keys()) {
+  const first = word.charCodeAt(0);
+  const second = word.charCodeAt(1);
+  if (hasFormIndex(first, second, word.length)) WRITTEN_FORM[formIndex(first, second, word.length)] = 1;
+}
 function roleOf(text: string, start: number, end: number): number {
-  const word = text.slice(start, end);
-  if (text.charCodeAt(start) < 128) return WRITTEN.get(word) ?? 0;
-  const lower = word.toLowerCase();
+  const first = text.charCodeAt(start);
+  if (first < 128) {
+    const second = text.charCodeAt(start + 1);
+    if (hasFormIndex(first, second, end - start) && WRITTEN_FORM[formIndex(first, second, end - start)] === 0) return 0;
+    return WRITTEN.get(text.slice(start, end)) ?? 0;
+  }
+  const lower = text.slice(start, end).toLowerCase();
   return TITLE_WORDS.has(lower) ? TITLE : FIRST_NAMES.has(lower) ? GIVEN : 0;
 }
 /** Reused by every call: the word offsets of the text being read. */
