@@ -91,15 +91,18 @@ export function buildWordIndex(words: readonly string[]): WordIndex {
     true,
   );
   const lengths = Int32Array.from(words, (w) => w.length);
+  // As in the prefilter: next state times the width, complemented when that state ends a word.
+  const rows = delta.map((next) => ((out[next] as Int32Array).length > 0 ? ~(next * width) : next * width));
   return {
     words,
     scan(text: string, into: WordHits): void {
       into.count = 0;
-      let node = 0;
+      let row = 0;
       for (let i = 0; i < text.length; i++) {
-        node = delta[node * width + (symbols[text.charCodeAt(i)] as number)] as number;
-        if (node === 0) continue;
-        const o = out[node] as Int32Array;
+        row = rows[row + (symbols[text.charCodeAt(i)] as number)] as number;
+        if (row >= 0) continue;
+        row = ~row;
+        const o = out[(row / width) | 0] as Int32Array;
         for (let j = 0; j < o.length; j++) {
           const w = o[j] as number;
           if (into.count === into.start.length) grow(into);
