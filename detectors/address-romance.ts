@@ -4,6 +4,7 @@
  * Barcelona`, `00184 Roma`), and the house number sits before the street in France and after it
  * in Spain and Italy. Data and patterns only; the finder reads them beside its own.
  */
+import { FIVE_DIGITS_CAPITAL, hasDigitAnchor } from './address-anchors.js';
 import type { AddressPattern } from './postal-address.js';
 
 const B = '(?<![\\p{L}\\p{N}])';
@@ -19,8 +20,8 @@ const IT_TYPE = '(?:Via|Viale|Piazza|Piazzale|Corso|Largo|Vicolo|Strada|Contrada
 const IT_WORD = "(?:di|del|della|dei|degli|delle|dello|d'|San|Santa|\\d{1,2}|[IVX]{1,4}|\\p{Lu}[\\p{L}'-]{1,30})";
 const NUMBER = '\\d{1,4}(?: ?(?:bis|ter)|[A-Za-z](?![\\p{L}]))?';
 const rx = (body: string) => new RegExp(`${B}${body}${E}`, 'gu');
-/** One anchor object for all four: the finder tests an anchor once per text. */
-const ANCHOR = /\d{5} {1,2}\p{Lu}/u;
+/** One anchor object for all four: the finder tests an anchor once per text. `\d{5} {1,2}\p{Lu}`, read with the other postcode anchors. */
+const ANCHOR = hasDigitAnchor(FIVE_DIGITS_CAPITAL);
 /** The street words each country's pattern must contain: its second anchor. */
 const FR_ANCHOR = new RegExp(FR_TYPE, 'u');
 const ES_ANCHOR = new RegExp(ES_TYPE, 'u');

@@ -57,6 +57,11 @@ interface Compiled {
   gate: Gate | undefined;
   /** Per pattern: what a match needs (pattern-gate.ts). */
   needs: (PatternNeeds | undefined)[];
+  /**
+   * Whether the detector finds only with patterns whose needs are all known: then a text whose
+   * shape meets none of them is skipped before its `requires` runs (often a regex).
+   */
+  patternsOnly: boolean;
   context: RegExp | undefined;
   negative: RegExp | undefined;
 }
@@ -74,6 +79,9 @@ interface Scored {
   inRegion?: { region: string; score: number };
 }
 
+/** The findings of a window without any: shared, never written to. */
+const NONE: readonly Scored[] = [];
+
 /** Findings held back for a region per item, at most: a text full of such digit runs cannot grow memory without end. */
 const MAX_PENDING = 10_000;
 
@@ -85,6 +93,8 @@ const MAX_PENDING = 10_000;
 export interface ItemScope {
   readonly evidence: RegionEvidence;
   readonly pending: Map<string, Finding[]>;
+  /** The hints given to its last segment: given again while its regions have not changed. */
+  hints?: ItemHints;
 }
 
 export interface Engine {
@@ -123,15 +133,19 @@ export function createEngine(detectors: readonly Detector[], hasher: Hasher, opt
       if (!p.regex.global) throw new Error(`detector ${d.id}: pattern ${p.name} needs the g flag`);
     }
   }
-  const compiled: Compiled[] = detectors.map((detector, index) => ({
-    detector,
-    index,
-    keywords: detector.keywords?.map((k) => k.toLowerCase()),
-    gate: detector.requires ? gateFor(detector.requires) : undefined,
-    needs: (detector.patterns ?? []).map((p) => needsOf(p.regex)),
-    context: wordsRegex(detector.context),
-    negative: wordsRegex(detector.negativeContext),
-  }));
+  const compiled: Compiled[] = detectors.map((detector, index) => {
+    const needs = (detector.patterns ?? []).map((p) => needsOf(p.regex));
+    return {
+      detector,
+      index,
+      keywords: detector.keywords?.map((k) => k.toLowerCase()),
+      gate: detector.requires ? gateFor(detector.requires) : undefined,
+      needs,
+      patternsOnly: !detector.find && needs.length > 0 && needs.every((n) => n !== undefined),
+      context: wordsRegex(detector.context),
+      negative: wordsRegex(detector.negativeContext),
+    };
+  });
   // Every detector's context words in one index, scanned once per window (context.ts).
   const context = buildContextLookup(detectors.map((d) => ({ context: d.context, negative: d.negativeContext })));
   // One Aho–Corasick pass over a segment decides which keyword-gated detectors run (prefilter.ts).
@@ -158,7 +172,12 @@ export function createEngine(detectors: readonly Detector[], hasher: Hasher, opt
         else out.push({ start: m.index, end: m.index + m[0].length, score: p.score, pattern: p.name });
       }
     }
-    if (d.find) for (const cand of d.find(text, hints)) out.push(cand);
+    if (d.find) {
+      const found = d.find(text, hints);
+      // Most finders return an array: read by index, without an iterator per call.
+      if (Array.isArray(found)) for (let k = 0; k < found.length; k++) out.push(found[k] as Candidate);
+      else for (const cand of found) out.push(cand);
+    }
   }
 
   function score(c: Compiled, cand: Candidate, text: string, segment: Segment, hints: ItemHints | undefined): Scored | undefined {
@@ -218,7 +237,7 @@ export function createEngine(detectors: readonly Detector[], hasher: Hasher, opt
     hints?: ItemHints,
     held?: Scored[],
     external?: Map<Compiled, Candidate[]>,
-  ): Scored[] {
+  ): readonly Scored[] {
     // The text's shape decides, before any regex, which detectors and patterns can match at all.
     const shape = shapeOf(text);
     // Keywords count in the text and in its context (a column header, the line before), since
@@ -229,27 +248,54 @@ export function createEngine(detectors: readonly Detector[], hasher: Hasher, opt
       if (segment.context) prefilter.scan(segment.context, eligible);
     }
     context.reset(text, segment.context);
-    const scored: Scored[] = [];
-    const waiting: Scored[] = [];
-    const consider = (c: Compiled, cand: Candidate) => {
-      if (cand.start < ownedStart || cand.start >= ownedEnd || cand.end <= cand.start) return;
-      const s = score(c, cand, text, segment, hints);
-      // A weak guess below the threshold must not hide a stronger type; a checksum pass may.
-      if (s && (s.score >= minConfidence || s.checksum)) scored.push(s);
-      else if (held && s?.inRegion && s.inRegion.score >= minConfidence) waiting.push(s);
-    };
+    // Allocated on the first candidate that survives: most windows have none.
+    let scored: Scored[] | undefined;
+    let waiting: Scored[] | undefined;
     for (let i = 0; i < compiled.length; i++) {
       const c = compiled[i] as Compiled;
       if (c.keywords && eligible[i] === 0) continue;
+      if (c.patternsOnly && !meetsAny(shape, c.needs as PatternNeeds[])) continue;
       if (c.gate && !c.gate(shape, text)) continue;
-      candidates.length = 0;
+      if (candidates.length !== 0) candidates.length = 0;
       candidatesIn(c, text, shape, hints, candidates);
-      for (let k = 0; k < candidates.length; k++) consider(c, candidates[k] as Candidate);
+      for (let k = 0; k < candidates.length; k++) {
+        const cand = candidates[k] as Candidate;
+        if (cand.start < ownedStart || cand.start >= ownedEnd || cand.end <= cand.start) continue;
+        const s = score(c, cand, text, segment, hints);
+        if (s === undefined) continue;
+        // A weak guess below the threshold must not hide a stronger type; a checksum pass may.
+        if (s.score >= minConfidence || s.checksum) {
+          if (scored === undefined) scored = [];
+          scored.push(s);
+        } else if (held && s.inRegion && s.inRegion.score >= minConfidence) {
+          if (waiting === undefined) waiting = [];
+          waiting.push(s);
+        }
+      }
     }
-    if (external) for (const [c, cands] of external) for (const cand of cands) consider(c, cand);
+    if (external) {
+      for (const [c, cands] of external) {
+        for (const cand of cands) {
+          if (cand.start < ownedStart || cand.start >= ownedEnd || cand.end <= cand.start) continue;
+          const s = score(c, cand, text, segment, hints);
+          if (s === undefined) continue;
+          if (s.score >= minConfidence || s.checksum) {
+            if (scored === undefined) scored = [];
+            scored.push(s);
+          } else if (held && s.inRegion && s.inRegion.score >= minConfidence) {
+            if (waiting === undefined) waiting = [];
+            waiting.push(s);
+          }
+        }
+      }
+    }
+    if (scored === undefined) {
+      if (held && waiting) for (const w of waiting) held.push(w);
+      return NONE;
+    }
     const kept = resolveOverlaps(scored);
     // Held back only where no other candidate, reported or not, claims the span.
-    if (held) for (const w of waiting) if (!kept.some((k) => k.start < w.end && w.start < k.end)) held.push(w);
+    if (held && waiting) for (const w of waiting) if (!kept.some((k) => k.start < w.end && w.start < k.end)) held.push(w);
     let below = 0;
     for (const s of kept) if (s.score < minConfidence) below++;
     return below === 0 ? kept : kept.filter((s) => s.score >= minConfidence);
@@ -306,7 +352,9 @@ export function createEngine(detectors: readonly Detector[], hasher: Hasher, opt
   function hintsFor(scope: ItemScope | undefined, segment: Segment): ItemHints {
     if (scope) {
       scope.evidence.see(segment.text);
-      return { regions: scope.evidence.regions() };
+      const regions = scope.evidence.regions();
+      if (scope.hints?.regions !== regions) scope.hints = { regions };
+      return scope.hints;
     }
     return new SegmentHints(segment.text);
   }
@@ -427,6 +475,11 @@ function meets(shape: Shape, needs: PatternNeeds): boolean {
   const counts = shape.counts;
   for (let i = 0; i < min.length; i++) if ((counts[i] as number) < (min[i] as number)) return false;
   return true;
+}
+
+function meetsAny(shape: Shape, needs: readonly PatternNeeds[]): boolean {
+  for (let k = 0; k < needs.length; k++) if (meets(shape, needs[k] as PatternNeeds)) return true;
+  return false;
 }
 
 /** Keeps, of overlapping candidates, the checksum-validated one, then the higher score, then the longer. */

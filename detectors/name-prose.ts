@@ -27,6 +27,12 @@ const INTRODUCTIONS = [
   'il mio nome è',
 ];
 const INTRO = new RegExp(`(?<![\\p{L}])(?:${INTRODUCTIONS.map((p) => p.replace(/ /g, '\\s+')).join('|')})\\s+`, 'giu');
+/**
+ * Words every introduction holds, for a keyword prefilter (prefilter.ts) that tells whether INTRO
+ * can match at all. The prefilter lower-cases each character; the regex folds case as Unicode
+ * does, where `ſ` is an `s` too, so the one word with an `s` comes with its `ſ` twin as well.
+ */
+export const INTRODUCTION_WORDS: readonly string[] = ['name', 'naam', 'heet', 'call', 'heiß', 'heis', 'heiſ', 'appelle', 'llamo', 'nombre', 'chiamo', 'nome'];
 /** Read at the end of an introduction, case-sensitively (under the `i` flag `\p{Lu}` would match any letter). */
 const INTRO_NAME = new RegExp(`${NAME}(?: ${SURNAME})?(?![\\p{L}\\p{N}])`, 'uy');
 
@@ -67,12 +73,23 @@ function isSpace(c: number): boolean {
 }
 /** Where a capitalised word could open a sentence, in order: 0, and after `[.!?]\s{1,3}`. */
 function sentenceOpenings(text: string, out: number[]): void {
-  out.length = 0;
-  out.push(0);
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (c !== 46 && c !== 33 && c !== 63) continue;
+  if (out.length === 1) out[0] = 0;
+  else {
+    out.length = 0;
+    out.push(0);
+  }
+  // The stops found by indexOf (a memchr each), in order, where a loop read every character.
+  let dot = text.indexOf('.');
+  let bang = text.indexOf('!');
+  let ask = text.indexOf('?');
+  while (dot !== -1 || bang !== -1 || ask !== -1) {
+    let i = dot;
+    if (i === -1 || (bang !== -1 && bang < i)) i = bang;
+    if (i === -1 || (ask !== -1 && ask < i)) i = ask;
     for (let k = 1; k <= 3 && i + k < text.length && isSpace(text.charCodeAt(i + k)); k++) out.push(i + k + 1);
+    if (i === dot) dot = text.indexOf('.', i + 1);
+    else if (i === bang) bang = text.indexOf('!', i + 1);
+    else ask = text.indexOf('?', i + 1);
   }
 }
 const openings: number[] = [];
@@ -90,6 +107,9 @@ const LABELLED = new RegExp(
   'gu',
 );
 
+/** Words every person label of LABELLED holds, for the prefilter. */
+export const LABEL_WORDS: readonly string[] = ['contact', 'ansprechpartner', 'referente'];
+
 /**
  * Words after which a capitalised given name with a surname is a person: context for person-name.
  * (`gesprek met Kees Bakker`, `meeting with John Smith`).
@@ -106,8 +126,27 @@ export const MEETING_CONTEXT = {
 /** Month names that are surnames after a title (`Mr. May`, `Mrs April`), and nowhere else. */
 export const MONTH_SURNAMES: ReadonlySet<string> = new Set(['may', 'april', 'june', 'august', 'mei', 'juni', 'mai']);
 
-/** Adds the prose names of `text` to `found`. */
-export function findProseNames(text: string, isGivenName: (lower: string) => boolean, surnameOk: (s: string) => boolean, found: Candidate[]): void {
+/** What a prefilter pass said the text can hold: false only where INTRODUCTION_WORDS / LABEL_WORDS are absent. */
+export interface ProseWords {
+  introductions: boolean;
+  labels: boolean;
+}
+const ANY: ProseWords = { introductions: true, labels: true };
+
+/** Adds the prose names of `text` to `found`; `words` lets the caller skip the phrases its prefilter ruled out. */
+export function findProseNames(
+  text: string,
+  isGivenName: (lower: string) => boolean,
+  surnameOk: (s: string) => boolean,
+  found: Candidate[],
+  words: ProseWords = ANY,
+): void {
+  if (words.introductions) findIntroductions(text, surnameOk, found);
+  if (words.labels) findLabelled(text, surnameOk, found);
+  findOpenings(text, isGivenName, surnameOk, found);
+}
+
+function findIntroductions(text: string, surnameOk: (s: string) => boolean, found: Candidate[]): void {
   INTRO.lastIndex = 0;
   for (let m = INTRO.exec(text); m !== null; m = INTRO.exec(text)) {
     INTRO_NAME.lastIndex = m.index + m[0].length;
@@ -119,6 +158,9 @@ export function findProseNames(text: string, isGivenName: (lower: string) => boo
     if (words.length === 2 && !surnameOk(words[1] as string)) continue;
     found.push({ start: name.index, end: name.index + name[0].length, score: 0.6, pattern: 'introduction' });
   }
+}
+
+function findLabelled(text: string, surnameOk: (s: string) => boolean, found: Candidate[]): void {
   LABELLED.lastIndex = 0;
   for (let m = LABELLED.exec(text); m !== null; m = LABELLED.exec(text)) {
     const [all, given, surname] = m as unknown as [string, string, string];
@@ -126,6 +168,9 @@ export function findProseNames(text: string, isGivenName: (lower: string) => boo
     const start = m.index + all.length - given.length - 1 - surname.length;
     found.push({ start, end: m.index + all.length, score: 0.5, pattern: 'labelled' });
   }
+}
+
+function findOpenings(text: string, isGivenName: (lower: string) => boolean, surnameOk: (s: string) => boolean, found: Candidate[]): void {
   sentenceOpenings(text, openings);
   let after = 0;
   for (let k = 0; k < openings.length; k++) {

@@ -43,6 +43,7 @@ class GiveUp extends Error {}
 const charSets = new Map<string, Summary>();
 
 const zero = () => [0, 0, 0, 0, 0];
+const unknown = (): Summary => ({ min: zero(), first: new Uint8Array(128).fill(1), firstWide: true, nullable: true, run: 0, digit: false });
 const empty = (): Summary => ({ min: zero(), first: new Uint8Array(128), firstWide: false, nullable: true, run: 0, digit: false });
 
 /** The needs of a pattern, or undefined when its syntax is outside what this reads. */
@@ -182,7 +183,13 @@ export function needsOf(regex: RegExp): PatternNeeds | undefined {
         at += 2;
         return empty();
       }
-      if (/[1-9k]/.test(next)) throw new GiveUp(); // back-references: what they match is not known here
+      if (/[1-9]/.test(next)) {
+        // A back-reference repeats what its group matched, which is not known here (and nothing if
+        // the group took no part): it needs nothing, can start with anything and breaks a digit run.
+        at += /^\\\d+/.exec(src.slice(at))?.[0].length as number;
+        return unknown();
+      }
+      if (next === 'k') throw new GiveUp(); // named back-references: left to the regex
       const esc = /^\\(?:[pP]\{[^}]+\}|u\{[0-9a-fA-F]+\}|u[0-9a-fA-F]{4}|x[0-9a-fA-F]{2}|c[A-Za-z]|0|.)/.exec(src.slice(at));
       if (!esc) throw new GiveUp();
       at += esc[0].length;

@@ -11,10 +11,11 @@
  */
 
 import { hasSurrogate, LETTER_CASE, LETTER_OR_DIGIT } from './chars.js';
-import { findProseNames, MEETING_CONTEXT, MONTH_SURNAMES } from './name-prose.js';
+import { findProseNames, INTRODUCTION_WORDS, LABEL_WORDS, MEETING_CONTEXT, MONTH_SURNAMES, type ProseWords } from './name-prose.js';
 import { FIRST_NAMES, NOT_SURNAMES, PARTICLES } from './names.js';
 import { ROMANCE_NAME_CONTEXT, ROMANCE_TITLES } from './names-romance.js';
 import { maskWords } from './postal-address.js';
+import { buildPrefilter } from './prefilter.js';
 import type { Candidate, Detector } from './types.js';
 
 const B = '(?<![\\p{L}\\p{N}.@])';
@@ -72,17 +73,20 @@ const FIRST_NAMES_ONLY: ReadonlySet<string> = new Set(['jan', 'peter', 'maria', 
 /**
  * The capitalised words of a text, as `WORD` finds them (start and end of each match, in order):
  * a table look-up per character where the regex tried its look-behind at every position. Texts
- * with characters outside the Basic Multilingual Plane take the regex.
+ * with characters outside the Basic Multilingual Plane take the regex. Returns whether a capital
+ * is followed by a full stop (`HAS_INITIAL`), seen on the way.
  */
-function capitalisedWords(text: string, out: number[]): void {
-  out.length = 0;
+function capitalisedWords(text: string, out: number[]): boolean {
+  if (out.length !== 0) out.length = 0;
   if (hasSurrogate(text)) {
     WORD.lastIndex = 0;
     for (let m = WORD.exec(text); m !== null; m = WORD.exec(text)) out.push(m.index, m.index + m[0].length);
-    return;
+    return HAS_INITIAL.test(text);
   }
+  let initial = false;
   for (let i = 0; i < text.length; i++) {
     if (LETTER_CASE[text.charCodeAt(i)] !== 1) continue;
+    if (text.charCodeAt(i + 1) === 46) initial = true;
     if (i > 0) {
       const before = text.charCodeAt(i - 1);
       if (LETTER_OR_DIGIT[before] === 1 || before === 46 || before === 64) continue;
@@ -93,6 +97,7 @@ function capitalisedWords(text: string, out: number[]): void {
     out.push(i, j);
     i = j - 1;
   }
+  return initial;
 }
 /**
  * What a capitalised word is, looked up as written (`Jan`, `Dhr`) so most words need no
@@ -112,16 +117,42 @@ const WRITTEN: ReadonlyMap<string, number> = (() => {
   for (const w of FIRST_NAMES) add(w, GIVEN);
   return written;
 })();
+/**
+ * Per ASCII capital, lower-case ASCII second letter and length: 1 when a word of WRITTEN has that
+ * form. Most capitalised words (`Project`, `Planning`) are turned down here, without a copy of
+ * the word or a hash of it.
+ */
+const WRITTEN_FORM = new Uint8Array(26 * 26 * 32);
+const formIndex = (first: number, second: number, length: number) => ((first - 65) * 26 + (second - 97)) * 32 + length;
+const hasFormIndex = (first: number, second: number, length: number) => first >= 65 && first <= 90 && second >= 97 && second <= 122 && length < 32;
+for (const word of WRITTEN.keys()) {
+  const first = word.charCodeAt(0);
+  const second = word.charCodeAt(1);
+  if (hasFormIndex(first, second, word.length)) WRITTEN_FORM[formIndex(first, second, word.length)] = 1;
+}
 function roleOf(text: string, start: number, end: number): number {
-  const word = text.slice(start, end);
-  if (text.charCodeAt(start) < 128) return WRITTEN.get(word) ?? 0;
-  const lower = word.toLowerCase();
+  const first = text.charCodeAt(start);
+  if (first < 128) {
+    const second = text.charCodeAt(start + 1);
+    if (hasFormIndex(first, second, end - start) && WRITTEN_FORM[formIndex(first, second, end - start)] === 0) return 0;
+    return WRITTEN.get(text.slice(start, end)) ?? 0;
+  }
+  const lower = text.slice(start, end).toLowerCase();
   return TITLE_WORDS.has(lower) ? TITLE : FIRST_NAMES.has(lower) ? GIVEN : 0;
 }
 /** Reused by every call: the word offsets of the text being read. */
 const words: number[] = [];
-/** A cheap test for the lower-case titles: the literals, without the look-behind and look-ahead. */
-const LOWER_TITLE_LITERAL = /heer|mevrouw|meneer|juffrouw|mevr\.|dhr\.|mw\./;
+/**
+ * The literal part of every lower-case title, introduction and person label: one prefilter pass
+ * (case-insensitive, so it admits all the case-sensitive literals too) tells which of LOWER_TITLE,
+ * and of the introduction and label regexes of name-prose.ts, can match at all, where each of
+ * those regexes scanned the whole text.
+ */
+const PHRASES = buildPrefilter([['heer', 'mevr', 'meneer', 'juffrouw', 'dhr.', 'mw.'], INTRODUCTION_WORDS, LABEL_WORDS]);
+/** Reused by every call: which of the three the text can hold. */
+const phrases = new Uint8Array(3);
+const proseWords: ProseWords = { introductions: true, labels: true };
+const isGivenName = (lower: string) => FIRST_NAMES.has(lower);
 
 function findNames(text: string): Candidate[] {
   const found: Candidate[] = [];
@@ -139,7 +170,7 @@ function findNames(text: string): Candidate[] {
     if (!m || !(surnameOk(last) || MONTH_SURNAMES.has(last.toLowerCase()))) return undefined;
     return { start, end: start + m[0].length, score: 0.6, pattern: 'title' };
   };
-  capitalisedWords(text, words);
+  const initial = capitalisedWords(text, words);
   for (let k = 0; k < words.length; k += 2) {
     const start = words[k] as number;
     const wordEnd = words[k + 1] as number;
@@ -159,15 +190,19 @@ function findNames(text: string): Candidate[] {
     if (!surnameOk(surname)) continue;
     found.push({ start, end: start + all.length, score: particle || middle ? 0.5 : 0.45, pattern: 'given-name' });
   }
-  if (LOWER_TITLE_LITERAL.test(text)) {
+  phrases.fill(0);
+  PHRASES.scan(text, phrases);
+  if (phrases[0] === 1) {
     LOWER_TITLE.lastIndex = 0;
     for (let t = LOWER_TITLE.exec(text); t !== null; t = LOWER_TITLE.exec(text)) {
       const c = titled(t.index + t[0].length);
       if (c) found.push(c);
     }
   }
-  findProseNames(text, (w) => FIRST_NAMES.has(w), surnameOk, found);
-  if (!HAS_INITIAL.test(text)) return found;
+  proseWords.introductions = phrases[1] === 1;
+  proseWords.labels = phrases[2] === 1;
+  findProseNames(text, isGivenName, surnameOk, found, proseWords);
+  if (!initial) return found;
   INITIALED.lastIndex = 0;
   for (let m = INITIALED.exec(text); m !== null; m = INITIALED.exec(text)) {
     const surname = m[0].split(' ').pop() as string;

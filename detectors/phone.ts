@@ -62,6 +62,12 @@ function digitCount(raw: string): number {
   return n;
 }
 
+/** Whether a number holds as many digits as a phone number can (8 to 15, E.164 at most). */
+function plausibleLength(raw: string): boolean {
+  const n = digitCount(raw);
+  return n >= 8 && n <= 15;
+}
+
 /**
  * A number as read: the region it was read in, whether it counts as the scan's or the item's (or
  * had its country code), else only a neighbour's plan accepts it.
@@ -161,8 +167,7 @@ function readerFor(scanRegions: readonly CountryCode[]): Reader {
     return reading;
   }
   const reader = (raw: string, hints?: ItemHints) => {
-    const n = digitCount(raw);
-    if (n < 8 || n > 15) return undefined;
+    if (!plausibleLength(raw)) return undefined;
     let own = read.get(raw);
     if (own === undefined) own = remember(read, raw, askOwn(raw)) ?? null;
     if (own) return own;
@@ -211,6 +216,8 @@ function findPhones(text: string, read: Reader, hints?: ItemHints): Candidate[] 
     const m = CANDIDATE.exec(text);
     if (m === null) break;
     from = CANDIDATE.lastIndex;
+    // Too few or too many digits for any plan, as the reader would say: most numbers in text are short.
+    if (!plausibleLength(m[0])) continue;
     const raw = TRAILING_SEPARATORS.test(m[0]) ? m[0].replace(TRAILING_SEPARATORS, '') : m[0];
     // 09.09.1987 parses as a Dutch number, but it is written as a date: leave it to date-of-birth.
     if (DATE_SHAPE.test(raw)) continue;

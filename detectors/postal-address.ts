@@ -6,6 +6,7 @@
  * Dutch postcode with a city, or a UK postcode, at the threshold; a street and number alone only
  * with an address word nearby.
  */
+import { digitAnchors, hasDigitAnchor, NL_POSTCODE_AT, POSTCODE_CAPITAL, UK_INWARD } from './address-anchors.js';
 import { ROMANCE_ADDRESS_CONTEXT, ROMANCE_ADDRESS_PATTERNS } from './address-romance.js';
 import { hasSurrogate, isHighSurrogate, isLowSurrogate, LETTER, LETTER_CASE, LETTER_OR_DIGIT, pairIsLetterOrDigit } from './chars.js';
 import type { Candidate, Detector } from './types.js';
@@ -29,10 +30,13 @@ const STREET_SUFFIX =
 const FR_PREFIX = '(?:Rue|Avenue|Av\\.|Boulevard|Bd|Chaussée|Place|Chemin|Allée|Quai|Square|Impasse|Drève|Clos)';
 const STREET_WORD = `(?:${FR_PREFIX}(?: (?:${PARTICLE}|${CAP})){1,4}|(?:${CAP} ){0,3}\\p{Lu}[\\p{L}'-]{0,30}${STREET_SUFFIX})`;
 const rx = (body: string) => new RegExp(`${B}${body}${E}`, 'gu');
-/** Cheap tests of the part every match of a pattern must contain; the full pattern only runs when its anchor is there. */
-const NL_ANCHOR = /[1-9]\d{3} ?[A-Z]{2}(?![\p{L}\p{N}])/u;
-const BE_DE_ANCHOR = /[1-9]\d{3,4} {1,2}\p{Lu}/u;
-const UK_ANCHOR = /\d[ABD-HJLNP-UW-Z]{2}(?![\p{L}\p{N}])/u;
+/**
+ * Cheap tests of the part every match of a pattern must contain; the full pattern only runs when
+ * its anchor is there. The postcode anchors are read in one pass over the digits (address-anchors.ts).
+ */
+const NL_ANCHOR = hasDigitAnchor(NL_POSTCODE_AT);
+const BE_DE_ANCHOR = hasDigitAnchor(POSTCODE_CAPITAL);
+const UK_ANCHOR = hasDigitAnchor(UK_INWARD);
 /** The street suffixes as plain strings, for the hand-written street anchor. */
 const SUFFIXES: readonly string[] = STREET_SUFFIX.slice(3, -1)
   .split('|')
@@ -40,8 +44,6 @@ const SUFFIXES: readonly string[] = STREET_SUFFIX.slice(3, -1)
 /** 1 for a character some suffix ends with: most spaces before a digit are rejected on it. */
 const SUFFIX_LAST = new Uint8Array(65536);
 for (const s of SUFFIXES) SUFFIX_LAST[s.charCodeAt(s.length - 1)] = 1;
-/** A space before a digit, where a house number can follow its street; the regex engine finds them faster than a loop over every space. */
-const SPACE_DIGIT = / \d/g;
 const STREET_ANCHOR_REGEX = new RegExp(`${STREET_SUFFIX} \\d`, 'u');
 /**
  * Whether a street word stands before a house number: what every suffixed street pattern needs,
@@ -51,9 +53,10 @@ const STREET_ANCHOR_REGEX = new RegExp(`${STREET_SUFFIX} \\d`, 'u');
  */
 function streetBeforeNumber(text: string): boolean {
   if (hasSurrogate(text)) return STREET_ANCHOR_REGEX.test(text);
-  SPACE_DIGIT.lastIndex = 0;
-  for (let m = SPACE_DIGIT.exec(text); m !== null; m = SPACE_DIGIT.exec(text)) {
-    const p = m.index;
+  // Every space before a digit, where a house number can follow its street.
+  const anchors = digitAnchors(text);
+  for (let k = 0; k < anchors.count; k++) {
+    const p = anchors.spaceDigit[k] as number;
     if (p < 3 || SUFFIX_LAST[text.charCodeAt(p - 1)] !== 1) continue;
     for (const suffix of SUFFIXES) {
       const s = p - suffix.length;

@@ -26,12 +26,9 @@ export function buildPrefilter(lists: readonly (readonly string[] | undefined)[]
     }
   });
   const { symbols, delta, width, out, states } = compileAutomaton(keywords, false);
-  const rows = delta.map((next) => next * width);
-  // Indexed by row (state times width), so the test needs no division.
-  const hasOutput = new Uint8Array(states * width);
-  out.forEach((o, state) => {
-    if (o.length > 0) hasOutput[state * width] = 1;
-  });
+  // `rows[row + symbol]` is the next state times the width, so a step needs no multiplication,
+  // and it is complemented (negative) when that state ends a keyword: the test needs no second table.
+  const rows = delta.map((next) => ((out[next] as Int32Array).length > 0 ? ~(next * width) : next * width));
   const gatedCount = new Set(keywords.map((k) => k.owner)).size;
 
   return {
@@ -44,7 +41,8 @@ export function buildPrefilter(lists: readonly (readonly string[] | undefined)[]
       let row = 0;
       for (let i = 0; i < text.length; i++) {
         row = rows[row + (symbols[text.charCodeAt(i)] as number)] as number;
-        if (hasOutput[row] === 0) continue;
+        if (row >= 0) continue;
+        row = ~row;
         const o = out[(row / width) | 0] as Int32Array;
         for (let j = 0; j < o.length; j++) {
           const owner = o[j] as number;
@@ -93,15 +91,18 @@ export function buildWordIndex(words: readonly string[]): WordIndex {
     true,
   );
   const lengths = Int32Array.from(words, (w) => w.length);
+  // As in the prefilter: next state times the width, complemented when that state ends a word.
+  const rows = delta.map((next) => ((out[next] as Int32Array).length > 0 ? ~(next * width) : next * width));
   return {
     words,
     scan(text: string, into: WordHits): void {
       into.count = 0;
-      let node = 0;
+      let row = 0;
       for (let i = 0; i < text.length; i++) {
-        node = delta[node * width + (symbols[text.charCodeAt(i)] as number)] as number;
-        if (node === 0) continue;
-        const o = out[node] as Int32Array;
+        row = rows[row + (symbols[text.charCodeAt(i)] as number)] as number;
+        if (row >= 0) continue;
+        row = ~row;
+        const o = out[(row / width) | 0] as Int32Array;
         for (let j = 0; j < o.length; j++) {
           const w = o[j] as number;
           if (into.count === into.start.length) grow(into);

@@ -110,10 +110,17 @@ function regionOf(g: Record<string, string | undefined>): HintedRegion | undefin
  * word edges (no Unicode mode, which is several times slower): none of the words starts or ends
  * with an umlaut, and `für`, `grüße` have theirs inside.
  */
-const GERMAN =
-  /\b(?:und|nicht|ist|für|sie|ihre|ihr|wir|ich|auf|eine|einen|einem|sehr|bitte|geehrte|geehrter|grüße|freundlichen|straße|unsere|haben|wird|können|oder|auch)\b/gi;
+const GERMAN_LIST =
+  'und|nicht|ist|für|sie|ihre|ihr|wir|ich|auf|eine|einen|einem|sehr|bitte|geehrte|geehrter|grüße|freundlichen|straße|unsere|haben|wird|können|oder|auch';
 /** Words that mark a text as Dutch, English or French instead. */
-const OTHER = /\b(?:het|een|niet|wij|ik|voor|zijn|naar|ook|maar|wordt|the|and|of|to|for|with|you|le|la|les|et|des|est|pour|vous|avec)\b/gi;
+const OTHER_LIST = 'het|een|niet|wij|ik|voor|zijn|naar|ook|maar|wordt|the|and|of|to|for|with|you|le|la|les|et|des|est|pour|vous|avec';
+/**
+ * Both lists in one pass, the group telling which list a word is from: half the work of a regex
+ * per list, and the same counts. Matches of the two lists never overlap or share a start: every
+ * word starts and ends on an ASCII word edge, the only edges inside a word are around the umlaut
+ * or `ß` of four German words, and no word of the other list starts there.
+ */
+const LANGUAGE_WORDS = new RegExp(`\\b(?:(${GERMAN_LIST})|(?:${OTHER_LIST}))\\b`, 'gi');
 /** German words, more than all the others together, that make a text German. */
 const GERMAN_WORDS = 5;
 /** Only the first part of a long text is read for its language: enough to tell, cheap on a large file. */
@@ -144,8 +151,11 @@ export class RegionEvidence {
     if (!this.found.has('DE') && this.languageRead < LANGUAGE_SAMPLE) {
       const sample = text.length > LANGUAGE_SAMPLE - this.languageRead ? text.slice(0, LANGUAGE_SAMPLE - this.languageRead) : text;
       this.languageRead += sample.length;
-      this.german += sample.match(GERMAN)?.length ?? 0;
-      this.other += sample.match(OTHER)?.length ?? 0;
+      LANGUAGE_WORDS.lastIndex = 0;
+      for (let m = LANGUAGE_WORDS.exec(sample); m !== null; m = LANGUAGE_WORDS.exec(sample)) {
+        if (m[1] !== undefined) this.german++;
+        else this.other++;
+      }
       if (this.german >= GERMAN_WORDS && this.german > this.other) this.add('DE');
     }
   }
