@@ -82,6 +82,12 @@ interface Scored {
 /** The findings of a window without any: shared, never written to. */
 const NONE: readonly Scored[] = [];
 
+/** What a window's candidates came to (see `found` in createEngine). */
+interface WindowFinds {
+  scored: Scored[] | undefined;
+  waiting: Scored[] | undefined;
+}
+
 /** Findings held back for a region per item, at most: a text full of such digit runs cannot grow memory without end. */
 const MAX_PENDING = 10_000;
 
@@ -225,6 +231,32 @@ export function createEngine(detectors: readonly Detector[], hasher: Hasher, opt
   const candidates: Candidate[] = [];
 
   /**
+   * What detectWindow gathered in the current window: the candidates that reach the threshold and
+   * those held back for a region. One object for the engine (windows are detected one at a time),
+   * its lists made on the first candidate that survives.
+   */
+  const found: WindowFinds = { scored: undefined, waiting: undefined };
+
+  /** Scores one candidate of a window and files it in `found`, or drops it. */
+  function consider(
+    c: Compiled,
+    cand: Candidate,
+    text: string,
+    segment: Segment,
+    hints: ItemHints | undefined,
+    ownedStart: number,
+    ownedEnd: number,
+    holds: boolean,
+  ): void {
+    if (cand.start < ownedStart || cand.start >= ownedEnd || cand.end <= cand.start) return;
+    const s = score(c, cand, text, segment, hints);
+    if (s === undefined) return;
+    // A weak guess below the threshold must not hide a stronger type; a checksum pass may.
+    if (s.score >= minConfidence || s.checksum) (found.scored ??= []).push(s);
+    else if (holds && s.inRegion && s.inRegion.score >= minConfidence) (found.waiting ??= []).push(s);
+  }
+
+  /**
    * The findings of one window. `hints` are the item's regions; a candidate that reaches the
    * threshold only in a region the item has not (yet) shown goes to `held` when nothing else
    * claims its span.
@@ -249,8 +281,8 @@ export function createEngine(detectors: readonly Detector[], hasher: Hasher, opt
     }
     context.reset(text, segment.context);
     // Allocated on the first candidate that survives: most windows have none.
-    let scored: Scored[] | undefined;
-    let waiting: Scored[] | undefined;
+    found.scored = undefined;
+    found.waiting = undefined;
     for (let i = 0; i < compiled.length; i++) {
       const c = compiled[i] as Compiled;
       if (c.keywords && eligible[i] === 0) continue;
@@ -259,36 +291,14 @@ export function createEngine(detectors: readonly Detector[], hasher: Hasher, opt
       if (candidates.length !== 0) candidates.length = 0;
       candidatesIn(c, text, shape, hints, candidates);
       for (let k = 0; k < candidates.length; k++) {
-        const cand = candidates[k] as Candidate;
-        if (cand.start < ownedStart || cand.start >= ownedEnd || cand.end <= cand.start) continue;
-        const s = score(c, cand, text, segment, hints);
-        if (s === undefined) continue;
-        // A weak guess below the threshold must not hide a stronger type; a checksum pass may.
-        if (s.score >= minConfidence || s.checksum) {
-          if (scored === undefined) scored = [];
-          scored.push(s);
-        } else if (held && s.inRegion && s.inRegion.score >= minConfidence) {
-          if (waiting === undefined) waiting = [];
-          waiting.push(s);
-        }
+        consider(c, candidates[k] as Candidate, text, segment, hints, ownedStart, ownedEnd, held !== undefined);
       }
     }
     if (external) {
-      for (const [c, cands] of external) {
-        for (const cand of cands) {
-          if (cand.start < ownedStart || cand.start >= ownedEnd || cand.end <= cand.start) continue;
-          const s = score(c, cand, text, segment, hints);
-          if (s === undefined) continue;
-          if (s.score >= minConfidence || s.checksum) {
-            if (scored === undefined) scored = [];
-            scored.push(s);
-          } else if (held && s.inRegion && s.inRegion.score >= minConfidence) {
-            if (waiting === undefined) waiting = [];
-            waiting.push(s);
-          }
-        }
-      }
+      for (const [c, cands] of external) for (const cand of cands) consider(c, cand, text, segment, hints, ownedStart, ownedEnd, held !== undefined);
     }
+    // Read back as the type it has: the reset above narrows it for the compiler, not for consider().
+    const { scored, waiting } = found as WindowFinds;
     if (scored === undefined) {
       if (held && waiting) for (const w of waiting) held.push(w);
       return NONE;

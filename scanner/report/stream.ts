@@ -13,6 +13,7 @@ import {
   type ReportChanges,
   type ReportFinding,
   type ReportItem,
+  type ReportStats,
   type ResolvedFinding,
   SKIP_CODES,
 } from '../model.js';
@@ -345,17 +346,7 @@ export class ReportAssembler {
     return this.head({ ...counts, byType: counts.byType, errors, skipped, suppressed: 0 });
   }
 
-  private head(st: {
-    items: number;
-    itemsWithFindings: number;
-    findings: number;
-    bytes: number;
-    errors: number;
-    skipped: number;
-    suppressed: number;
-    byType: Record<string, number>;
-    byErrorCode: Record<string, number>;
-  }): ReportHead {
+  private head(st: Omit<ReportStats, 'durationMs' | 'read' | 'reused' | 'ocr'>): ReportHead {
     return {
       schema: 'inzage.report/v1',
       tool: { name: 'inzage', version: VERSION },
