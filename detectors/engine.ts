@@ -252,8 +252,13 @@ export function createEngine(detectors: readonly Detector[], hasher: Hasher, opt
     const s = score(c, cand, text, segment, hints);
     if (s === undefined) return;
     // A weak guess below the threshold must not hide a stronger type; a checksum pass may.
-    if (s.score >= minConfidence || s.checksum) (found.scored ??= []).push(s);
-    else if (holds && s.inRegion && s.inRegion.score >= minConfidence) (found.waiting ??= []).push(s);
+    if (s.score >= minConfidence || s.checksum) {
+      found.scored ??= [];
+      found.scored.push(s);
+    } else if (holds && s.inRegion && s.inRegion.score >= minConfidence) {
+      found.waiting ??= [];
+      found.waiting.push(s);
+    }
   }
 
   /**
