@@ -31,7 +31,7 @@ import { fsItemError, InzageError, itemError } from '../errors.js';
 import type { ExtractedItem, SourceItem } from '../model.js';
 import { findingChanges } from '../pipeline/item-changes.js';
 import { workerInit } from '../pipeline/reading-settings.js';
-import { WORKER_ENTRY } from '../pipeline/scan.js';
+import { WORKER_ENTRY, WORKER_POOL_OPTIONS } from '../pipeline/scan.js';
 import type { WorkerTask } from '../pipeline/worker.js';
 import { readIgnoreFiles } from '../report/suppressions.js';
 import { DEFAULT_EXCLUDES, fileUri, sourceItemFor } from '../sources/filesystem.js';
@@ -112,7 +112,7 @@ class ReadingPool {
       filename: WORKER_ENTRY,
       minThreads: threads,
       maxThreads: threads,
-      idleTimeout: 5_000,
+      ...WORKER_POOL_OPTIONS,
       workerData: init,
       resourceLimits: { maxOldGenerationSizeMb: options.workerMemoryMb },
     });

@@ -26,7 +26,7 @@ import { ScanSession } from './session.js';
 
 export { loadBaseline } from '../report/baseline.js';
 export * from './options.js';
-export { ScanSession, WORKER_ENTRY } from './session.js';
+export { ScanSession, WORKER_ENTRY, WORKER_POOL_OPTIONS } from './session.js';
 
 /** What a report consumer gets once the scan is in the state: the store to stream from, and how to assemble. */
 export interface ScanResult<T> {

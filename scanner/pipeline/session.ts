@@ -34,6 +34,18 @@ import type { WorkerTask } from './worker.js';
 /** The file each pool worker loads: a CommonJS entry, so piscina loads our ES modules one way only (see worker-entry.cts). */
 export const WORKER_ENTRY = new URL('./worker-entry.cjs', import.meta.url).href;
 
+/**
+ * What every pool of scan workers shares (this session's and the distributed worker's).
+ *
+ * `atomics: 'async'`: piscina's default has an idle worker wait for its next task in
+ * `Atomics.wait`, which blocks the thread's event loop; with tasks that finish within their own
+ * microtasks (a small file is read synchronously) the loop then never turned between tasks. Timers
+ * in the worker never fired and messages for it were never taken: every other worker's start
+ * signal stayed queued, about 280 bytes per item read (a million small files peaked at 647 MB).
+ * `Atomics.waitAsync` waits the same way but lets the loop run (test/worker-pool.test.ts).
+ */
+export const WORKER_POOL_OPTIONS = { atomics: 'async', idleTimeout: 5_000 } as const;
+
 /** What the scan learns of items as they pass, for the work after the crawl. */
 export interface ScanLedger {
   /** Findings that were stored before and are not any more (items read again). */
@@ -94,7 +106,7 @@ export class ScanSession {
         // Each worker holds its next tasks beside the one it runs: a worker that finishes starts the
         // next at once, even while the main thread is inside a state write (which can take 100 ms).
         concurrentTasksPerWorker: TASKS_PER_WORKER,
-        idleTimeout: 5_000,
+        ...WORKER_POOL_OPTIONS,
         workerData: init,
         resourceLimits: { maxOldGenerationSizeMb: options.workerMemoryMb ?? DEFAULT_WORKER_MEMORY_MB },
       });
