@@ -8,6 +8,7 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type { Report, ReportItem } from '../scanner/model.js';
+import { type Latin1Text, latin1ToString } from '../scanner/report/findings-text.js';
 
 /** The page script, in load order: each module may use what the earlier ones declare. */
 const SCRIPT_MODULES = ['dom.js', 'i18n.js', 'model.js', 'charts.js', 'overview.js', 'explorer.js', 'main.js'];
@@ -149,10 +150,11 @@ export function pageShell(version: string): { before: string; after: string } {
   return { before, after };
 }
 
-const UNSAFE_BYTES = ['<', '>', '&', '\u2028', '\u2029'].map((c) => Buffer.from(c));
+/** What scriptSafe escapes, as UTF-8 bytes read as latin1 (U+2028 and U+2029 are three bytes each). */
+const UNSAFE_LATIN1 = ['<', '>', '&', '\u00e2\u0080\u00a8', '\u00e2\u0080\u00a9'];
 
-/** scriptSafe on UTF-8 bytes: the same bytes when nothing needs escaping (the common case), found by a native search per character. */
-export function scriptSafeBytes(bytes: Buffer): Buffer {
-  if (UNSAFE_BYTES.every((c) => !bytes.includes(c))) return bytes;
-  return Buffer.from(scriptSafe(bytes.toString('utf8')));
+/** scriptSafe on UTF-8 bytes held as latin1: the same text when nothing needs escaping (the common case). */
+export function scriptSafeLatin1(text: Latin1Text): Latin1Text | string {
+  // One native search per string (a regex over the whole text cost more).
+  return UNSAFE_LATIN1.some((c) => text.latin1.includes(c)) ? scriptSafe(latin1ToString(text)) : text;
 }

@@ -1,8 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import type { Finding } from '../detectors/types.js';
-import { markedFindingsBytes, markedFindingsJson } from '../scanner/report/findings-text.js';
-import { scriptSafe, scriptSafeBytes } from './html.js';
-import { shortHashes, shortHashesBytes, withFindingsBytes, withFindingsJson } from './json-text.js';
+import { type Latin1Text, latin1ToString, markedFindingsJson, markedFindingsLatin1 } from '../scanner/report/findings-text.js';
+import { scriptSafe, scriptSafeLatin1 } from './html.js';
+import { aroundFindings, shortHashes, withFindingsJson } from './json-text.js';
+
+/** The text a chunk stands for, as the report file gets it (Latin1Text is written as its bytes). */
+const textOf = (chunk: string | Latin1Text | undefined) => (chunk === undefined || typeof chunk === 'string' ? chunk : latin1ToString(chunk));
 
 // Masked values and paths that try to look like the text the splice looks for.
 const tricky = ['j***@example.nl', '},{"type":"x', '"findings":[]', 'a\\"b', '</script>', 'é\u2028ü', '"hash":"0123"', ''];
@@ -54,26 +57,31 @@ describe('report items from stored findings text', () => {
     expect(shortHashes(JSON.stringify(findings))).toBe(JSON.stringify(findings.map((f) => ({ ...f, hash: f.hash.slice(0, 16) }))));
   });
 
-  it('gives the same bytes from the UTF-8 bytes of the text as from the text', () => {
+  it('gives the same text from the UTF-8 bytes of the text as from the text', () => {
     for (const n of [1, 2, 9]) {
       const findings = findingsOf(n, n + 1);
       const json = JSON.stringify(findings);
       const bytes = Buffer.from(json);
       const mixed = findings.map((_, i): 'new' | 'unchanged' => (i % 2 === 0 ? 'unchanged' : 'new'));
       for (const changes of [mixed, findings.map(() => 'unchanged' as const)]) {
-        expect(markedFindingsBytes(bytes, changes)?.toString()).toBe(markedFindingsJson({ json, changes }));
+        expect(textOf(markedFindingsLatin1(bytes, changes))).toBe(markedFindingsJson({ json, changes }));
       }
-      expect(markedFindingsBytes(bytes, [...mixed, 'new'])).toBeUndefined();
-      expect(markedFindingsBytes(bytes, mixed.slice(1))?.toString()).toBe(markedFindingsJson({ json, changes: mixed.slice(1) }));
-      expect(shortHashesBytes(bytes).toString()).toBe(shortHashes(json));
+      expect(markedFindingsLatin1(bytes, [...mixed, 'new'])).toBeUndefined();
+      expect(textOf(markedFindingsLatin1(bytes, mixed.slice(1)))).toBe(markedFindingsJson({ json, changes: mixed.slice(1) }));
+      const latin1 = { latin1: bytes.toString('latin1') };
+      expect(textOf({ latin1: shortHashes(latin1.latin1) })).toBe(shortHashes(json));
       const item = { path: `${tricky[n]} é.txt`, findings: [] as unknown[], risk: { score: n } };
-      expect(withFindingsBytes(item, bytes).toString()).toBe(withFindingsJson(item, json));
-      expect(withFindingsBytes(item, scriptSafeBytes(bytes), scriptSafe).toString()).toBe(scriptSafe(withFindingsJson(item, json)));
+      const [before, after] = aroundFindings(item);
+      expect(`${before}${textOf(latin1)}${after}`).toBe(withFindingsJson(item, json));
+      const [safeBefore, safeAfter] = aroundFindings(item, scriptSafe);
+      expect(`${safeBefore}${textOf(scriptSafeLatin1(latin1))}${safeAfter}`).toBe(scriptSafe(withFindingsJson(item, json)));
       // The masked values hold `</script>` and U+2028: escaped as the text would be.
-      expect(scriptSafeBytes(bytes).toString()).toBe(scriptSafe(json));
+      expect(textOf(scriptSafeLatin1(latin1))).toBe(scriptSafe(json));
     }
-    const plain = Buffer.from('[{"type":"email"}]');
-    expect(scriptSafeBytes(plain)).toBe(plain);
-    expect(markedFindingsBytes(Buffer.from('[]'), [])).toBeUndefined();
+    const plain = { latin1: '[{"type":"email","masked":"\u00c3\u00a9"}]' };
+    expect(scriptSafeLatin1(plain)).toBe(plain);
+    // U+2028 alone, as its three UTF-8 bytes.
+    expect(scriptSafeLatin1({ latin1: Buffer.from('["\u2028"]').toString('latin1') })).toBe('["\\u2028"]');
+    expect(markedFindingsLatin1(Buffer.from('[]'), [])).toBeUndefined();
   });
 });

@@ -49,19 +49,15 @@ export function shortHashes(findingsJson: string): string {
   return parts.join('');
 }
 
-/** shortHashes on UTF-8 bytes, read as latin1 (one character per byte; see markedFindingsBytes). */
-export function shortHashesBytes(bytes: Buffer): Buffer {
-  return Buffer.from(shortHashes(bytes.toString('latin1')), 'latin1');
-}
-
 /**
- * `withFindingsJson` giving bytes, for findings held as bytes: the object's own JSON split where
- * its empty `findings` array stands, with the findings' bytes put in between.
+ * `withFindingsJson` in two parts, for findings written on their own between them (held as
+ * Latin1Text): the object's own JSON before and after its empty `findings` array's brackets'
+ * contents. `safe` escapes the object's JSON for a script element first.
  */
-export function withFindingsBytes<T extends { findings: unknown[] }>(value: T, findingsBytes: Buffer, safe: (json: string) => string = (j) => j): Buffer {
+export function aroundFindings<T extends { findings: unknown[] }>(value: T, safe: (json: string) => string = (j) => j): [string, string] {
   const shell = safe(withFindingsJson(value, '[]'));
   const at = shell.indexOf(FINDINGS_KEY);
-  if (at < 0) throw new Error('withFindingsBytes: the value has no findings key');
+  if (at < 0) throw new Error('aroundFindings: the value has no findings key');
   const cut = at + FINDINGS_KEY.length - 2;
-  return Buffer.concat([Buffer.from(shell.slice(0, cut)), findingsBytes, Buffer.from(shell.slice(cut + 2))]);
+  return [shell.slice(0, cut), shell.slice(cut + 2)];
 }

@@ -15,13 +15,14 @@ import { chmod, mkdir, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import type { Access, Report, ReportItem } from '../scanner/model.js';
+import type { Latin1Text } from '../scanner/report/findings-text.js';
 import { evaluateGate, type FailRule } from '../scanner/report/gate.js';
 import { ReportAssembler, type ReportHead, type ReportSummary, type StreamContext } from '../scanner/report/stream.js';
 import type { ScanStore } from '../scanner/state/store.js';
 import { VERSION } from '../scanner/version.js';
 import { type CsvDelimiter, csvHeader, csvLine, FINDING_COLUMNS, ITEM_COLUMNS, itemFindingRows, itemRow } from './csv.js';
-import { type PageData, pageShell, scriptSafe, scriptSafeBytes, scriptSafeJson } from './html.js';
-import { shortHashes, shortHashesBytes, withFindingsBytes, withFindingsJson } from './json-text.js';
+import { type PageData, pageShell, scriptSafe, scriptSafeJson, scriptSafeLatin1 } from './html.js';
+import { aroundFindings, shortHashes, withFindingsJson } from './json-text.js';
 import { RegisterAccumulator, registerCsv } from './register.js';
 
 /** Items the HTML page embeds at most; the rest are in report.json and the CSV. */
@@ -46,8 +47,8 @@ export interface StreamedReport {
 /** A file written with back-pressure: the writer waits when the OS buffer is full. */
 class Output {
   private readonly stream: WriteStream;
-  /** Chunks waiting, strings run together; findings come as bytes and are written as they are. */
-  private pending: (string | Buffer)[] = [];
+  /** Chunks waiting, strings run together; findings come as Latin1Text and are written as their bytes. */
+  private pending: (string | Latin1Text)[] = [];
   private text = '';
   private size = 0;
   constructor(readonly file: string) {
@@ -55,16 +56,22 @@ class Output {
     // default 16 KB every 64 KB chunk waited for its write, a sixth of an unchanged rescan.
     this.stream = createWriteStream(file, { mode: 0o640, highWaterMark: 4 << 20 });
   }
-  async write(chunk: string | Buffer): Promise<void> {
-    if (typeof chunk === 'string') this.text += chunk;
-    else {
+  async write(chunk: string | Latin1Text): Promise<void> {
+    if (typeof chunk === 'string') {
+      this.text += chunk;
+      this.size += chunk.length;
+    } else {
       if (this.text) this.pending.push(this.text);
       this.text = '';
       this.pending.push(chunk);
+      this.size += chunk.latin1.length;
     }
-    this.size += chunk.length;
     if (this.size < 1 << 18) return;
     await this.drain();
+  }
+  /** Several chunks in a row (an item around its findings). */
+  async writeAll(chunks: readonly (string | Latin1Text)[]): Promise<void> {
+    for (const c of chunks) await this.write(c);
   }
   private async drain(): Promise<void> {
     if (this.text) this.pending.push(this.text);
@@ -75,7 +82,7 @@ class Output {
     // Corked, so the chunks go out in one writev.
     this.stream.cork();
     let room = true;
-    for (const c of chunks) room = this.stream.write(c);
+    for (const c of chunks) room = typeof c === 'string' ? this.stream.write(c) : this.stream.write(c.latin1, 'latin1');
     this.stream.uncork();
     if (!room) await new Promise<void>((resolve) => this.stream.once('drain', resolve));
   }
@@ -121,10 +128,14 @@ class JsonSink {
    * One item per line, compact: indenting every finding's fields took about a third of an
    * unchanged rescan (a regex over 40 MB on 100,000 findings) and doubled the file.
    */
-  async item(item: ReportItem, findings: string | Buffer | undefined): Promise<void> {
+  async item(item: ReportItem, findings: string | Latin1Text | undefined): Promise<void> {
     await this.part.write(`${this.count++ === 0 ? '' : ','}\n    `);
-    if (Buffer.isBuffer(findings)) await this.part.write(withFindingsBytes(item, findings));
-    else await this.part.write(findings === undefined ? JSON.stringify(item) : withFindingsJson(item, findings));
+    if (findings === undefined) await this.part.write(JSON.stringify(item));
+    else if (typeof findings === 'string') await this.part.write(withFindingsJson(item, findings));
+    else {
+      const [before, after] = aroundFindings(item);
+      await this.part.writeAll([before, findings, after]);
+    }
   }
   async finish(summary: ReportSummary): Promise<void> {
     const { schema, tool, scan, stats, ...rest } = summary;
@@ -177,7 +188,8 @@ class PageItems {
     return i;
   }
 
-  json(item: ReportItem, findingsJson: string | Buffer | undefined): string | Buffer {
+  /** The item as the page embeds it, in chunks to write one after the other. */
+  json(item: ReportItem, findingsJson: string | Latin1Text | undefined): (string | Latin1Text)[] {
     const { access: itemAccess, uri, ...rest } = item;
     const out: { findings: unknown[] } & Record<string, unknown> = {
       ...rest,
@@ -192,8 +204,10 @@ class PageItems {
       const prefix = uri.slice(0, uri.length - item.path.length);
       out.u = this.intern(this.uriPrefix, this.prefixIndex, prefix, prefix);
     } else out.uri = uri;
-    if (Buffer.isBuffer(findingsJson)) return withFindingsBytes(out, scriptSafeBytes(shortHashesBytes(findingsJson)), scriptSafe);
-    return scriptSafe(findingsJson === undefined ? JSON.stringify(out) : withFindingsJson(out, shortHashes(findingsJson)));
+    if (findingsJson === undefined) return [scriptSafe(JSON.stringify(out))];
+    if (typeof findingsJson === 'string') return [scriptSafe(withFindingsJson(out, shortHashes(findingsJson)))];
+    const [before, after] = aroundFindings(out, scriptSafe);
+    return [before, scriptSafeLatin1({ latin1: shortHashes(findingsJson.latin1) }), after];
   }
 }
 
@@ -267,7 +281,7 @@ export async function writeStreamedReports(
     register?.add(item);
     if (page && pagePart && pageAll) {
       if (pageCount++ > 0) await pagePart.write(',');
-      await pagePart.write(page.json(item, findingsJson));
+      await pagePart.writeAll(page.json(item, findingsJson));
     }
     riskiest?.add(item);
   }
@@ -287,7 +301,7 @@ export async function writeStreamedReports(
         for await (const stored of store.items({ roots: ctx.roots, uris, findingsAsText: true })) {
           const item = assembler.again(stored, byUri.get(stored.uri));
           if (pageCount++ > 0) await pagePart.write(',');
-          await pagePart.write(page.json(item, assembler.findingsText(item)));
+          await pagePart.writeAll(page.json(item, assembler.findingsText(item)));
         }
       }
     }

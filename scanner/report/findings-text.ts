@@ -29,12 +29,24 @@ export function markedFindingsJson({ json, changes }: { json: string; changes: r
 }
 
 /**
- * markedFindingsJson on the text's UTF-8 bytes, giving bytes. The bytes are read as a latin1
- * string, one character per byte: the separators are ASCII and a UTF-8 sequence has no ASCII
- * byte in it, so the string's search and replace work on the bytes exactly, at the speed of
- * V8's string code (a Buffer search per finding cost more, in calls, than it saved).
+ * UTF-8 bytes held as a latin1 string, one character per byte: the separators and keys the
+ * report code looks for are ASCII, and a UTF-8 sequence has no ASCII byte in it, so a string's
+ * search, replace and slice work on the bytes exactly, at the speed of V8's string code (a Buffer
+ * search per finding cost more, in calls, than it saved). Written out as latin1, the string is
+ * the bytes again; kept as a string from the state's bytes to the file, an item's findings are
+ * copied once into it and once out, not once per step (each a Buffer the GC must track).
  */
-export function markedFindingsBytes(bytes: Buffer, changes: readonly ('new' | 'unchanged')[]): Buffer | undefined {
+export interface Latin1Text {
+  readonly latin1: string;
+}
+
+/** markedFindingsJson on the text's UTF-8 bytes; undefined when the text is not laid out as expected. */
+export function markedFindingsLatin1(bytes: Buffer, changes: readonly ('new' | 'unchanged')[]): Latin1Text | undefined {
   const marked = markedFindingsJson({ json: bytes.toString('latin1'), changes });
-  return marked === undefined ? undefined : Buffer.from(marked, 'latin1');
+  return marked === undefined ? undefined : { latin1: marked };
+}
+
+/** The text itself, decoded from its UTF-8 bytes. */
+export function latin1ToString(text: Latin1Text): string {
+  return Buffer.from(text.latin1, 'latin1').toString('utf8');
 }

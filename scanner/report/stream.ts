@@ -21,7 +21,7 @@ import type { StoreCounts, StoredItem } from '../state/store.js';
 import { VERSION } from '../version.js';
 import type { SnapshotItem } from './changes.js';
 import type { FindingsDigest } from './digest.js';
-import { markedFindingsBytes, markedFindingsJson } from './findings-text.js';
+import { type Latin1Text, markedFindingsJson, markedFindingsLatin1 } from './findings-text.js';
 import { isActive } from './gate.js';
 import { type RetentionRule, type RiskOptions, scoreRisk, scoreRiskOf } from './risk.js';
 import { RollupAccumulator } from './rollup.js';
@@ -146,7 +146,7 @@ export interface StreamContext {
 /** An item's findings as text: see ReportAssembler.briefs. */
 interface FindingsBrief {
   json?: string;
-  marked?: string | Buffer | undefined;
+  marked?: string | Latin1Text | undefined;
   changes: readonly ('new' | 'unchanged')[];
   digest?: FindingsDigest;
 }
@@ -216,10 +216,10 @@ export class ReportAssembler {
     const suppressions = this.ctx.suppressions?.none ? undefined : this.ctx.suppressions;
     const s = given.digest && (suppressions || this.ctx.marker.readsFindings) ? parsed(given) : given;
     const itemMarks = this.ctx.marker.marks(s);
-    let marked: Buffer | undefined;
+    let marked: Latin1Text | undefined;
     let digest = s.digest;
     if (digest && s.findingsBytes) {
-      marked = markedFindingsBytes(s.findingsBytes, itemMarks);
+      marked = markedFindingsLatin1(s.findingsBytes, itemMarks);
       if (marked === undefined) return this.itemOf(parsed(s), accessOverride);
     } else digest = undefined;
     // The stored findings are this item's own copies (parsed for this pass), so the marks are set on
@@ -280,9 +280,9 @@ export class ReportAssembler {
   /**
    * The item's findings as JSON text with their change marks, when that text is exactly the
    * item's findings: always for an item given as text only, whose `findings` is then empty, and
-   * then as UTF-8 bytes.
+   * then as its UTF-8 bytes in a latin1 string (Latin1Text).
    */
-  findingsText(item: ReportItem): string | Buffer | undefined {
+  findingsText(item: ReportItem): string | Latin1Text | undefined {
     const brief = this.briefs.get(item);
     if (brief && brief.marked === undefined && brief.json !== undefined) brief.marked = markedFindingsJson({ json: brief.json, changes: brief.changes });
     return brief?.marked;
