@@ -5,6 +5,7 @@
  * a masked form and a keyed hash.
  */
 
+import { DEFAULT_MIN_CONFIDENCE } from './confidence.js';
 import { ASK_REGEX, buildContextLookup, NEAR_NEGATIVE, NEAR_POSITIVE } from './context.js';
 import type { Recognizer } from './ner.js';
 import { needsOf, type PatternNeeds } from './pattern-gate.js';
@@ -12,6 +13,9 @@ import { buildPrefilter } from './prefilter.js';
 import { RegionEvidence } from './region-hints.js';
 import { type Gate, gateFor, type Shape, shapeOf } from './shape.js';
 import type { Candidate, Category, ContextWords, Detector, DetectorPattern, Finding, Hasher, ItemHints, Segment } from './types.js';
+
+// In a module of their own, so the main thread reads them without loading the engine (and its tables).
+export { type ConfidenceLevel, confidenceLevel, DEFAULT_MIN_CONFIDENCE, HIGH_CONFIDENCE } from './confidence.js';
 
 export interface EngineOptions {
   /** Findings below this confidence are not reported. */
@@ -22,18 +26,10 @@ export interface EngineOptions {
   onRecognizerError?(recognizer: string, error: unknown): void;
 }
 
-/** The default reporting threshold: "likely personal data". */
-export const DEFAULT_MIN_CONFIDENCE = 0.5;
 /** Added when a context word sits near the match or in its column header. */
 export const CONTEXT_BOOST = 0.35;
 /** Subtracted when a negative context word (order, invoice, tracking…) sits near the match. */
 export const NEGATIVE_CONTEXT_PENALTY = 0.35;
-/** Levels shown to people: low is below the default threshold, high needs a checksum or strong context. */
-export type ConfidenceLevel = 'low' | 'medium' | 'high';
-export const HIGH_CONFIDENCE = 0.8;
-export function confidenceLevel(confidence: number): ConfidenceLevel {
-  return confidence >= HIGH_CONFIDENCE ? 'high' : confidence >= DEFAULT_MIN_CONFIDENCE ? 'medium' : 'low';
-}
 /**
  * Special-category (Art. 9/10) findings are raised to this in an item that also holds a finding
  * of an identifying category: a diagnosis in a file with a name and a BSN is about that person.

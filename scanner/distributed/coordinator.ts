@@ -14,7 +14,7 @@ import { randomUUID } from 'node:crypto';
 import { resolve } from 'node:path';
 import type { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
-import { DEFAULT_MIN_CONFIDENCE } from '../../detectors/engine.js';
+import { DEFAULT_MIN_CONFIDENCE } from '../../detectors/confidence.js';
 import { InzageError } from '../errors.js';
 import type { Report, ReportChanges, ResolvedFinding } from '../model.js';
 import { resultSettings } from '../pipeline/reading-settings.js';

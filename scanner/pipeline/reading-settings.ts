@@ -8,7 +8,7 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { DEFAULT_MIN_CONFIDENCE } from '../../detectors/engine.js';
+import { DEFAULT_MIN_CONFIDENCE } from '../../detectors/confidence.js';
 import { createOcrBudget, type OcrSettings } from '../extractors/ocr-engine.js';
 import { VERSION } from '../version.js';
 import { DEFAULT_MAX_DEPTH, type ScanOptions } from './options.js';

@@ -15,7 +15,7 @@ import { basename, join, resolve } from 'node:path';
 import { BroadcastChannel } from 'node:worker_threads';
 import pLimit, { type LimitFunction } from 'p-limit';
 import { Piscina } from 'piscina';
-import { DEFAULT_MIN_CONFIDENCE } from '../../detectors/engine.js';
+import { DEFAULT_MIN_CONFIDENCE } from '../../detectors/confidence.js';
 import { type PackedItems, unpackItems } from '../../detectors/packed.js';
 import { regionsOfPath } from '../../detectors/region-hints.js';
 import { AccessCollector } from '../access/collector.js';

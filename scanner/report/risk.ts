@@ -10,7 +10,7 @@
  * The settings are plain objects with defaults, so the config file can feed them.
  */
 import picomatch from 'picomatch';
-import { HIGH_CONFIDENCE } from '../../detectors/engine.js';
+import { HIGH_CONFIDENCE } from '../../detectors/confidence.js';
 import type { Category, Finding } from '../../detectors/types.js';
 import { type Access, type ItemError, type Risk, type RiskLevel, SKIP_CODES } from '../model.js';
 
