@@ -83,6 +83,11 @@ describe('streamed reports', () => {
       expect(page.stats).toEqual(streamed.stats);
       // No part file is left behind.
       expect(readdirSync(out).sort()).toEqual(['report.html', 'report.json']);
+      // Written again over the last ones: replaced, with nothing of the old files left beside them.
+      const before = readFileSync(join(out, 'report.json'), 'utf8');
+      await writeStreamedReports(store, { ...ctx(), ...extra, scanId: 'again' }, out, ['json', 'html'], { csvDelimiter: ';' });
+      expect(readdirSync(out).sort()).toEqual(['report.html', 'report.json']);
+      expect(readFileSync(join(out, 'report.json'), 'utf8')).not.toBe(before);
     }
     expect(collected.stats).toMatchObject({ findings: 14, itemsWithFindings: 4, byType: { 'nl-bsn': 14 } });
     expect(collected.items.find((i) => i.path === 'f2.txt')?.findings[0]?.status).toBe('false-positive');

@@ -109,6 +109,38 @@ class Output {
 }
 
 /**
+ * Puts finished report files in place of the last scan's. Not by a rename over the old file: ext4
+ * (auto_da_alloc) then allocates and starts writing the whole new file before the rename returns,
+ * 50 to 70 ms for a report.json of 86 MB, about a tenth of an unchanged rescan for both files. The
+ * old file is renamed aside first and removed once everything is written; only between the two
+ * renames (microseconds) is the name free.
+ */
+class FilePlacer {
+  private readonly removals: Promise<void>[] = [];
+  async place(from: string, to: string): Promise<void> {
+    const aside = `${to}.${process.pid}.old`;
+    let moved = true;
+    try {
+      await rename(to, aside);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+      moved = false;
+    }
+    try {
+      await rename(from, to);
+    } catch (err) {
+      if (moved) await rename(aside, to).catch(() => undefined);
+      throw err;
+    }
+    if (moved) this.removals.push(rm(aside, { force: true }));
+  }
+  /** Resolves once the old files are gone. */
+  async done(): Promise<void> {
+    await Promise.all(this.removals);
+  }
+}
+
+/**
  * report.json: the head, the items as they come, then the aggregates, known only at the end.
  * When the head could be told before the items (ReportAssembler.predictHead), the items go
  * straight into the file after it; otherwise, or when the head at the end differs from the one
@@ -124,6 +156,7 @@ class JsonSink {
   constructor(
     private readonly file: string,
     predicted: ReportHead | undefined,
+    private readonly placer: FilePlacer,
   ) {
     this.early = predicted ? JsonSink.opening(predicted) : undefined;
     this.part = new Output(this.early !== undefined ? `${file}.part` : `${file}.items.part`);
@@ -160,7 +193,7 @@ class JsonSink {
     if (this.early === head) {
       await this.part.write(ending);
       await this.part.close();
-      await rename(this.part.file, this.file);
+      await this.placer.place(this.part.file, this.file);
       await chmod(this.file, 0o640);
       return;
     }
@@ -175,7 +208,7 @@ class JsonSink {
     await end.write(ending);
     await end.close();
     await pipeline(createReadStream(end.file), createWriteStream(out.file, { flags: 'a' }));
-    await rename(out.file, this.file);
+    await this.placer.place(out.file, this.file);
     await chmod(this.file, 0o640);
     await rm(this.part.file, { force: true });
     await rm(end.file, { force: true });
@@ -279,7 +312,8 @@ export async function writeStreamedReports(
   await findingsCsv?.write(csvHeader(FINDING_COLUMNS, d));
 
   const assembler = new ReportAssembler(ctx);
-  const json = want.has('json') ? new JsonSink(join(out, 'report.json'), counts && assembler.predictHead(counts)) : undefined;
+  const placer = new FilePlacer();
+  const json = want.has('json') ? new JsonSink(join(out, 'report.json'), counts && assembler.predictHead(counts), placer) : undefined;
   await json?.start();
   const byLevel: Record<string, number> = { none: 0, low: 0, medium: 0, high: 0, critical: 0 };
   const failing: string[] = [];
@@ -327,7 +361,7 @@ export async function writeStreamedReports(
     };
     await pagePart.write(`],${scriptSafeJson(data).slice(1)}${pageShellParts?.after}`);
     await pagePart.close();
-    await rename(pagePart.file, pageFile);
+    await placer.place(pagePart.file, pageFile);
     await chmod(pageFile, 0o640);
     written.push(pageFile);
   }
@@ -350,5 +384,6 @@ export async function writeStreamedReports(
     return asked >= 0 ? asked : order.indexOf(name) + formats.length;
   };
   written.sort((a, b) => rank(a) - rank(b));
+  await placer.done();
   return { summary, written, failing, byLevel };
 }
