@@ -56,7 +56,8 @@ export const creditCardDetector = {
   id: 'credit-card',
   category: 'financial',
   description: 'Payment card numbers: Luhn check digit plus issuer prefix and length.',
-  requires: /\d{4}/,
+  // Twelve digits at least, in all: the shortest card number (Maestro) has twelve.
+  requires: /(?:\d\D*){12}/,
   patterns: [
     { name: 'grouped', regex: pattern('\\d{4}(?:([ \\-])\\d{4})(?:\\1\\d{4}){1,2}(?:\\1\\d{1,3})?'), score: 0.8 },
     { name: 'amex-grouped', regex: pattern('3\\d{3}([ \\-])\\d{6}\\1\\d{4,5}'), score: 0.8 },

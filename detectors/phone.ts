@@ -30,6 +30,8 @@ const NATIONAL_SHAPE: Partial<Record<CountryCode, RegExp>> = { BE: /^0(?:4\d{8}|
 const OWN_SCORE = 0.6;
 const NEIGHBOUR_SCORE = 0.4;
 const DATE_SHAPE = /^\d{1,2}([-./])\d{1,2}\1(?:19|20)\d{2}$/;
+/** A candidate that opens with a date (`05-09-2024 77676`, a date and the next column): the date is no part of a number. */
+const DATE_FIRST = /^\d{1,2}([-./])\d{1,2}\1(?:19|20)\d{2}(?=\s)/;
 const TRAILING_SEPARATORS = /[\s\-./]+$/;
 const DUTCH_SERVICE = /^0(800|90[069])/;
 /** One regex for every scan: the finder keeps its own position, so two scans never share lastIndex. */
@@ -216,6 +218,17 @@ function findPhones(text: string, read: Reader, hints?: ItemHints): Candidate[] 
     const m = CANDIDATE.exec(text);
     if (m === null) break;
     from = CANDIDATE.lastIndex;
+    // A date and what follows it were read as one run: read on after the date, so a number that
+    // follows a date is seen on its own, and the date is never parsed as part of a phone number.
+    const c1 = m[0].charCodeAt(1);
+    const c2 = m[0].charCodeAt(2);
+    if (c1 === 45 || c1 === 46 || c1 === 47 || c2 === 45 || c2 === 46 || c2 === 47) {
+      const date = DATE_FIRST.exec(m[0]);
+      if (date) {
+        from = m.index + date[0].length;
+        continue;
+      }
+    }
     // Too few or too many digits for any plan, as the reader would say: most numbers in text are short.
     if (!plausibleLength(m[0])) continue;
     const raw = TRAILING_SEPARATORS.test(m[0]) ? m[0].replace(TRAILING_SEPARATORS, '') : m[0];
@@ -244,7 +257,8 @@ export const phoneDetector = {
   id: 'phone',
   category: 'contact',
   description: 'Telephone numbers: Dutch without country code, any country with +CC or 00CC; validated per numbering plan.',
-  requires: /\d{2}/,
+  // Eight digits at least, in all: a number with fewer fits no plan (plausibleLength).
+  requires: /(?:\d\D*){8}/,
   regional: true,
   find: (text: string, hints?: ItemHints) => findPhones(text, readDefault, hints),
   context: {

@@ -4,6 +4,10 @@
  * test is answered from the shape where the shape is enough (`/\d{2}/` is "a run of two
  * digits"), or skipped when the shape rules it out, so a text that cannot match costs one pass
  * and no regex. Any other `requires` runs as written.
+ *
+ * The forms answered from the shape alone: `\d`, `\d\d`, `\d{N}` (a run of N digits),
+ * `(?:\d\D*){N}` (N digits in all), `[.:]`; and in part `\p{Lu}`, `[A-Z]{6}`, `<<`,
+ * `[A-Za-z]{2}\d{2}` (the regex runs only when the shape allows a match).
  */
 
 export const UPPER = 1;
@@ -89,6 +93,12 @@ export function gateFor(requires: RegExp): Gate {
   if (digits) {
     const n = digits[1] ? Number(digits[1]) : requires.source.length === 4 ? 2 : 1;
     return (s) => s.longestDigitRun >= n;
+  }
+  // `(?:\d\D*){8}`: at least eight digits anywhere, what a phone number needs, read from the count.
+  const count = /^\(\?:\\d\\D\*\)\{(\d+)\}$/.exec(requires.source);
+  if (count) {
+    const n = Number(count[1]);
+    return (s) => (s.counts[0] as number) >= n;
   }
   const caseless = requires.flags.includes('i');
   switch (requires.source) {
