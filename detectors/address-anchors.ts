@@ -14,7 +14,8 @@
  * the end of a run. Texts with characters outside the Basic Multilingual Plane, where the
  * character tables do not reach, take the regexes.
  */
-import { hasSurrogate, LETTER_CASE, LETTER_OR_DIGIT } from './chars.js';
+import { LETTER_CASE, LETTER_OR_DIGIT } from './chars.js';
+import { type Shape, SURROGATE, shapeFor } from './shape.js';
 
 export const NL_POSTCODE_AT = 1;
 export const POSTCODE_CAPITAL = 2;
@@ -50,8 +51,9 @@ export function digitAnchors(text: string): DigitAnchors {
   if (text === lastText) return last;
   lastText = text;
   last.count = 0;
-  if (hasSurrogate(text)) byRegex(text);
-  else scan(text);
+  const shape = shapeFor(text);
+  if ((shape.flags & SURROGATE) !== 0) byRegex(text);
+  else scan(text, shape);
   return last;
 }
 
@@ -84,21 +86,17 @@ function spaceCapital(text: string, end: number): boolean {
 }
 const isAZ = (c: number) => c >= 65 && c <= 90;
 
-function scan(text: string): void {
-  const n = text.length;
+function scan(text: string, shape: Shape): void {
   let found = 0;
-  for (let i = 0; i < n; i++) {
-    let c = text.charCodeAt(i);
-    if (c > 57 || c < 48) continue;
-    const start = i;
+  // The digit runs as the shape pass found them: the text between them is not read here.
+  const runs = shape.digitRuns;
+  for (let k = 0; k < shape.digitRunCount; k++) {
+    const start = runs[2 * k] as number;
+    const end = runs[2 * k + 1] as number;
     if (start > 0 && text.charCodeAt(start - 1) === 32) addSpaceDigit(start - 1);
-    while (++i < n) {
-      c = text.charCodeAt(i);
-      if (c > 57 || c < 48) break;
-    }
-    // The run is [start, end); `c` is the character after it (NaN at the end).
-    const end = i;
     if (found === ALL) continue;
+    // The run is [start, end); `c` is the character after it (NaN at the end).
+    const c = text.charCodeAt(end);
     const length = end - start;
     if (INWARD_LETTER[c] === 1 && INWARD_LETTER[text.charCodeAt(end + 1)] === 1 && endsWord(text, end + 2)) found |= UK_INWARD;
     if (length < 4) continue;

@@ -23,8 +23,6 @@ export const LETTER_CASE = new Uint8Array(65536);
   }
 }
 
-/** Whether a text holds a surrogate (a character outside the Basic Multilingual Plane), where the tables do not reach. */
-export const hasSurrogate = (text: string) => /[\uD800-\uDFFF]/.test(text);
 const LETTER_OR_DIGIT_CP = /^[\p{L}\p{N}]$/u;
 const LETTER_CP = /^\p{L}$/u;
 

@@ -10,12 +10,13 @@
  * recognisers plug in through detectors/ner.ts.
  */
 
-import { hasSurrogate, LETTER_CASE, LETTER_OR_DIGIT } from './chars.js';
+import { LETTER_CASE, LETTER_OR_DIGIT } from './chars.js';
 import { findProseNames, INTRODUCTION_WORDS, LABEL_WORDS, MEETING_CONTEXT, MONTH_SURNAMES, type ProseWords } from './name-prose.js';
 import { FIRST_NAMES, NOT_SURNAMES, PARTICLES } from './names.js';
 import { ROMANCE_NAME_CONTEXT, ROMANCE_TITLES } from './names-romance.js';
 import { maskWords } from './postal-address.js';
 import { buildPrefilter } from './prefilter.js';
+import { SURROGATE, shapeFor } from './shape.js';
 import type { Candidate, Detector } from './types.js';
 
 const B = '(?<![\\p{L}\\p{N}.@])';
@@ -78,14 +79,19 @@ const FIRST_NAMES_ONLY: ReadonlySet<string> = new Set(['jan', 'peter', 'maria', 
  */
 function capitalisedWords(text: string, out: number[]): boolean {
   if (out.length !== 0) out.length = 0;
-  if (hasSurrogate(text)) {
+  const shape = shapeFor(text);
+  if ((shape.flags & SURROGATE) !== 0) {
     WORD.lastIndex = 0;
     for (let m = WORD.exec(text); m !== null; m = WORD.exec(text)) out.push(m.index, m.index + m[0].length);
     return HAS_INITIAL.test(text);
   }
   let initial = false;
-  for (let i = 0; i < text.length; i++) {
-    if (LETTER_CASE[text.charCodeAt(i)] !== 1) continue;
+  // A capital is A-Z or a character outside ASCII: the shape's marks, so lower case is never read here.
+  const marks = shape.marks;
+  let next = 0;
+  for (let k = 0; k < shape.markCount; k++) {
+    const i = marks[k] as number;
+    if (i < next || LETTER_CASE[text.charCodeAt(i)] !== 1) continue;
     if (text.charCodeAt(i + 1) === 46) initial = true;
     if (i > 0) {
       const before = text.charCodeAt(i - 1);
@@ -95,7 +101,7 @@ function capitalisedWords(text: string, out: number[]): boolean {
     while (j < text.length && j - i <= 20 && LETTER_CASE[text.charCodeAt(j)] === 2) j++;
     if (j === i + 1) continue;
     out.push(i, j);
-    i = j - 1;
+    next = j;
   }
   return initial;
 }

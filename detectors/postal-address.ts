@@ -8,7 +8,8 @@
  */
 import { digitAnchors, hasDigitAnchor, NL_POSTCODE_AT, POSTCODE_CAPITAL, UK_INWARD } from './address-anchors.js';
 import { ROMANCE_ADDRESS_CONTEXT, ROMANCE_ADDRESS_PATTERNS } from './address-romance.js';
-import { hasSurrogate, isHighSurrogate, isLowSurrogate, LETTER, LETTER_CASE, LETTER_OR_DIGIT, pairIsLetterOrDigit } from './chars.js';
+import { isHighSurrogate, isLowSurrogate, LETTER, LETTER_CASE, LETTER_OR_DIGIT, pairIsLetterOrDigit } from './chars.js';
+import { SURROGATE, shapeFor } from './shape.js';
 import type { Candidate, Detector } from './types.js';
 
 const B = '(?<![\\p{L}\\p{N}])';
@@ -52,7 +53,7 @@ const STREET_ANCHOR_REGEX = new RegExp(`${STREET_SUFFIX} \\d`, 'u');
  * position (and let `during 2024` through on `ring`). Texts with surrogate pairs take the looser regex.
  */
 function streetBeforeNumber(text: string): boolean {
-  if (hasSurrogate(text)) return STREET_ANCHOR_REGEX.test(text);
+  if ((shapeFor(text).flags & SURROGATE) !== 0) return STREET_ANCHOR_REGEX.test(text);
   // Every space before a digit, where a house number can follow its street.
   const anchors = digitAnchors(text);
   for (let k = 0; k < anchors.count; k++) {

@@ -5,6 +5,9 @@
  * digits"), or skipped when the shape rules it out, so a text that cannot match costs one pass
  * and no regex. Any other `requires` runs as written.
  *
+ * The same pass notes where the capitals and the digit runs are, so the name finder and the
+ * address anchors (shapeFor) read those places and not every character of the text again.
+ *
  * The forms answered from the shape alone: `\d`, `\d\d`, `\d{N}` (a run of N digits),
  * `(?:\d\D*){N}` (N digits in all), `[.:]`; and in part `\p{Lu}`, `[A-Z]{6}`, `<<`,
  * `[A-Za-z]{2}\d{2}` (the regex runs only when the shape allows a match).
@@ -16,24 +19,50 @@ export const DOT = 4;
 export const COLON = 8;
 export const AT = 16;
 export const ANGLE = 32;
+/** A UTF-16 surrogate: a character outside the Basic Multilingual Plane, where the character tables do not reach. */
+export const SURROGATE = 128;
 
 export interface Shape {
   flags: number;
   longestDigitRun: number;
   /** How many digits, `:`, `.`, `@` and `<` the text holds (as pattern-gate.ts counts them). */
   counts: Int32Array;
+  /**
+   * Offsets of every capital A-Z and every character outside ASCII, in order (`markCount` of
+   * them): where a capitalised word can start, for the name finder, which then reads only these
+   * places instead of every character again.
+   */
+  marks: Int32Array;
+  markCount: number;
+  /** Every run of digits as a start and an end offset, in order (`digitRunCount` runs): for the address anchors. */
+  digitRuns: Int32Array;
+  digitRunCount: number;
 }
 
-const shape: Shape = { flags: 0, longestDigitRun: 0, counts: new Int32Array(5) };
+const newShape = (): Shape => ({
+  flags: 0,
+  longestDigitRun: 0,
+  counts: new Int32Array(5),
+  marks: new Int32Array(256),
+  markCount: 0,
+  digitRuns: new Int32Array(256),
+  digitRunCount: 0,
+});
+/** The shape of the text the engine is detecting in, and the text it belongs to. */
+const shape = newShape();
+let shapeText: string | undefined;
+/** For a text other than the engine's: a detector or test that asks on its own. */
+const spare = newShape();
 
 /** A digit, in `KIND`; it is no flag. */
 const DIGIT = 64;
+const COUNTED = DOT | COLON | AT | ANGLE;
 /**
- * Per UTF-16 unit: DIGIT, the flag it sets, or 0 for the rest (lower case, spaces, most
+ * Per UTF-16 unit: DIGIT, the flags it sets, or 0 for the rest (lower case, spaces, most
  * punctuation: most of any text). One look-up and one test per character, where comparing each
  * character with every class in turn took half again as long.
  */
-const KIND = new Uint8Array(65536).fill(NON_ASCII, 128);
+const KIND = new Uint8Array(65536).fill(NON_ASCII, 128).fill(NON_ASCII | SURROGATE, 0xd800, 0xe000);
 for (let c = 48; c <= 57; c++) KIND[c] = DIGIT;
 for (let c = 65; c <= 90; c++) KIND[c] = UPPER;
 KIND[46] = DOT;
@@ -41,8 +70,29 @@ KIND[58] = COLON;
 KIND[64] = AT;
 KIND[60] = ANGLE;
 
-/** The shape of `text`; the object is reused by the next call. */
+/** The shape of `text`, as the engine takes it once per window; the object is reused by the next call. */
 export function shapeOf(text: string): Shape {
+  shapeText = text;
+  return measure(text, shape);
+}
+
+/**
+ * The shape of `text` for a detector: the engine's, taken for the same text before the detector
+ * ran, or else taken now. Read it at once; the next call may reuse the object.
+ */
+export function shapeFor(text: string): Shape {
+  return text === shapeText ? shape : measure(text, spare);
+}
+
+function measure(text: string, into: Shape): Shape {
+  const n = text.length;
+  // Room for every mark and every run edge the text can have, so the loop needs no test for it.
+  if (into.marks.length < n) into.marks = new Int32Array(Math.max(n, 2 * into.marks.length));
+  if (into.digitRuns.length < n + 1) into.digitRuns = new Int32Array(Math.max(n + 1, 2 * into.digitRuns.length));
+  const marks = into.marks;
+  const runs = into.digitRuns;
+  let m = 0;
+  let r = 0;
   let flags = 0;
   let run = 0;
   let longest = 0;
@@ -51,36 +101,47 @@ export function shapeOf(text: string): Shape {
   let dots = 0;
   let ats = 0;
   let angles = 0;
-  for (let i = 0; i < text.length; i++) {
+  for (let i = 0; i < n; i++) {
     const kind = KIND[text.charCodeAt(i)] as number;
     if (kind === 0) {
-      run = 0;
+      if (run !== 0) {
+        runs[r++] = i;
+        run = 0;
+      }
       continue;
     }
     if (kind === DIGIT) {
+      if (run === 0) runs[r++] = i;
       digits++;
       if (++run > longest) longest = run;
       continue;
     }
-    run = 0;
+    if (run !== 0) {
+      runs[r++] = i;
+      run = 0;
+    }
     flags |= kind;
+    if ((kind & (UPPER | NON_ASCII)) !== 0) marks[m++] = i;
     // The counted characters, rare in any text.
-    if (kind > NON_ASCII) {
+    else if ((kind & COUNTED) !== 0) {
       if (kind === DOT) dots++;
       else if (kind === COLON) colons++;
       else if (kind === AT) ats++;
       else angles++;
     }
   }
-  shape.flags = flags;
-  shape.longestDigitRun = longest;
-  const counts = shape.counts;
+  if (run !== 0) runs[r++] = n;
+  into.flags = flags;
+  into.longestDigitRun = longest;
+  into.markCount = m;
+  into.digitRunCount = r >> 1;
+  const counts = into.counts;
   counts[0] = digits;
   counts[1] = colons;
   counts[2] = dots;
   counts[3] = ats;
   counts[4] = angles;
-  return shape;
+  return into;
 }
 
 /** Whether a text of this shape can pass a detector's `requires`. */
