@@ -3,6 +3,7 @@
  * 4-6-5/4-6-4 (American Express, Diners), checked with Luhn and the issuer's prefix and length.
  */
 import { maskKeepLast } from './mask.js';
+import { shapeFor } from './shape.js';
 import type { Candidate, Detector } from './types.js';
 import { luhn } from './validators.js';
 
@@ -32,6 +33,8 @@ const pattern = (body: string) => new RegExp(`${EDGE_BEFORE}${body}${EDGE_AFTER}
 const RUN = /(?<![\p{L}\p{N}\-.,/])\d[\d -]{24,200}\d(?![\p{L}\p{N}])/gu;
 const WHOLE_CARD = /^(?:\d{13,19}|\d{4}(?:-\d{4}){2,3}(?:-\d{1,3})?|3\d{3}-\d{6}-\d{4,5})$/;
 function* cardsInRuns(text: string): Iterable<Candidate> {
+  // Two cards or more: 24 digits at least.
+  if ((shapeFor(text).counts[0] as number) < 24) return;
   RUN.lastIndex = 0;
   for (let m = RUN.exec(text); m !== null; m = RUN.exec(text)) {
     const tokens = [...m[0].matchAll(/\S+/g)].map((t) => ({ text: t[0], start: m.index + (t.index ?? 0) }));

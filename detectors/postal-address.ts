@@ -42,9 +42,13 @@ const UK_ANCHOR = hasDigitAnchor(UK_INWARD);
 const SUFFIXES: readonly string[] = STREET_SUFFIX.slice(3, -1)
   .split('|')
   .map((s) => s.replace(/\\/g, ''));
-/** 1 for a character some suffix ends with: most spaces before a digit are rejected on it. */
-const SUFFIX_LAST = new Uint8Array(65536);
-for (const s of SUFFIXES) SUFFIX_LAST[s.charCodeAt(s.length - 1)] = 1;
+/** The suffixes by the character they end with: most spaces before a digit are rejected on it, the rest try only those. */
+const SUFFIXES_ENDING: readonly (readonly string[])[] = (() => {
+  const by: string[][] = Array.from({ length: 128 }, () => []);
+  for (const s of SUFFIXES) by[s.charCodeAt(s.length - 1)]?.push(s);
+  return by;
+})();
+const NO_SUFFIX: readonly string[] = [];
 const STREET_ANCHOR_REGEX = new RegExp(`${STREET_SUFFIX} \\d`, 'u');
 /**
  * Whether a street word stands before a house number: what every suffixed street pattern needs,
@@ -58,8 +62,10 @@ function streetBeforeNumber(text: string): boolean {
   const anchors = digitAnchors(text);
   for (let k = 0; k < anchors.count; k++) {
     const p = anchors.spaceDigit[k] as number;
-    if (p < 3 || SUFFIX_LAST[text.charCodeAt(p - 1)] !== 1) continue;
-    for (const suffix of SUFFIXES) {
+    if (p < 3) continue;
+    const ending = SUFFIXES_ENDING[text.charCodeAt(p - 1)] ?? NO_SUFFIX;
+    for (let e = 0; e < ending.length; e++) {
+      const suffix = ending[e] as string;
       const s = p - suffix.length;
       if (s < 1 || !text.startsWith(suffix, s)) continue;
       for (let q = s - 1; q >= 0 && s - q <= 31; q--) {
