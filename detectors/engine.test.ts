@@ -30,6 +30,38 @@ describe('keyword prefilter (Aho–Corasick)', () => {
     expect([...eligible]).toEqual([0, 1]);
   });
 
+  it('notes where the last keyword of each list starts, the shortest one counting where several end', () => {
+    const p = buildPrefilter([['he', 'she'], ['hers'], ['his'], undefined, ['ziekmelding'], ['ziek']]);
+    const eligible = new Uint8Array(6);
+    const starts = new Int32Array(6).fill(7);
+    p.scan('she ushers ziekmelding, ziek', eligible, starts);
+    expect([...eligible]).toEqual([1, 1, 0, 0, 1, 1]);
+    // "he" and "hers" in "ushers" start at 6, after the "she" at 0; "ziek" last at 24; none is -1.
+    expect([...starts]).toEqual([6, 6, -1, -1, 11, 24]);
+    // "she" holds "he" too: the list's keyword in the last two characters is "he", starting at 1.
+    p.scan('she', eligible, starts);
+    expect(starts[0]).toBe(1);
+  });
+
+  it('reads the keywords of a context that is the end of the text before it as a scan of it would', () => {
+    const lines = ['Klantnummer en PESEL staan in de bijlage, zie verder', 'de lijst van vandaag met PESEL', 'nummer'];
+    const value = '60111087503';
+    const scanned = (context: string) =>
+      createEngine(builtinDetectors, hasher)
+        .detect({ text: value, where: {}, context })
+        .map((f) => f.type);
+    for (const line of lines) {
+      for (const tail of [line.slice(-8), line.slice(-20), line]) {
+        // The engine has just read `line`, so the context is that text's tail; a fresh engine scans it.
+        const warm = createEngine(builtinDetectors, hasher);
+        warm.detect({ text: line, where: {} });
+        const found = warm.detect({ text: value, where: {}, context: tail }).map((f) => f.type);
+        expect(found, `${JSON.stringify(tail)} after ${JSON.stringify(line)}`).toEqual(scanned(tail));
+        expect(found.includes('pl-pesel'), JSON.stringify(tail)).toBe(/pesel/i.test(tail));
+      }
+    }
+  });
+
   it('runs a gated detector when its keyword is only in the column header', () => {
     expect(types('60111087503')).not.toContain('pl-pesel');
     expect(types('60111087503', 'PESEL')).toContain('pl-pesel');

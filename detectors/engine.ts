@@ -225,6 +225,23 @@ export function createEngine(detectors: readonly Detector[], hasher: Hasher, opt
   // Reused between windows: the eligibility marks and the candidate list.
   const eligible = new Uint8Array(compiled.length);
   const candidates: Candidate[] = [];
+  // The prefilter notes where each list's last keyword in the text starts. A segment's context is
+  // most often the tail of the text before it (the end of the line before, extractors/text.ts):
+  // its keywords are then read off those starts instead of scanned again.
+  let starts: Int32Array = new Int32Array(compiled.length);
+  let previousText: string | undefined;
+  let previousStarts: Int32Array = new Int32Array(compiled.length);
+
+  /** Marks the lists with a keyword in a segment's context. */
+  function contextKeywords(context: string): void {
+    const before = previousText;
+    if (before !== undefined && context.length <= before.length && before.endsWith(context)) {
+      const from = before.length - context.length;
+      for (let i = 0; i < previousStarts.length; i++) if ((previousStarts[i] as number) >= from) eligible[i] = 1;
+    } else {
+      prefilter.scan(context, eligible);
+    }
+  }
 
   /**
    * What detectWindow gathered in the current window: the candidates that reach the threshold and
@@ -272,13 +289,18 @@ export function createEngine(detectors: readonly Detector[], hasher: Hasher, opt
     external?: Map<Compiled, Candidate[]>,
   ): readonly Scored[] {
     // The text's shape decides, before any regex, which detectors and patterns can match at all.
-    const shape = shapeOf(text);
     // Keywords count in the text and in its context (a column header, the line before), since
     // that is where a gated detector's context words, and so its confidence, come from.
+    const shape = shapeOf(text);
     eligible.fill(0);
     if (anyKeywords) {
-      prefilter.scan(text, eligible);
-      if (segment.context) prefilter.scan(segment.context, eligible);
+      prefilter.scan(text, eligible, starts);
+      if (segment.context) contextKeywords(segment.context);
+      // This text's keyword starts become the previous ones; the other array is written next.
+      const written = starts;
+      starts = previousStarts;
+      previousStarts = written;
+      previousText = text;
     }
     context.reset(text, segment.context);
     // Allocated on the first candidate that survives: most windows have none.

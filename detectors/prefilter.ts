@@ -10,8 +10,13 @@
  */
 
 export interface Prefilter {
-  /** Marks in `eligible` (indexed like the keyword lists given) which lists have a keyword in `text`; case-insensitive. */
-  scan(text: string, eligible: Uint8Array): void;
+  /**
+   * Marks in `eligible` (indexed like the keyword lists given) which lists have a keyword in
+   * `text`; case-insensitive. With `lastStart`, also notes there where each list's last keyword
+   * starts (-1: none): the lists with a keyword in the text's last N characters are then those
+   * whose start is at least `text.length - N`, with no second pass over that tail.
+   */
+  scan(text: string, eligible: Uint8Array, lastStart?: Int32Array): void;
   /** Number of automaton states, for diagnostics. */
   readonly size: number;
 }
@@ -25,7 +30,7 @@ export function buildPrefilter(lists: readonly (readonly string[] | undefined)[]
       if (text) keywords.push({ text, owner });
     }
   });
-  const { symbols, delta, width, out, states } = compileAutomaton(keywords, false);
+  const { symbols, delta, width, out, outLength, states } = compileAutomaton(keywords, false);
   // `rows[row + symbol]` is the next state times the width, so a step needs no multiplication,
   // and it is complemented (negative) when that state ends a keyword: the test needs no second table.
   const rows = delta.map((next) => ((out[next] as Int32Array).length > 0 ? ~(next * width) : next * width));
@@ -33,8 +38,12 @@ export function buildPrefilter(lists: readonly (readonly string[] | undefined)[]
 
   return {
     size: states,
-    scan(text: string, eligible: Uint8Array): void {
+    scan(text: string, eligible: Uint8Array, lastStart?: Int32Array): void {
       if (gatedCount === 0) return;
+      if (lastStart) {
+        scanNoting(text, eligible, lastStart);
+        return;
+      }
       let found = 0;
       for (let i = 0; i < eligible.length; i++) if (eligible[i] !== 0) found++;
       // `row` is a state times the width: one look-up per character, no multiplication.
@@ -54,6 +63,26 @@ export function buildPrefilter(lists: readonly (readonly string[] | undefined)[]
       }
     },
   };
+
+  /** The scan that also notes each list's last keyword start; it reads to the end, as a later keyword may start later. */
+  function scanNoting(text: string, eligible: Uint8Array, lastStart: Int32Array): void {
+    lastStart.fill(-1);
+    let row = 0;
+    for (let i = 0; i < text.length; i++) {
+      row = rows[row + (symbols[text.charCodeAt(i)] as number)] as number;
+      if (row >= 0) continue;
+      row = ~row;
+      const state = (row / width) | 0;
+      const owners = out[state] as Int32Array;
+      const shortest = outLength[state] as Int32Array;
+      for (let j = 0; j < owners.length; j++) {
+        const owner = owners[j] as number;
+        eligible[owner] = 1;
+        const start = i + 1 - (shortest[j] as number);
+        if (start > (lastStart[owner] as number)) lastStart[owner] = start;
+      }
+    }
+  }
 }
 
 /**
@@ -154,6 +183,8 @@ function compileAutomaton(keywords: readonly { text: string; owner: number }[], 
   let goto: Int32Array = new Int32Array(width).fill(-1);
   let states = 1;
   const outputs: number[][] = [[]];
+  // Per state, beside each owner in `outputs`: the length of its shortest keyword that ends there.
+  const lengths: number[][] = [[]];
   for (const { text, owner } of keywords) {
     let node = 0;
     for (let i = 0; i < text.length; i++) {
@@ -167,12 +198,16 @@ function compileAutomaton(keywords: readonly { text: string; owner: number }[], 
         }
         next = states++;
         outputs.push([]);
+        lengths.push([]);
         goto[node * width + sym] = next;
       }
       node = next;
     }
     const out = outputs[node] as number[];
-    if (!out.includes(owner)) out.push(owner);
+    if (!out.includes(owner)) {
+      out.push(owner);
+      (lengths[node] as number[]).push(text.length);
+    }
   }
 
   // Breadth-first: fill the missing transitions from the failure state, turning the trie into a
@@ -188,7 +223,17 @@ function compileAutomaton(keywords: readonly { text: string; owner: number }[], 
   for (let qi = 0; qi < queue.length; qi++) {
     const node = queue[qi] as number;
     const f = fail[node] as number;
-    for (const o of outputs[f] as number[]) if (!(outputs[node] as number[]).includes(o)) (outputs[node] as number[]).push(o);
+    // A failure state is shallower, so its keywords are the shorter ones.
+    const own = outputs[node] as number[];
+    const ownLengths = lengths[node] as number[];
+    (outputs[f] as number[]).forEach((o, k) => {
+      const length = (lengths[f] as number[])[k] as number;
+      const at = own.indexOf(o);
+      if (at === -1) {
+        own.push(o);
+        ownLengths.push(length);
+      } else if (length < (ownLengths[at] as number)) ownLengths[at] = length;
+    });
     for (let sym = 0; sym < width; sym++) {
       const next = goto[node * width + sym] as number;
       if (next === -1) {
@@ -200,7 +245,14 @@ function compileAutomaton(keywords: readonly { text: string; owner: number }[], 
       }
     }
   }
-  return { symbols, delta, width, states, out: outputs.map((o) => Int32Array.from(o)) };
+  return {
+    symbols,
+    delta,
+    width,
+    states,
+    out: outputs.map((o) => Int32Array.from(o)),
+    outLength: lengths.map((l) => Int32Array.from(l)),
+  };
 }
 
 let cases: { lower: Uint16Array; folded: Uint16Array } | undefined;

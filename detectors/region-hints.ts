@@ -123,8 +123,12 @@ const OTHER_LIST = 'het|een|niet|wij|ik|voor|zijn|naar|ook|maar|wordt|the|and|of
 const LANGUAGE_WORDS = new RegExp(`\\b(?:(${GERMAN_LIST})|(?:${OTHER_LIST}))\\b`, 'gi');
 /** German words, more than all the others together, that make a text German. */
 const GERMAN_WORDS = 5;
-/** Only the first part of a long text is read for its language: enough to tell, cheap on a large file. */
-const LANGUAGE_SAMPLE = 64 * 1024;
+/**
+ * Only the first part of a long text is read for its language: some 2,500 words, enough to tell.
+ * The word regex costs about 4 ms per MB, a tenth of all detection on clean prose; with 64 KB it
+ * ran over every byte of the usual office file.
+ */
+const LANGUAGE_SAMPLE = 16 * 1024;
 
 /** The regions an item points at, gathered over its segments. */
 export class RegionEvidence {
