@@ -384,6 +384,8 @@ export function createEngine(detectors: readonly Detector[], hasher: Hasher, opt
    */
   function hintsFor(scope: ItemScope | undefined, segment: Segment): ItemHints {
     if (scope) {
+      // Taken here for the evidence to read, and kept for the segment's window when it has one only.
+      if (segment.text.length <= WINDOW) shapeOf(segment.text);
       scope.evidence.see(segment.text);
       const regions = scope.evidence.regions();
       if (scope.hints?.regions !== regions) scope.hints = { regions };

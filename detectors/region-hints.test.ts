@@ -58,6 +58,20 @@ describe('region evidence in text', () => {
     expect(regionsOf(text).filter((r) => r !== 'NL')).toEqual([]);
   });
 
+  it.each([
+    // Names and digit signals in one text, in the order they stand (a name is found apart from the regex when there is no @).
+    ['Belgique, tel 0049 30 1234567', ['BE', 'DE']],
+    ['tel +32 2 555 12 34, Deutschland', ['BE', 'DE']],
+    ['Frankreich 1000 Brussel Nederland', ['FR', 'BE', 'NL']],
+    ['75001 Paris Belgien; jan@firma.de', ['FR', 'BE', 'DE']],
+    ['Belgien (Germany)', ['BE', 'DE']],
+    // A name inside a word is none: letters before or after it.
+    ['xFrance Belgiens Nederlandse', []],
+    ['Ééngermany', []],
+  ])('%j points at %j in that order', (text, regions) => {
+    expect(regionsOf(text)).toEqual(regions);
+  });
+
   it('gathers German over segments, as a letter is read paragraph by paragraph', () => {
     expect(regionsOf('Sehr geehrte Frau Weber,', 'wir haben Ihre Nachricht', 'und bitten Sie um Geduld.')).toEqual(['DE']);
   });

@@ -15,6 +15,8 @@
  * point at.
  */
 
+import { AT, shapeFor } from './shape.js';
+
 export type HintedRegion = 'NL' | 'BE' | 'DE' | 'FR';
 
 /** Folder names, and long words of file names, that name a country (lower case, in the languages we cover). */
@@ -80,16 +82,28 @@ const CALLING_CODES: Record<string, HintedRegion> = { '31': 'NL', '32': 'BE', '3
  * to its country: a calling code needs the digit after it, an IBAN its check digits, a postcode a
  * city of that country beside it.
  */
-const SIGNALS = new RegExp(
-  [
-    String.raw`\b(?:(?<ibanNL>NL)\d{2} ?[A-Z]{4}|(?<iban>BE|DE|FR)\d{2} ?\d{4})`,
-    String.raw`(?:\+|(?<!\d)00)(?<cc>3[123]|49)[ (]*[1-9]`,
-    String.raw`@[\w.-]+\.(?<tld>nl|be|de|fr)(?![\w.-])`,
-    `(?<![${L}])(?<name>${Object.keys(COUNTRY_NAMES).join('|')})(?![${L}])`,
-    String.raw`(?<!\d)(?:[1-9]\d{3} (?<be>${BE_CITIES})|\d{5} (?:(?<de>${DE_CITIES})|(?<fr>${FR_CITIES})))(?![${L}])`,
-  ].join('|'),
-  'g',
-);
+const DIGIT_SIGNALS = [
+  String.raw`\b(?:(?<ibanNL>NL)\d{2} ?[A-Z]{4}|(?<iban>BE|DE|FR)\d{2} ?\d{4})`,
+  String.raw`(?:\+|(?<!\d)00)(?<cc>3[123]|49)[ (]*[1-9]`,
+  String.raw`(?<!\d)(?:[1-9]\d{3} (?<be>${BE_CITIES})|\d{5} (?:(?<de>${DE_CITIES})|(?<fr>${FR_CITIES})))(?![${L}])`,
+];
+const TLD_SIGNAL = String.raw`@[\w.-]+\.(?<tld>nl|be|de|fr)(?![\w.-])`;
+const NAME_SIGNAL = `(?<![${L}])(?<name>${Object.keys(COUNTRY_NAMES).join('|')})(?![${L}])`;
+const SIGNALS = new RegExp([DIGIT_SIGNALS[0], DIGIT_SIGNALS[1], TLD_SIGNAL, NAME_SIGNAL, DIGIT_SIGNALS[2]].join('|'), 'g');
+/**
+ * The signals of a text without `@`, but for the country names: a run of two digits or more is
+ * in each. In such a text no signal can overlap a country name, so the names are found apart
+ * (`namesAt`), at the capitals the shape pass noted, and the matches are the same as SIGNALS'.
+ */
+const DIGIT_ONLY = new RegExp(DIGIT_SIGNALS.join('|'), 'g');
+/** The country names by their first letter, in the order SIGNALS tries them. */
+const NAMES_BY_FIRST = new Map<number, string[]>();
+for (const name of Object.keys(COUNTRY_NAMES)) {
+  const first = name.charCodeAt(0);
+  NAMES_BY_FIRST.set(first, [...(NAMES_BY_FIRST.get(first) ?? []), name]);
+}
+const LATIN_LETTER = new RegExp(`[${L}]`);
+const isLatinLetter = (text: string, i: number) => i >= 0 && i < text.length && LATIN_LETTER.test(text[i] as string);
 const REGIONS: readonly HintedRegion[] = ['NL', 'BE', 'DE', 'FR'];
 
 /** The region one SIGNALS match points at. */
@@ -145,13 +159,7 @@ export class RegionEvidence {
 
   /** Reads one segment's text for signals. */
   see(text: string): void {
-    if (this.found.size < REGIONS.length) {
-      SIGNALS.lastIndex = 0;
-      for (let m = SIGNALS.exec(text); m !== null && this.found.size < REGIONS.length; m = SIGNALS.exec(text)) {
-        const region = m.groups ? regionOf(m.groups) : undefined;
-        if (region) this.add(region);
-      }
-    }
+    if (this.found.size < REGIONS.length) this.signals(text);
     if (!this.found.has('DE') && this.languageRead < LANGUAGE_SAMPLE) {
       const sample = text.length > LANGUAGE_SAMPLE - this.languageRead ? text.slice(0, LANGUAGE_SAMPLE - this.languageRead) : text;
       this.languageRead += sample.length;
@@ -171,6 +179,51 @@ export class RegionEvidence {
   /** The regions seen so far, in the order they were first seen. */
   regions(): readonly HintedRegion[] {
     return this.list;
+  }
+
+  /**
+   * The signals in order of their place in the text. SIGNALS tries its alternatives at every
+   * character (its look-behinds allow no skipping ahead), a tenth of all detection on prose; most
+   * texts have no `@`, and then only the digit signals need the regex, and only with two digits in a row.
+   */
+  private signals(text: string): void {
+    const shape = shapeFor(text);
+    if ((shape.flags & AT) !== 0) {
+      this.matches(SIGNALS, text, text.length);
+      return;
+    }
+    let at = 0;
+    const { marks, markCount } = shape;
+    const digits = shape.longestDigitRun >= 2;
+    if (digits) DIGIT_ONLY.lastIndex = 0;
+    for (let k = 0; k < markCount && this.found.size < REGIONS.length; k++) {
+      const start = marks[k] as number;
+      if (start < at) continue;
+      const names = NAMES_BY_FIRST.get(text.charCodeAt(start));
+      if (names === undefined || isLatinLetter(text, start - 1)) continue;
+      const name = names.find((n) => text.startsWith(n, start) && !isLatinLetter(text, start + n.length));
+      if (name === undefined) continue;
+      // The digit signals before the name first, then the name: in the order SIGNALS finds them.
+      if (digits) this.matches(DIGIT_ONLY, text, start);
+      if (this.found.size < REGIONS.length) this.add(COUNTRY_NAMES[name] as HintedRegion);
+      at = start + name.length;
+      if (digits && DIGIT_ONLY.lastIndex < at) DIGIT_ONLY.lastIndex = at;
+    }
+    if (digits) this.matches(DIGIT_ONLY, text, text.length);
+  }
+
+  /** The regions of a global regex's matches from its lastIndex on that start before `before`; the regex is left after the last one read. */
+  private matches(re: RegExp, text: string, before: number): void {
+    if (re === SIGNALS) re.lastIndex = 0;
+    for (let from = re.lastIndex; this.found.size < REGIONS.length; from = re.lastIndex) {
+      const m = re.exec(text);
+      if (m === null || m.index >= before) {
+        re.lastIndex = m === null ? text.length : from;
+        return;
+      }
+      const region = m.groups ? regionOf(m.groups) : undefined;
+      if (region) this.add(region);
+    }
   }
 
   private add(region: HintedRegion): void {

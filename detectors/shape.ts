@@ -70,8 +70,12 @@ KIND[58] = COLON;
 KIND[64] = AT;
 KIND[60] = ANGLE;
 
-/** The shape of `text`, as the engine takes it once per window; the object is reused by the next call. */
+/**
+ * The shape of `text`, as the engine takes it once per window (taken again only for another
+ * text); the object is reused by the next call.
+ */
 export function shapeOf(text: string): Shape {
+  if (text === shapeText) return shape;
   shapeText = text;
   return measure(text, shape);
 }
