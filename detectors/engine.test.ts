@@ -62,6 +62,29 @@ describe('keyword prefilter (Aho–Corasick)', () => {
     }
   });
 
+  it('tells a detector its phrase groups from its own pass over the text, as its own scan would, the context not counting', () => {
+    const own = builtinDetectors.map((d) => {
+      const { phrases: _phrases, ...rest } = d;
+      return rest as Detector;
+    });
+    const asked = createEngine(own, hasher);
+    const told = createEngine(builtinDetectors, hasher);
+    const texts = [
+      ['Afspraak met mevr. El Amrani om tien uur.', undefined],
+      ['Hi, my name is Dan.', 'Afspraak met mevr.'],
+      ['El Amrani om tien uur', 'Afspraak met mevr.'],
+      ['Dan Vos', 'my name is'],
+      ['Contactpersoon: Dan Vos', 'naam'],
+      ['De heer Bakker belt terug', 'Geachte heer'],
+    ] as const;
+    for (const [text, context] of texts) {
+      for (const e of [asked, told]) e.detect({ text: 'voorafgaande regel', where: {} });
+      const segment = { text, where: { line: 2 }, ...(context ? { context } : {}) };
+      expect(told.detect(segment), `${text} | ${context}`).toEqual(asked.detect(segment));
+    }
+    expect(told.detect({ text: 'Afspraak met mevr. El Amrani om tien uur.', where: {} }).map((f) => f.type)).toContain('person-name');
+  });
+
   it('runs a gated detector when its keyword is only in the column header', () => {
     expect(types('60111087503')).not.toContain('pl-pesel');
     expect(types('60111087503', 'PESEL')).toContain('pl-pesel');

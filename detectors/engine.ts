@@ -60,6 +60,8 @@ interface Compiled {
   patternsOnly: boolean;
   context: RegExp | undefined;
   negative: RegExp | undefined;
+  /** Which of its `phrases` groups the window holds, for its `find`: a view of the engine's marks. */
+  phrases: Uint8Array | undefined;
 }
 
 interface Scored {
@@ -146,13 +148,23 @@ export function createEngine(detectors: readonly Detector[], hasher: Hasher, opt
       patternsOnly: !detector.find && needs.length > 0 && needs.every((n) => n !== undefined),
       context: wordsRegex(detector.context),
       negative: wordsRegex(detector.negativeContext),
+      phrases: undefined as Uint8Array | undefined,
     };
   });
   // Every detector's context words in one index, scanned once per window (context.ts).
   const context = buildContextLookup(detectors.map((d) => ({ context: d.context, negative: d.negativeContext })));
   // One Aho–Corasick pass over a segment decides which keyword-gated detectors run (prefilter.ts).
-  const prefilter = buildPrefilter(compiled.map((c) => c.keywords));
-  const anyKeywords = compiled.some((c) => c.keywords);
+  // The detectors' phrase groups are lists of the same pass, after the detectors' own.
+  const lists: (readonly string[] | undefined)[] = compiled.map((c) => c.keywords);
+  const phraseLists: { c: Compiled; from: number; count: number }[] = [];
+  for (const c of compiled) {
+    const groups = c.detector.phrases;
+    if (!groups?.length) continue;
+    phraseLists.push({ c, from: lists.length, count: groups.length });
+    lists.push(...groups);
+  }
+  const prefilter = buildPrefilter(lists);
+  const anyKeywords = lists.some((l) => l?.length);
   const byId = new Map(compiled.map((c) => [c.detector.id, c]));
   const recognizers = options.recognizers ?? [];
   // Region evidence is gathered only when a detector reads it.
@@ -175,7 +187,7 @@ export function createEngine(detectors: readonly Detector[], hasher: Hasher, opt
       }
     }
     if (d.find) {
-      const found = d.find(text, hints);
+      const found = c.phrases ? d.find(text, hints, c.phrases) : d.find(text, hints);
       // Most finders return an array: read by index, without an iterator per call.
       if (Array.isArray(found)) for (let k = 0; k < found.length; k++) out.push(found[k] as Candidate);
       else for (const cand of found) out.push(cand);
@@ -222,24 +234,29 @@ export function createEngine(detectors: readonly Detector[], hasher: Hasher, opt
     return (c.context?.test(around) ? NEAR_POSITIVE : 0) | (c.negative?.test(near) ? NEAR_NEGATIVE : 0);
   }
 
-  // Reused between windows: the eligibility marks and the candidate list.
-  const eligible = new Uint8Array(compiled.length);
+  // Reused between windows: the eligibility marks (and after them the phrase marks) and the candidate list.
+  const eligible = new Uint8Array(lists.length);
+  for (const { c, from, count } of phraseLists) c.phrases = eligible.subarray(from, from + count);
+  // A context scanned on its own marks here first: its phrases are not the text's.
+  const contextMarks = new Uint8Array(lists.length);
   const candidates: Candidate[] = [];
   // The prefilter notes where each list's last keyword in the text starts. A segment's context is
   // most often the tail of the text before it (the end of the line before, extractors/text.ts):
   // its keywords are then read off those starts instead of scanned again.
-  let starts: Int32Array = new Int32Array(compiled.length);
+  let starts: Int32Array = new Int32Array(lists.length);
   let previousText: string | undefined;
-  let previousStarts: Int32Array = new Int32Array(compiled.length);
+  let previousStarts: Int32Array = new Int32Array(lists.length);
 
-  /** Marks the lists with a keyword in a segment's context. */
+  /** Marks the detectors with a keyword in a segment's context (phrases count in the text only). */
   function contextKeywords(context: string): void {
     const before = previousText;
     if (before !== undefined && context.length <= before.length && before.endsWith(context)) {
       const from = before.length - context.length;
-      for (let i = 0; i < previousStarts.length; i++) if ((previousStarts[i] as number) >= from) eligible[i] = 1;
+      for (let i = 0; i < compiled.length; i++) if ((previousStarts[i] as number) >= from) eligible[i] = 1;
     } else {
-      prefilter.scan(context, eligible);
+      contextMarks.fill(0);
+      prefilter.scan(context, contextMarks);
+      for (let i = 0; i < compiled.length; i++) if (contextMarks[i] === 1) eligible[i] = 1;
     }
   }
 

@@ -152,15 +152,18 @@ const words: number[] = [];
  * The literal part of every lower-case title, introduction and person label: one prefilter pass
  * (case-insensitive, so it admits all the case-sensitive literals too) tells which of LOWER_TITLE,
  * and of the introduction and label regexes of name-prose.ts, can match at all, where each of
- * those regexes scanned the whole text.
+ * those regexes scanned the whole text. In the engine that pass is the engine's own keyword pass
+ * (the detector's `phrases`), so the text is not read again for them.
  */
-const PHRASES = buildPrefilter([['heer', 'mevr', 'meneer', 'juffrouw', 'dhr.', 'mw.'], INTRODUCTION_WORDS, LABEL_WORDS]);
-/** Reused by every call: which of the three the text can hold. */
-const phrases = new Uint8Array(3);
+const PHRASE_GROUPS = [['heer', 'mevr', 'meneer', 'juffrouw', 'dhr.', 'mw.'], INTRODUCTION_WORDS, LABEL_WORDS];
+/** Built when `findNames` is called without the engine's answer (which it gets in the engine's keyword pass). */
+let ownPhrases: ReturnType<typeof buildPrefilter> | undefined;
+/** Reused by those calls: which of the three the text can hold. */
+const ownMarks = new Uint8Array(3);
 const proseWords: ProseWords = { introductions: true, labels: true };
 const isGivenName = (lower: string) => FIRST_NAMES.has(lower);
 
-function findNames(text: string): Candidate[] {
+function findNames(text: string, _hints?: unknown, given?: Uint8Array): Candidate[] {
   const found: Candidate[] = [];
   // Name-shaped segments count only with context (a name column, a closing line before them),
   // so given names outside our lists are found where the layout says "this is a name".
@@ -196,8 +199,13 @@ function findNames(text: string): Candidate[] {
     if (!surnameOk(surname)) continue;
     found.push({ start, end: start + all.length, score: particle || middle ? 0.5 : 0.45, pattern: 'given-name' });
   }
-  phrases.fill(0);
-  PHRASES.scan(text, phrases);
+  let phrases = given;
+  if (phrases === undefined) {
+    ownPhrases ??= buildPrefilter(PHRASE_GROUPS);
+    ownMarks.fill(0);
+    ownPhrases.scan(text, ownMarks);
+    phrases = ownMarks;
+  }
   if (phrases[0] === 1) {
     LOWER_TITLE.lastIndex = 0;
     for (let t = LOWER_TITLE.exec(text); t !== null; t = LOWER_TITLE.exec(text)) {
@@ -223,6 +231,7 @@ export const personNameDetector = {
   description: 'Names of people: listed given names with a surname (particles included), titles and salutations, initials; context lifts bare names.',
   requires: /\p{Lu}/u,
   find: findNames,
+  phrases: PHRASE_GROUPS,
   context: {
     nl: [
       'naam',

@@ -97,8 +97,20 @@ export interface Detector {
   /** The cheapest possible test of whether the text can hold a match at all (e.g. /\d{9}/). */
   requires?: RegExp;
   patterns?: readonly DetectorPattern[];
-  /** For formats a regular expression states badly (phone numbers): find candidates in code. */
-  find?(text: string, hints?: ItemHints): Iterable<Candidate>;
+  /**
+   * For formats a regular expression states badly (phone numbers): find candidates in code.
+   * `phrases` is given by the engine when the detector declares `phrases`: per group, 1 when
+   * one of its words occurs in `text`. Called without it (a test, another engine), `find` looks
+   * for itself.
+   */
+  find?(text: string, hints?: ItemHints, phrases?: Uint8Array): Iterable<Candidate>;
+  /**
+   * Groups of words a `find` asks about before its costlier steps (the lower-case titles, the
+   * introductions and the person labels of `person-name`). The engine looks for them in its keyword
+   * pass over the text (case-insensitive, as substrings) and tells `find`, which so needs no pass
+   * of its own. Unlike `keywords` they gate nothing: the detector runs either way.
+   */
+  phrases?: readonly (readonly string[])[];
   /** Whether `find` and `normalize` read the item's hints; the engine gathers them only when a detector does. */
   regional?: boolean;
   /** Words that, near a match or in its column header, make it more likely to be this type. */
