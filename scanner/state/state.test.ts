@@ -87,3 +87,46 @@ describe('scan state item pages', () => {
     state.close();
   });
 });
+
+describe('the hash index', () => {
+  const finding = (hash: string) => ({ type: 'email', category: 'contact' as const, confidence: 0.9, masked: 'j***@x.nl', hash, where: { line: 1 } });
+  const write = (state: ScanState, scan: string, path: string, hashes: string[]) =>
+    state.writeItems(scan, [
+      {
+        op: 'replace' as const,
+        item: { root: '/r', path, uri: `file:///r/${path}`, kind: 'file' as const, size: 1 },
+        version: '1',
+        results: [{ kind: 'file' as const, findings: hashes.map(finding), error: null }],
+        settings: 'S',
+      },
+    ]);
+  const rows = (state: ScanState, table: string) => (state.connection.prepare(`SELECT count(*) AS n FROM ${table}`).get() as { n: number }).n;
+  const found = (state: ScanState, hash: string) => state.findByHashes([hash]).map((h) => h.item.path);
+
+  it('answers from hashes still staged (a scan killed before its end), and from the index once the scan merged them', () => {
+    const file = join(dir, 'hashes.db');
+    const a = 'a'.repeat(64);
+    const b = 'b'.repeat(64);
+    let state = new ScanState(file);
+    state.beginScan('s1', ['/r'], 0.5, new Date('2026-01-01T00:00:00Z'));
+    write(state, 's1', 'one.txt', [a, b]);
+    write(state, 's1', 'two.txt', [b]);
+    expect(rows(state, 'finding_hashes_new')).toBe(3);
+    state.close();
+    // Opened again as after a kill: nothing merged, nothing lost.
+    state = new ScanState(file);
+    expect(found(state, b)).toEqual(['one.txt', 'two.txt']);
+    state.finishScan('s1', new Date('2026-01-01T00:01:00Z'), null);
+    expect([rows(state, 'finding_hashes_new'), rows(state, 'finding_hashes')]).toEqual([0, 3]);
+    expect(found(state, a)).toEqual(['one.txt']);
+    expect(found(state, b)).toEqual(['one.txt', 'two.txt']);
+    // An item read again drops its hashes from both tables: merged ones and staged ones.
+    state.beginScan('s2', ['/r'], 0.5, new Date('2026-01-02T00:00:00Z'));
+    write(state, 's2', 'one.txt', [a]);
+    write(state, 's2', 'one.txt', []);
+    expect(found(state, a)).toEqual([]);
+    expect(found(state, b)).toEqual(['two.txt']);
+    expect(rows(state, 'finding_hashes_new') + rows(state, 'finding_hashes')).toBe(1);
+    state.close();
+  });
+});
