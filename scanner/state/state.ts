@@ -151,7 +151,11 @@ export const MIGRATIONS: string[] = [
    CREATE INDEX finding_hashes_new_item ON finding_hashes_new(item_uri);`,
 ];
 
-/** Hashes waiting in finding_hashes_new after which a write merges them (a scan's end merges whatever waits). */
+/**
+ * Hashes waiting in finding_hashes_new after which a write merges them (a scan's end merges
+ * whatever waits): at least this many, and at least a quarter of the index, since a merge writes
+ * about every page of the index once, so merges grow rarer as it grows (as in a log-structured tree).
+ */
 const HASHES_MERGED_AT = 500_000;
 
 /** Marks an item and its entries seen by a scan (`scan, uri, uri`), without touching their rows. */
@@ -269,8 +273,9 @@ export class ScanState {
    * batch, and preparing them each time cost more than answering them on an unchanged rescan.
    */
   private readonly statements = new Map<string, Database.Statement>();
-  /** Rows in finding_hashes_new, about (an item read again drops its own without counting them). */
+  /** Rows in finding_hashes_new and in finding_hashes, about (an item read again drops its own without counting them). */
   private stagedHashes = 0;
+  private indexedHashes = 0;
 
   constructor(readonly file: string) {
     if (file !== ':memory:') {
@@ -295,6 +300,9 @@ export class ScanState {
     this.db.pragma('foreign_keys = ON');
     this.migrate();
     this.stagedHashes = (this.prepare('SELECT count(*) AS n FROM finding_hashes_new').get() as { n: number }).n;
+    // Kept at each merge: a count(*) would read the whole index at every start.
+    const indexed = this.prepare("SELECT value FROM kv WHERE key = 'finding-hashes-rows'").get() as { value: string } | undefined;
+    this.indexedHashes = Number(indexed?.value ?? 0) || 0;
   }
 
   static open(dir?: string): ScanState {
@@ -504,7 +512,7 @@ export class ScanState {
           }
         });
       }
-      if (this.stagedHashes >= HASHES_MERGED_AT) this.mergeHashes();
+      if (this.stagedHashes >= Math.max(HASHES_MERGED_AT, this.indexedHashes / 4)) this.mergeHashes();
     })();
   }
 
@@ -512,7 +520,9 @@ export class ScanState {
   private mergeHashes(): void {
     this.db.exec(`INSERT OR IGNORE INTO finding_hashes (hash16, item_uri) SELECT hash16, item_uri FROM finding_hashes_new ORDER BY hash16, item_uri;
       DELETE FROM finding_hashes_new;`);
+    this.indexedHashes += this.stagedHashes;
     this.stagedHashes = 0;
+    this.prepare("INSERT OR REPLACE INTO kv (key, value) VALUES ('finding-hashes-rows', ?)").run(String(this.indexedHashes));
   }
 
   /** Current items, one keyset page at a time (the connection is free between pages); see ScanStore.items. */
