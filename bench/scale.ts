@@ -109,7 +109,9 @@ try {
     for (const b of builds) {
       const env = { INZAGE_STATE_DIR: join(dir, `state-tiny-${b.name}`), INZAGE_KEY_FILE: join(dir, 'key') };
       const r = cli(b.dist, ['scan', tiny, '--out', join(dir, `out-tiny-${b.name}`), '--format', 'json'], env, dir);
-      process.stdout.write(`${b.name.padEnd(7)}  ${fmt(crawl / r.seconds, 0).padStart(7)}  ${fmt(r.peakRssMb, 0).padStart(11)}  ${fmt(r.seconds).padStart(7)}\n`);
+      process.stdout.write(
+        `${b.name.padEnd(7)}  ${fmt(crawl / r.seconds, 0).padStart(7)}  ${fmt(r.peakRssMb, 0).padStart(11)}  ${fmt(r.seconds).padStart(7)}\n`,
+      );
     }
   }
 
