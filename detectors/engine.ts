@@ -306,9 +306,9 @@ export function createEngine(detectors: readonly Detector[], hasher: Hasher, opt
     external?: Map<Compiled, Candidate[]>,
   ): readonly Scored[] {
     // The text's shape decides, before any regex, which detectors and patterns can match at all.
+    const shape = shapeOf(text);
     // Keywords count in the text and in its context (a column header, the line before), since
     // that is where a gated detector's context words, and so its confidence, come from.
-    const shape = shapeOf(text);
     eligible.fill(0);
     if (anyKeywords) {
       prefilter.scan(text, eligible, starts);
@@ -401,7 +401,7 @@ export function createEngine(detectors: readonly Detector[], hasher: Hasher, opt
    */
   function hintsFor(scope: ItemScope | undefined, segment: Segment): ItemHints {
     if (scope) {
-      // Taken here for the evidence to read, and kept for the segment's window when it has one only.
+      // Taken here for the evidence to read; a segment of one window keeps it for that window.
       if (segment.text.length <= WINDOW) shapeOf(segment.text);
       scope.evidence.see(segment.text);
       const regions = scope.evidence.regions();

@@ -40,49 +40,34 @@ export function buildPrefilter(lists: readonly (readonly string[] | undefined)[]
     size: states,
     scan(text: string, eligible: Uint8Array, lastStart?: Int32Array): void {
       if (gatedCount === 0) return;
-      if (lastStart) {
-        scanNoting(text, eligible, lastStart);
-        return;
-      }
       let found = 0;
       for (let i = 0; i < eligible.length; i++) if (eligible[i] !== 0) found++;
+      // Noting the starts reads to the end, as a later keyword of a list may start later.
+      lastStart?.fill(-1);
       // `row` is a state times the width: one look-up per character, no multiplication.
       let row = 0;
       for (let i = 0; i < text.length; i++) {
         row = rows[row + (symbols[text.charCodeAt(i)] as number)] as number;
         if (row >= 0) continue;
         row = ~row;
-        const o = out[(row / width) | 0] as Int32Array;
-        for (let j = 0; j < o.length; j++) {
-          const owner = o[j] as number;
+        const state = (row / width) | 0;
+        const owners = out[state] as Int32Array;
+        const shortest = outLength[state] as Int32Array;
+        for (let j = 0; j < owners.length; j++) {
+          const owner = owners[j] as number;
           if (eligible[owner] === 0) {
             eligible[owner] = 1;
-            if (++found >= gatedCount) return;
+            found++;
+          }
+          if (lastStart) {
+            const start = i + 1 - (shortest[j] as number);
+            if (start > (lastStart[owner] as number)) lastStart[owner] = start;
           }
         }
+        if (!lastStart && found >= gatedCount) return;
       }
     },
   };
-
-  /** The scan that also notes each list's last keyword start; it reads to the end, as a later keyword may start later. */
-  function scanNoting(text: string, eligible: Uint8Array, lastStart: Int32Array): void {
-    lastStart.fill(-1);
-    let row = 0;
-    for (let i = 0; i < text.length; i++) {
-      row = rows[row + (symbols[text.charCodeAt(i)] as number)] as number;
-      if (row >= 0) continue;
-      row = ~row;
-      const state = (row / width) | 0;
-      const owners = out[state] as Int32Array;
-      const shortest = outLength[state] as Int32Array;
-      for (let j = 0; j < owners.length; j++) {
-        const owner = owners[j] as number;
-        eligible[owner] = 1;
-        const start = i + 1 - (shortest[j] as number);
-        if (start > (lastStart[owner] as number)) lastStart[owner] = start;
-      }
-    }
-  }
 }
 
 /**

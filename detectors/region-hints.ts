@@ -93,7 +93,8 @@ const SIGNALS = new RegExp([DIGIT_SIGNALS[0], DIGIT_SIGNALS[1], TLD_SIGNAL, NAME
 /**
  * The signals of a text without `@`, but for the country names: a run of two digits or more is
  * in each. In such a text no signal can overlap a country name, so the names are found apart
- * (`namesAt`), at the capitals the shape pass noted, and the matches are the same as SIGNALS'.
+ * (`RegionEvidence.signals`), at the capitals the shape pass noted, and the matches are the same
+ * as SIGNALS'.
  */
 const DIGIT_ONLY = new RegExp(DIGIT_SIGNALS.join('|'), 'g');
 /** The country names by their first letter, in the order SIGNALS tries them. */
@@ -102,8 +103,11 @@ for (const name of Object.keys(COUNTRY_NAMES)) {
   const first = name.charCodeAt(0);
   NAMES_BY_FIRST.set(first, [...(NAMES_BY_FIRST.get(first) ?? []), name]);
 }
-const LATIN_LETTER = new RegExp(`[${L}]`);
-const isLatinLetter = (text: string, i: number) => i >= 0 && i < text.length && LATIN_LETTER.test(text[i] as string);
+/** Whether the character at `i` is one of `L` (none outside the text). */
+function isLatinLetter(text: string, i: number): boolean {
+  const c = text.charCodeAt(i); // NaN outside the text: no range holds it
+  return (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || (c >= 0xc0 && c <= 0xff && c !== 0xd7 && c !== 0xf7);
+}
 const REGIONS: readonly HintedRegion[] = ['NL', 'BE', 'DE', 'FR'];
 
 /** The region one SIGNALS match points at. */
@@ -189,6 +193,7 @@ export class RegionEvidence {
   private signals(text: string): void {
     const shape = shapeFor(text);
     if ((shape.flags & AT) !== 0) {
+      SIGNALS.lastIndex = 0;
       this.matches(SIGNALS, text, text.length);
       return;
     }
@@ -214,7 +219,6 @@ export class RegionEvidence {
 
   /** The regions of a global regex's matches from its lastIndex on that start before `before`; the regex is left after the last one read. */
   private matches(re: RegExp, text: string, before: number): void {
-    if (re === SIGNALS) re.lastIndex = 0;
     for (let from = re.lastIndex; this.found.size < REGIONS.length; from = re.lastIndex) {
       const m = re.exec(text);
       if (m === null || m.index >= before) {
