@@ -135,7 +135,7 @@ const dutchValid: ((nsn: string) => boolean) | undefined = (() => {
   try {
     metadata.selectNumberingPlan('NL');
     const plan = metadata.numberingPlan;
-    if (!plan || plan.callingCode() !== '31' || plan.nationalPrefix() !== '0') return undefined;
+    if (plan?.callingCode() !== '31' || plan.nationalPrefix() !== '0') return undefined;
     if ((plan.nationalPrefixForParsing() ?? '0') !== '0' || plan.nationalPrefixTransformRule()) return undefined;
     const national = new RegExp(`^(?:${plan.nationalNumberPattern()})$`);
     const types = NUMBER_TYPES.flatMap((name) => {
