@@ -129,4 +129,34 @@ describe('the hash index', () => {
     expect(rows(state, 'finding_hashes_new') + rows(state, 'finding_hashes')).toBe(1);
     state.close();
   });
+
+  it('keeps its index by item through a merge that builds it again, and through one that does not', () => {
+    const file = join(dir, 'rebuilt.db');
+    const hash = (n: number) => `${n.toString(16).padStart(16, '0')}${'0'.repeat(48)}`;
+    const byItem = (state: ScanState) =>
+      state.connection.prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND name = 'finding_hashes_item'").all().length;
+    const plan = (state: ScanState) =>
+      (state.connection.prepare("EXPLAIN QUERY PLAN DELETE FROM finding_hashes WHERE item_uri = 'file:///r/x'").all() as { detail: string }[])
+        .map((r) => r.detail)
+        .join(' ');
+    let state = new ScanState(file);
+    // A first scan: more staged than indexed, so the merge builds the index by item again.
+    state.beginScan('s1', ['/r'], 0.5, new Date('2026-01-01T00:00:00Z'));
+    for (let i = 0; i < 20; i++) write(state, 's1', `f${i}.txt`, [hash(i), hash(i + 100)]);
+    state.finishScan('s1', new Date('2026-01-01T00:01:00Z'), null);
+    expect(byItem(state)).toBe(1);
+    expect(plan(state)).toContain('finding_hashes_item');
+    state.close();
+    // A rescan of one file: fewer staged than indexed, the index is kept as it is.
+    state = new ScanState(file);
+    state.beginScan('s2', ['/r'], 0.5, new Date('2026-01-02T00:00:00Z'));
+    write(state, 's2', 'f3.txt', [hash(3), hash(999)]);
+    state.finishScan('s2', new Date('2026-01-02T00:01:00Z'), null);
+    expect(byItem(state)).toBe(1);
+    expect(found(state, hash(999))).toEqual(['f3.txt']);
+    expect(found(state, hash(103))).toEqual([]);
+    expect(found(state, hash(104))).toEqual(['f4.txt']);
+    expect(rows(state, 'finding_hashes')).toBe(40);
+    state.close();
+  });
 });

@@ -302,7 +302,9 @@ export class ScanState {
     this.stagedHashes = (this.prepare('SELECT count(*) AS n FROM finding_hashes_new').get() as { n: number }).n;
     // Kept at each merge: a count(*) would read the whole index at every start.
     const indexed = this.prepare("SELECT value FROM kv WHERE key = 'finding-hashes-rows'").get() as { value: string } | undefined;
-    this.indexedHashes = Number(indexed?.value ?? 0) || 0;
+    // A state written before the count was kept counts once: the merge decides by it how to
+    // treat the index (mergeHashes), and an index taken as empty would be rebuilt whole.
+    this.indexedHashes = indexed ? Number(indexed.value) || 0 : (this.prepare('SELECT count(*) AS n FROM finding_hashes').get() as { n: number }).n;
   }
 
   static open(dir?: string): ScanState {
@@ -516,9 +518,18 @@ export class ScanState {
     })();
   }
 
-  /** Moves the staged hashes into the index, in its order, so each of its pages is written once (migration 8). */
+  /**
+   * Moves the staged hashes into the index, in its order, so each of its pages is written once
+   * (migration 8). Always called inside a transaction: a scan killed during it keeps both tables.
+   */
   private mergeHashes(): void {
-    this.db.exec(`INSERT OR IGNORE INTO finding_hashes (hash16, item_uri) SELECT hash16, item_uri FROM finding_hashes_new ORDER BY hash16, item_uri;
+    // The index by item takes the rows in hash order, which is random for it. When at least as
+    // many rows are staged as indexed (a first scan), it is dropped and built again after the
+    // insert, one sort of all its rows: 0.40 s instead of 0.72 s for 337,000 hashes.
+    const rebuild = this.stagedHashes > 0 && this.stagedHashes >= this.indexedHashes;
+    this.db.exec(`${rebuild ? 'DROP INDEX finding_hashes_item;' : ''}
+      INSERT OR IGNORE INTO finding_hashes (hash16, item_uri) SELECT hash16, item_uri FROM finding_hashes_new ORDER BY hash16, item_uri;
+      ${rebuild ? 'CREATE INDEX finding_hashes_item ON finding_hashes(item_uri);' : ''}
       DELETE FROM finding_hashes_new;`);
     this.indexedHashes += this.stagedHashes;
     this.stagedHashes = 0;
