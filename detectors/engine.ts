@@ -12,7 +12,7 @@ import { needsOf, type PatternNeeds } from './pattern-gate.js';
 import { buildPrefilter } from './prefilter.js';
 import { RegionEvidence } from './region-hints.js';
 import { type Gate, gateFor, type Shape, shapeOf } from './shape.js';
-import type { Candidate, Category, ContextWords, Detector, DetectorPattern, Finding, Hasher, ItemHints, Segment } from './types.js';
+import type { Candidate, Category, ContextWords, Detector, DetectorPattern, Finding, Hasher, ItemHints, Segment, Where } from './types.js';
 
 // In a module of their own, so the main thread reads them without loading the engine (and its tables).
 export { type ConfidenceLevel, confidenceLevel, DEFAULT_MIN_CONFIDENCE, HIGH_CONFIDENCE } from './confidence.js';
@@ -218,10 +218,9 @@ export function createEngine(detectors: readonly Detector[], hasher: Hasher, opt
         basis.push('negative-context');
       }
     }
-    const clamp = (n: number) => Math.min(0.99, Math.max(0.01, n));
-    const inRegion = cand.inRegion ? { region: cand.inRegion.region, score: clamp(value - base + cand.inRegion.score) } : undefined;
-    value = clamp(value);
-    return { detector: d, start: cand.start, end: cand.end, normalized, raw, score: value, checksum, basis, ...(inRegion ? { inRegion } : {}) };
+    const scored: Scored = { detector: d, start: cand.start, end: cand.end, normalized, raw, score: clampScore(value), checksum, basis };
+    if (cand.inRegion) scored.inRegion = { region: cand.inRegion.region, score: clampScore(value - base + cand.inRegion.score) };
+    return scored;
   }
 
   /** The context rule as a regex over the text around the candidate: what `context.lookup` answers by offset, for the rare case it cannot. */
@@ -430,6 +429,13 @@ export function createEngine(detectors: readonly Detector[], hasher: Hasher, opt
     }
   }
 
+  /**
+   * The place of the segment being detected, copied once for all its findings (set back at the
+   * start of each detect): one object per segment instead of one per finding, and the worker's
+   * packing sees at once that the findings share it.
+   */
+  let segmentWhere: Where | undefined;
+
   function toFinding(s: Scored, segment: Segment): Finding {
     return {
       type: s.detector.id,
@@ -437,7 +443,7 @@ export function createEngine(detectors: readonly Detector[], hasher: Hasher, opt
       confidence: Math.round(s.score * 100) / 100,
       masked: s.detector.mask(s.normalized, s.raw),
       hash: hasher(s.detector.id, s.normalized),
-      where: { ...segment.where },
+      where: (segmentWhere ??= { ...segment.where }),
       basis: s.basis,
     };
   }
@@ -457,6 +463,7 @@ export function createEngine(detectors: readonly Detector[], hasher: Hasher, opt
     },
     openItem,
     detect(segment: Segment, item?: ItemScope): Finding[] {
+      segmentWhere = undefined;
       const text = segment.text;
       const findings: Finding[] = [];
       const hints = regional ? hintsFor(item, segment) : undefined;
@@ -483,8 +490,11 @@ export function createEngine(detectors: readonly Detector[], hasher: Hasher, opt
       for (const w of windows(text, segment.ownedStart ?? 0, segment.ownedEnd ?? text.length)) {
         const piece = w.from === 0 && w.to === text.length ? text : text.slice(w.from, w.to);
         const external = await recognize(piece);
+        // Set back after each wait: another segment may have been detected meanwhile.
+        segmentWhere = undefined;
         for (const s of detectWindow(segment, piece, w.lead, w.owned, hints, held, external)) findings.push(toFinding(s, segment));
       }
+      segmentWhere = undefined;
       if (item && held?.length) hold(item, held, segment);
       return findings;
     },
@@ -532,6 +542,10 @@ function meets(shape: Shape, needs: PatternNeeds): boolean {
 function meetsAny(shape: Shape, needs: readonly PatternNeeds[]): boolean {
   for (let k = 0; k < needs.length; k++) if (meets(shape, needs[k] as PatternNeeds)) return true;
   return false;
+}
+
+function clampScore(n: number): number {
+  return Math.min(0.99, Math.max(0.01, n));
 }
 
 /** Keeps, of overlapping candidates, the checksum-validated one, then the higher score, then the longer. */

@@ -58,7 +58,8 @@ export function packItems<T extends { findings: Finding[] }>(items: readonly T[]
   items.forEach((item, i) => {
     counts[i] = item.findings.length;
     for (const f of item.findings) {
-      for (const key of Object.keys(f)) if (!KEYS.has(key)) throw new Error(`packItems: a finding has an unknown field "${key}"`);
+      // for-in reads the shape's cached keys; Object.keys made an array per finding.
+      for (const key in f) if (!KEYS.has(key)) throw new Error(`packItems: a finding has an unknown field "${key}"`);
       const at = k * COLUMNS;
       rows[at] = id(f.type);
       rows[at + 1] = id(f.category);
