@@ -437,13 +437,14 @@ export function createEngine(detectors: readonly Detector[], hasher: Hasher, opt
   let segmentWhere: Where | undefined;
 
   function toFinding(s: Scored, segment: Segment): Finding {
+    segmentWhere ??= { ...segment.where };
     return {
       type: s.detector.id,
       category: s.detector.category,
       confidence: Math.round(s.score * 100) / 100,
       masked: s.detector.mask(s.normalized, s.raw),
       hash: hasher(s.detector.id, s.normalized),
-      where: (segmentWhere ??= { ...segment.where }),
+      where: segmentWhere,
       basis: s.basis,
     };
   }
