@@ -97,7 +97,7 @@ async function againstRipgrep(dir: string): Promise<void> {
     const rg = runRipgrep(dense);
     const rgMbs = scan.bytes / 1024 ** 2 / rg.seconds;
     process.stdout.write(`  ${version}, 14 patterns  ${rg.seconds.toFixed(1).padStart(6)} s  ${rgMbs.toFixed(2).padStart(7)} MB/s  ${rg.matches} matches\n`);
-    process.stdout.write(`  ratio inzage / ripgrep: ${(scanMbs / rgMbs).toFixed(2)} (target 0.25, goal 1.0)\n`);
+    process.stdout.write(`  ratio inzage / ripgrep: ${(scanMbs / rgMbs).toFixed(3)} (target 0.25, goal 1.0)\n`);
   } else {
     process.stdout.write('  ripgrep (rg) is not installed, so there is no ratio: apt-get install ripgrep\n');
   }
