@@ -112,6 +112,8 @@ export interface Engine {
   detect(segment: Segment, item?: ItemScope): Finding[];
   /** As `detect`, with the spans of the configured recognisers (NER) merged in. */
   detectAsync(segment: Segment, item?: ItemScope): Promise<Finding[]>;
+  /** Whether recognisers are configured: without, `detect` finds what `detectAsync` does, without a promise per segment. */
+  readonly recognizes: boolean;
   /**
    * Ends an item: the findings held back for a region the item turned out to point at (a Belgian
    * number in a list whose IBANs, further down, are Belgian), to add to the item's findings.
@@ -451,6 +453,7 @@ export function createEngine(detectors: readonly Detector[], hasher: Hasher, opt
 
   return {
     detectors,
+    recognizes: recognizers.length > 0,
     redact(text: string): string {
       const short = text.slice(0, WINDOW);
       let out = '';

@@ -231,7 +231,8 @@ async function extractItem(
         break;
       }
       if ('segment' in part) {
-        const found = await run.engine.detectAsync(part.segment, scope);
+        // A promise per segment only where a recogniser needs one: a sheet is a segment per cell.
+        const found = run.engine.recognizes ? await run.engine.detectAsync(part.segment, scope) : run.engine.detect(part.segment, scope);
         for (const f of part.segment.ocr ? temperOcrFindings(found, part.segment.ocr.confidence, init.minConfidence) : found) findings.add(f);
         continue;
       }
