@@ -154,8 +154,15 @@ const dutchValid: ((nsn: string) => boolean) | undefined = (() => {
  * the parser; null: not valid; undefined: ask the parser (`00` opens an international number).
  */
 export function dutchNational(compact: string): Number164 | null | undefined {
-  if (!dutchValid || compact.length !== 10 || compact.charCodeAt(0) !== 48 || compact.charCodeAt(1) === 48 || !/^\d{10}$/.test(compact)) return undefined;
-  const nsn = compact.slice(1);
+  return TEN_DIGITS.test(compact) ? dutchTenDigits(compact) : undefined;
+}
+
+const TEN_DIGITS = /^\d{10}$/;
+
+/** `dutchNational` for a string known to be ten digits (nationalIn has counted them). */
+function dutchTenDigits(digits: string): Number164 | null | undefined {
+  if (!dutchValid || digits.charCodeAt(0) !== 48 || digits.charCodeAt(1) === 48) return undefined;
+  const nsn = digits.slice(1);
   return dutchValid(nsn) ? { e164: `+31${nsn}`, callingCode: '31' } : null;
 }
 
@@ -164,8 +171,9 @@ function nationalIn(compact: string, digits: string, region: CountryCode): Numbe
   // Dutch numbers have ten digits, except 0800/090x service numbers: skip the parser for dates and amounts.
   if (region === 'NL' && digits.length !== 10 && !DUTCH_SERVICE.test(digits)) return undefined;
   if (NATIONAL_SHAPE[region]?.test(digits) === false) return undefined;
-  if (region === 'NL' && compact === digits) {
-    const quick = dutchNational(compact);
+  // Ten digits and nothing else in the number (no `+`, no `(0)`): read without the parser.
+  if (region === 'NL' && digits.length === 10 && compact === digits) {
+    const quick = dutchTenDigits(compact);
     if (quick !== undefined) return quick ?? undefined;
   }
   return fromParsed(parsePhoneNumberFromString(compact, region));
