@@ -109,10 +109,23 @@ const NAME_PARTS: readonly FieldKind[] = ['given-name', 'name-particle', 'family
  * the place of its first part; every other field as its own segment, its key's label as context.
  */
 export function* recordSegments(fields: readonly Field[], keys: readonly TypedKey[]): Generator<Extracted> {
+  const used = assembles(keys) ? yield* assembledSegments(fields, keys) : undefined;
+  for (const f of fields) {
+    if (used?.has(f) || isBlank(f.text)) continue;
+    const key = keys[f.key];
+    const own = key ? keyContext(key) : '';
+    const extra = f.context ? clean(f.context) : '';
+    const context = own && extra ? `${own} ${extra}` : own || extra;
+    yield { segment: { text: f.text, where: f.where, ...(context ? { context } : {}) } };
+  }
+}
+
+/** A name or an address spread over the record's fields, one segment each; the fields they used. */
+function* assembledSegments(fields: readonly Field[], keys: readonly TypedKey[]): Generator<Extracted, Set<Field>> {
   const byKind = new Map<FieldKind, Field>();
   for (const f of fields) {
     const kind = keys[f.key]?.kind;
-    if (kind && !byKind.has(kind) && f.text.trim() !== '') byKind.set(kind, f);
+    if (kind && !byKind.has(kind) && !isBlank(f.text)) byKind.set(kind, f);
   }
   const used = new Set<Field>();
   const name = assembleName(byKind);
@@ -125,13 +138,39 @@ export function* recordSegments(fields: readonly Field[], keys: readonly TypedKe
     for (const f of address.parts) used.add(f);
     yield { segment: { text: address.text, where: { ...address.parts[0]?.where }, context: 'adres' } };
   }
-  for (const f of fields) {
-    if (used.has(f) || f.text.trim() === '') continue;
-    const key = keys[f.key];
-    const context = [key?.label ?? '', key?.says ?? '', f.context ?? ''].join(' ').replace(/\s+/g, ' ').trim();
-    yield { segment: { text: f.text, where: f.where, ...(context ? { context } : {}) } };
-  }
+  return used;
 }
+
+/**
+ * Whether a record under these keys can hold a spread name or address: known once per table, so
+ * that a sheet of a million rows without one does not build a map and a set per row.
+ */
+const assemblesByKeys = new WeakMap<readonly TypedKey[], boolean>();
+function assembles(keys: readonly TypedKey[]): boolean {
+  let known = assemblesByKeys.get(keys);
+  if (known === undefined) {
+    // What assembleName and assembleAddress need at the least: a given and a family name; a
+    // street, a postcode, or an address field beside a city.
+    const has = (kind: FieldKind) => keys.some((k) => k.kind === kind);
+    known = (has('given-name') && has('family-name')) || has('street') || has('postcode') || (has('address') && has('city'));
+    assemblesByKeys.set(keys, known);
+  }
+  return known;
+}
+
+/** A key's own part of its fields' context (its label and what it says), made once per key, not per row. */
+const contextByKey = new WeakMap<TypedKey, string>();
+function keyContext(key: TypedKey): string {
+  let context = contextByKey.get(key);
+  if (context === undefined) {
+    context = clean(`${key.label} ${key.says ?? ''}`);
+    contextByKey.set(key, context);
+  }
+  return context;
+}
+
+/** Only whitespace (or nothing): `text.trim() === ''` without the copy. */
+const isBlank = (text: string) => !/\S/.test(text);
 
 interface Assembled {
   text: string;
@@ -139,7 +178,8 @@ interface Assembled {
   parts: Field[];
 }
 
-const clean = (s: string) => s.replace(/\s+/g, ' ').trim();
+/** Runs of whitespace as one space, none at the ends; text already so (most cells) is not copied by a replace. */
+const clean = (s: string) => (/[^\S ]| {2}/.test(s) ? s.replace(/\s+/g, ' ') : s).trim();
 const inOrder = (parts: (Field | undefined)[]) =>
   parts.filter((f): f is Field => f !== undefined).sort((a, b) => a.key - b.key || fieldOrder(a.where) - fieldOrder(b.where));
 const fieldOrder = (w: Where) => w.line ?? 0;

@@ -17,27 +17,38 @@ export async function checkSheetExpansion(zip: OpenZip): Promise<void> {
   const limits = archiveLimits();
   const sstEntry = zip.entries.find((e) => SHARED_STRINGS.test(e.name));
   const lengths: number[] = [];
+  let longest = 0;
   if (sstEntry) {
     const xml = (await zip.read(sstEntry)).toString('utf8');
     for (const m of xml.matchAll(/<si\b[^>]*>([\s\S]*?)<\/si>/g)) {
       if (lengths.length >= limits.maxSharedStrings) {
         throw new ExtractError('archive-limit', `the workbook holds more than ${limits.maxSharedStrings} shared strings, over the limit; not read`);
       }
-      lengths.push(textLength(m[1] ?? ''));
+      const length = textLength(m[1] ?? '');
+      lengths.push(length);
+      if (length > longest) longest = length;
     }
   }
-  let text = 0;
-  for (const entry of zip.entries) {
-    if (!WORKSHEET.test(entry.name)) continue;
-    const xml = (await zip.read(entry)).toString('utf8');
-    let rows = 0;
-    for (const _ of xml.matchAll(/<row\b/g)) {
-      if (++rows > limits.maxSheetRows) throw new ExtractError('archive-limit', `a sheet has more than ${limits.maxSheetRows} rows, over the limit; not read`);
+  const sheets = zip.entries.filter((e) => WORKSHEET.test(e.name));
+  // No cell shows more than the longest shared string: when even every cell showing it stays
+  // within the limit, the cells need not be read one by one (an ordinary workbook's case).
+  let bound = 0;
+  for (const entry of sheets) {
+    // Counted in the bytes, not in a decoded string: a sheet's XML is most of a workbook.
+    const xml = await zip.read(entry);
+    if (countTags(xml, ROW, limits.maxSheetRows) > limits.maxSheetRows) {
+      throw new ExtractError('archive-limit', `a sheet has more than ${limits.maxSheetRows} rows, over the limit; not read`);
     }
-    let cells = 0;
-    for (const m of xml.matchAll(/<c\b([^>]*?)(?:\/>|>([\s\S]*?)<\/c>)/g)) {
-      if (++cells > limits.maxSheetCells)
-        throw new ExtractError('archive-limit', `a sheet has more than ${limits.maxSheetCells} cells, over the limit; not read`);
+    const cells = countTags(xml, CELL, limits.maxSheetCells);
+    if (cells > limits.maxSheetCells) {
+      throw new ExtractError('archive-limit', `a sheet has more than ${limits.maxSheetCells} cells, over the limit; not read`);
+    }
+    bound += cells * longest;
+  }
+  if (bound <= limits.maxSheetText) return;
+  let text = 0;
+  for (const entry of sheets) {
+    for (const m of (await zip.read(entry)).toString('utf8').matchAll(/<c\b([^>]*?)(?:\/>|>([\s\S]*?)<\/c>)/g)) {
       if (!/\bt\s*=\s*["']s["']/.test(m[1] ?? '')) continue;
       const index = /<v>\s*(\d+)\s*<\/v>/.exec(m[2] ?? '')?.[1];
       text += index === undefined ? 0 : (lengths[Number(index)] ?? 0);
@@ -49,6 +60,27 @@ export async function checkSheetExpansion(zip: OpenZip): Promise<void> {
       }
     }
   }
+}
+
+const ROW = Buffer.from('<row');
+const CELL = Buffer.from('<c');
+
+/**
+ * How often `tag` opens an element in the XML, as `/<row\b/g` counts it in the decoded text (the
+ * byte after the name is no ASCII letter, digit or `_`); the count stops once past `limit`.
+ * Every cell element opens with `<c`, so this is never fewer than the cells a full parse finds.
+ */
+function countTags(xml: Buffer, tag: Buffer, limit: number): number {
+  let count = 0;
+  for (let at = xml.indexOf(tag); at !== -1 && count <= limit; at = xml.indexOf(tag, at + tag.length)) {
+    const next = xml[at + tag.length];
+    if (next === undefined || !isWordByte(next)) count++;
+  }
+  return count;
+}
+
+function isWordByte(byte: number): boolean {
+  return (byte >= 0x30 && byte <= 0x39) || (byte >= 0x41 && byte <= 0x5a) || (byte >= 0x61 && byte <= 0x7a) || byte === 0x5f;
 }
 
 /** The characters a shared-string entry shows: the text of its runs, without the markup. */

@@ -98,7 +98,7 @@ export function* workbookSegments(workbook: XLSX.WorkBook): Generator<Extracted>
       for (let c = 0; c < row.length; c++) {
         const cell = row[c];
         if (!cell) continue;
-        const ref = `${columnName(c)}${r + 1}`;
+        const ref = `${columnLetters(c)}${r + 1}`;
         const text = texts[c] ?? '';
         if (text.trim() !== '') fields.push({ key: c, text, where: { sheet: sheetName, cell: ref }, context: c > 0 ? (texts[c - 1] ?? '').slice(-60) : '' });
         for (const comment of cell.c ?? []) {
@@ -109,6 +109,17 @@ export function* workbookSegments(workbook: XLSX.WorkBook): Generator<Extracted>
       else for (const f of fields) yield { segment: { text: f.text, where: f.where, context: (f.context ?? '').trim() } };
     }
   }
+}
+
+/** Column letters by index, made once per column rather than once per cell. */
+const COLUMN_LETTERS: string[] = [];
+function columnLetters(index: number): string {
+  let letters = COLUMN_LETTERS[index];
+  if (letters === undefined) {
+    letters = columnName(index);
+    if (index < 16_384) COLUMN_LETTERS[index] = letters;
+  }
+  return letters;
 }
 
 /** Rows under the header read to type a column by its values. */
