@@ -18,7 +18,7 @@ import { selectDetectors } from '../detectors/registry.js';
 import { memoryContent } from '../scanner/extractors/content.js';
 import { extractorFor } from '../scanner/extractors/index.js';
 import { detectMediaType } from '../scanner/extractors/media-type.js';
-import type { ItemContent } from '../scanner/extractors/types.js';
+import { type ItemContent, segmentsOf } from '../scanner/extractors/types.js';
 import { scan } from '../scanner/pipeline/scan.js';
 import { createHasher } from '../scanner/state/secret-key.js';
 import { generateOfficeShare, OFFICE_FORMATS } from './office-share.js';
@@ -35,8 +35,8 @@ async function parseInProcess(dir: string, detect: boolean): Promise<number> {
     if (!extractor) return;
     try {
       for await (const part of extractor.extract(content, { mediaType, depth })) {
-        if ('segment' in part) {
-          if (engine) findings += engine.detect(part.segment).length;
+        if ('segment' in part || 'segments' in part) {
+          if (engine) for (const segment of segmentsOf(part)) findings += engine.detect(segment).length;
         } else if ('child' in part && !part.child.error && depth < 5) await visit(part.child.content, depth + 1);
       }
     } catch {

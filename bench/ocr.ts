@@ -15,6 +15,7 @@ import { extractorFor } from '../scanner/extractors/index.js';
 import { detectMediaType } from '../scanner/extractors/media-type.js';
 import { closeOcr } from '../scanner/extractors/ocr-engine.js';
 import { directFinding, temperOcrFindings } from '../scanner/extractors/ocr-findings.js';
+import { segmentsOf } from '../scanner/extractors/types.js';
 import { createHasher } from '../scanner/state/secret-key.js';
 
 const LETTER = ['nl-bsn', 'iban', 'email', 'phone', 'person-name', 'date-of-birth'];
@@ -59,9 +60,11 @@ async function main(): Promise<void> {
     let scanMs = 0;
     const started = performance.now();
     for await (const part of extractor.extract(content, { mediaType, depth: 0 })) {
-      if ('segment' in part) {
-        const f = engine.detect(part.segment);
-        findings.push(...(part.segment.ocr ? temperOcrFindings(f, part.segment.ocr.confidence, 0.5) : f));
+      if ('segment' in part || 'segments' in part) {
+        for (const segment of segmentsOf(part)) {
+          const f = engine.detect(segment);
+          findings.push(...(segment.ocr ? temperOcrFindings(f, segment.ocr.confidence, 0.5) : f));
+        }
       } else if ('direct' in part) findings.push(directFinding(part.direct, hasher));
       else if ('ocr' in part) {
         scanPages += part.ocr.pages;

@@ -10,7 +10,7 @@ import { memoryContent } from './content.js';
 import { extractHtml } from './html.js';
 import { uniqueEntry } from './segments.js';
 import type { ChildContent, Extracted, Extractor, ItemContent } from './types.js';
-import { ExtractError } from './types.js';
+import { ExtractError, segmentsOf } from './types.js';
 
 export async function* extractEml(content: ItemContent): AsyncGenerator<Extracted> {
   const bytes = await content.bytes();
@@ -63,7 +63,7 @@ export function* bodyLines(text: string): Generator<Extracted> {
 /** An HTML-only body as its visible text, `where: { part: "body", line }` with the line in the HTML source. */
 export async function* htmlBody(html: string): AsyncGenerator<Extracted> {
   for await (const part of extractHtml(memoryContent(Buffer.from(html, 'utf8'), 'body.html'))) {
-    if ('segment' in part) yield { segment: { ...part.segment, where: { part: 'body', ...part.segment.where } } };
+    for (const segment of segmentsOf(part)) yield { segment: { ...segment, where: { part: 'body', ...segment.where } } };
   }
 }
 

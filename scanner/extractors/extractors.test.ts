@@ -6,14 +6,14 @@ import { extractDelimited, sniffDelimiter, splitCells } from './csv.js';
 import { decodeLines, looksLikeText, sniffEncoding } from './decode.js';
 import { extractHtml } from './html.js';
 import { extractLines } from './text.js';
-import type { Extracted } from './types.js';
+import { type Extracted, segmentsOf } from './types.js';
 
 async function collect<T>(it: AsyncIterable<T>): Promise<T[]> {
   const out: T[] = [];
   for await (const x of it) out.push(x);
   return out;
 }
-const segments = (parts: Extracted[]) => parts.flatMap((p) => ('segment' in p ? [p.segment] : []));
+const segments = (parts: Extracted[]) => parts.flatMap(segmentsOf);
 const bytes = (s: string) => new Uint8Array(Buffer.from(s));
 
 describe('decoding', () => {
@@ -51,7 +51,7 @@ describe('decoding', () => {
       const text = `${'q '.repeat(offset / 2)}${offset % 2 ? ' ' : ''}cut.here@example.nl ${'w '.repeat(piece)}`;
       const found = [];
       for await (const part of extractLines(memoryContent(bytes(text), 'x.log'))) {
-        if ('segment' in part) found.push(...engine.detect(part.segment));
+        for (const segment of segmentsOf(part)) found.push(...engine.detect(segment));
       }
       expect(
         found.map((f) => f.masked),

@@ -9,7 +9,7 @@
 import type { ErrorCode } from '../model.js';
 import { memoryContent } from './content.js';
 import { extractHtml } from './html.js';
-import { ExtractError, type Extracted, type Extractor, type ItemContent } from './types.js';
+import { ExtractError, type Extracted, type Extractor, type ItemContent, segmentsOf } from './types.js';
 
 export const GRAPH_MESSAGE_TYPE = 'application/vnd.inzage.graph-message+json';
 /** The name suffix the source gives a message, so media-type detection picks this extractor. */
@@ -84,7 +84,7 @@ async function* bodySegments(body: GraphMessageDoc['body']): AsyncGenerator<Extr
   if (!text) return;
   if ((body?.contentType ?? '').toLowerCase() === 'html') {
     for await (const part of extractHtml(memoryContent(Buffer.from(text), 'body.html'))) {
-      if ('segment' in part) yield { segment: { ...part.segment, where: { part: 'body', line: part.segment.where.line ?? 1 } } };
+      for (const segment of segmentsOf(part)) yield { segment: { ...segment, where: { part: 'body', line: segment.where.line ?? 1 } } };
     }
     return;
   }

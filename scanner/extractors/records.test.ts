@@ -8,7 +8,7 @@ import { extractDelimited } from './csv.js';
 import { kindOfKey } from './field-keys.js';
 import { extractJson } from './json.js';
 import { extractSpreadsheet } from './spreadsheet.js';
-import type { Extracted } from './types.js';
+import { type Extracted, segmentsOf } from './types.js';
 
 const hasher = (type: string, value: string) => createHmac('sha256', 'k').update(`${type}\0${value}`).digest('hex');
 const engine = createEngine(builtinDetectors, hasher);
@@ -16,7 +16,7 @@ const bytes = (s: string) => new Uint8Array(Buffer.from(s));
 
 async function findings(parts: AsyncIterable<Extracted>) {
   const out: { type: string; where: object }[] = [];
-  for await (const p of parts) if ('segment' in p) for (const f of engine.detect(p.segment)) out.push({ type: f.type, where: f.where });
+  for await (const p of parts) for (const segment of segmentsOf(p)) for (const f of engine.detect(segment)) out.push({ type: f.type, where: f.where });
   return out;
 }
 

@@ -1,7 +1,7 @@
 import * as XLSX from '@e965/xlsx';
 import { describe, expect, it } from 'vitest';
 import { findHeaderRow, workbookSegments } from './spreadsheet.js';
-import type { Extracted } from './types.js';
+import { type Extracted, segmentsOf } from './types.js';
 
 function book(rows: (string | number)[][]): XLSX.WorkBook {
   const workbook = XLSX.utils.book_new();
@@ -15,7 +15,7 @@ function rowsOf(workbook: XLSX.WorkBook) {
 }
 
 function contextOf(parts: Extracted[], cell: string): string | undefined {
-  for (const p of parts) if ('segment' in p && p.segment.where.cell === cell) return p.segment.context;
+  for (const segment of parts.flatMap(segmentsOf)) if (segment.where.cell === cell) return segment.context;
   return undefined;
 }
 

@@ -8,6 +8,7 @@
  * spread over columns found as one value at its first cell.
  */
 import type * as XLSX from '@e965/xlsx';
+import type { Segment } from '../../detectors/types.js';
 import { columnName } from './csv.js';
 import { corePropertyPeople, embeddedPictures } from './package-extras.js';
 import { type Field, recordSegments, typeKeys } from './records.js';
@@ -95,6 +96,8 @@ export function* workbookSegments(workbook: XLSX.WorkBook): Generator<Extracted>
       if (!row) continue;
       const texts = row.map(shownValue);
       const fields: Field[] = [];
+      // A row's segments go out together (types.ts `segments`): a comment where its cell is, then the record.
+      const segments: Segment[] = [];
       for (let c = 0; c < row.length; c++) {
         const cell = row[c];
         if (!cell) continue;
@@ -102,11 +105,15 @@ export function* workbookSegments(workbook: XLSX.WorkBook): Generator<Extracted>
         const text = texts[c] ?? '';
         if (text.trim() !== '') fields.push({ key: c, text, where: { sheet: sheetName, cell: ref }, context: c > 0 ? (texts[c - 1] ?? '').slice(-60) : '' });
         for (const comment of cell.c ?? []) {
-          if (comment.t?.trim()) yield { segment: { text: comment.t, where: { sheet: sheetName, cell: ref, part: 'comment' } } };
+          if (comment.t?.trim()) segments.push({ text: comment.t, where: { sheet: sheetName, cell: ref, part: 'comment' } });
         }
       }
-      if (r >= first) yield* recordSegments(fields, keys);
-      else for (const f of fields) yield { segment: { text: f.text, where: f.where, context: (f.context ?? '').trim() } };
+      if (r >= first) {
+        for (const part of recordSegments(fields, keys)) if ('segment' in part) segments.push(part.segment);
+      } else {
+        for (const f of fields) segments.push({ text: f.text, where: f.where, context: (f.context ?? '').trim() });
+      }
+      if (segments.length > 0) yield { segments };
     }
   }
 }

@@ -63,7 +63,20 @@ export interface OcrWork {
   ms: number;
 }
 
-export type Extracted = { segment: Segment } | { child: ChildContent } | { direct: DirectFinding } | { ocr: OcrWork };
+/**
+ * What an extractor yields. `segments` is many small segments at once, for formats that make
+ * hundreds of thousands of them (a sheet, one per cell, yields a row at a time): each step of an
+ * async generator costs a promise, about a microsecond, as much as detecting an empty cell.
+ * The segments are detected one by one, in order, as if each had been yielded alone.
+ */
+export type Extracted = { segment: Segment } | { segments: readonly Segment[] } | { child: ChildContent } | { direct: DirectFinding } | { ocr: OcrWork };
+
+/** The text segments of a part, one or many; none for a child, a direct finding or OCR work. */
+export function segmentsOf(part: Extracted): readonly Segment[] {
+  if ('segment' in part) return [part.segment];
+  if ('segments' in part) return part.segments;
+  return [];
+}
 
 export interface ExtractContext {
   mediaType: string;

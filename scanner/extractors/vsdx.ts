@@ -65,7 +65,9 @@ export async function* extractVsdx(content: ItemContent, context: ExtractContext
 }
 
 function withPage(part: Extracted, page: number): Extracted {
-  return 'segment' in part ? { segment: { ...part.segment, where: { page, ...part.segment.where } } } : part;
+  if ('segment' in part) return { segment: { ...part.segment, where: { page, ...part.segment.where } } };
+  if ('segments' in part) return { segments: part.segments.map((segment) => ({ ...segment, where: { page, ...segment.where } })) };
+  return part;
 }
 
 export const vsdxExtractor: Extractor = {

@@ -8,7 +8,7 @@ import { BroadcastChannel, threadId, workerData } from 'node:worker_threads';
 import type { Engine } from '../../detectors/engine.js';
 import { type PackedItems, packItems } from '../../detectors/packed.js';
 import { regionsOfPath } from '../../detectors/region-hints.js';
-import type { Finding } from '../../detectors/types.js';
+import type { Finding, Segment } from '../../detectors/types.js';
 import { fsItemError, itemError } from '../errors.js';
 import { fileContent, memoryContent } from '../extractors/content.js';
 import { extractorFor } from '../extractors/index.js';
@@ -217,6 +217,9 @@ async function extractItem(
           : itemError('unsupported-format', `no extractor reads ${mediaType} yet; not scanned`);
       return;
     }
+    const keep = (segment: Segment, found: Finding[]) => {
+      for (const f of segment.ocr ? temperOcrFindings(found, segment.ocr.confidence, init.minConfidence) : found) findings.add(f);
+    };
     let parts = 0;
     for await (const part of extractor.extract(content, { mediaType, depth, budget: run.budget })) {
       // The first part is always read: on a loaded machine the limit can pass while the parser is
@@ -230,10 +233,11 @@ async function extractItem(
         );
         break;
       }
-      if ('segment' in part) {
+      if ('segment' in part || 'segments' in part) {
+        const segments = 'segment' in part ? [part.segment] : part.segments;
         // A promise per segment only where a recogniser needs one: a sheet is a segment per cell.
-        const found = run.engine.recognizes ? await run.engine.detectAsync(part.segment, scope) : run.engine.detect(part.segment, scope);
-        for (const f of part.segment.ocr ? temperOcrFindings(found, part.segment.ocr.confidence, init.minConfidence) : found) findings.add(f);
+        if (run.engine.recognizes) for (const segment of segments) keep(segment, await run.engine.detectAsync(segment, scope));
+        else for (const segment of segments) keep(segment, run.engine.detect(segment, scope));
         continue;
       }
       if ('direct' in part) {
