@@ -7,7 +7,7 @@
  * read as plain text instead: no text is ever dropped because a file is not well-formed CSV.
  */
 import { decodeLines, pieceBounds } from './decode.js';
-import { type Field, recordSegments, type TypedKey, typeKeys } from './records.js';
+import { type Field, recordBatch, type TypedKey, typeKeys } from './records.js';
 import type { Extracted, Extractor, ItemContent } from './types.js';
 
 export function columnName(index: number): string {
@@ -108,14 +108,16 @@ function typeColumns(headers: readonly string[], sample: readonly Row[]): TypedK
   return typeKeys(labels, (col) => sample.map((r) => r.cells[col] ?? ''));
 }
 
-function rowSegments(row: Row, keys: readonly TypedKey[]): Generator<Extracted> {
+/** A row's segments, yielded at once (records.ts `recordBatch`). */
+function* rowSegments(row: Row, keys: readonly TypedKey[]): Generator<Extracted> {
   const fields: Field[] = row.cells.map((text, i) => ({
     key: i,
     text,
     where: { line: row.line, cell: `${columnName(i)}${row.line}` },
     context: leftOf(row.cells, i),
   }));
-  return recordSegments(fields, keys);
+  const batch = recordBatch(fields, keys);
+  if (batch) yield batch;
 }
 
 /** The cell to the left: the label in a two-column label/value list. */

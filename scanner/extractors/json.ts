@@ -12,7 +12,7 @@
 import { type ParseError, parse, visit } from 'jsonc-parser';
 import { decodeAll } from './decode.js';
 import { kindOfKey } from './field-keys.js';
-import { type Field, recordSegments, typeKeys } from './records.js';
+import { type Field, recordBatch, typeKeys } from './records.js';
 import { extractLines } from './text.js';
 import type { Extracted, Extractor, ItemContent } from './types.js';
 
@@ -52,7 +52,10 @@ export async function* extractJson(content: ItemContent, lines: boolean): AsyncG
   }
   const keys = typeKeys(parsed.labels, (i) => parsed.values[i] ?? []);
   yield* parsed.names;
-  for (const record of parsed.records) yield* recordSegments(record, keys);
+  for (const record of parsed.records) {
+    const batch = recordBatch(record, keys);
+    if (batch) yield batch;
+  }
 }
 
 /** NDJSON: every line its own document; a line that is not JSON is a text segment of its own. */

@@ -18,7 +18,7 @@
 import { beNationalNumberDetector } from '../../detectors/be-national-number.js';
 import { deTaxIdDetector } from '../../detectors/de-tax-id.js';
 import { nlBsnDetector } from '../../detectors/nl-bsn.js';
-import type { Detector, Where } from '../../detectors/types.js';
+import type { Detector, Segment, Where } from '../../detectors/types.js';
 import { type FieldKind, kindOfKey } from './field-keys.js';
 import type { Extracted } from './types.js';
 
@@ -118,6 +118,16 @@ export function* recordSegments(fields: readonly Field[], keys: readonly TypedKe
     const context = own && extra ? `${own} ${extra}` : own || extra;
     yield { segment: { text: f.text, where: f.where, ...(context ? { context } : {}) } };
   }
+}
+
+/**
+ * A record's segments as one part (types.ts `segments`): a table of a million rows of ten columns
+ * is then a million steps of its extractor's async generator, not ten million.
+ */
+export function recordBatch(fields: readonly Field[], keys: readonly TypedKey[]): Extracted | undefined {
+  const segments: Segment[] = [];
+  for (const part of recordSegments(fields, keys)) if ('segment' in part) segments.push(part.segment);
+  return segments.length > 0 ? { segments } : undefined;
 }
 
 /** A name or an address spread over the record's fields, one segment each; the fields they used. */
