@@ -125,9 +125,15 @@ export function* recordSegments(fields: readonly Field[], keys: readonly TypedKe
  * is then a million steps of its extractor's async generator, not ten million.
  */
 export function recordBatch(fields: readonly Field[], keys: readonly TypedKey[]): Extracted | undefined {
+  const segments = recordSegmentList(fields, keys);
+  return segments.length > 0 ? { segments } : undefined;
+}
+
+/** `recordSegments` as a list, for an extractor that adds a record's segments to a batch of its own. */
+export function recordSegmentList(fields: readonly Field[], keys: readonly TypedKey[]): Segment[] {
   const segments: Segment[] = [];
   for (const part of recordSegments(fields, keys)) if ('segment' in part) segments.push(part.segment);
-  return segments.length > 0 ? { segments } : undefined;
+  return segments;
 }
 
 /** A name or an address spread over the record's fields, one segment each; the fields they used. */

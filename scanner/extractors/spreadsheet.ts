@@ -11,7 +11,7 @@ import type * as XLSX from '@e965/xlsx';
 import type { Segment } from '../../detectors/types.js';
 import { columnName } from './csv.js';
 import { corePropertyPeople, embeddedPictures } from './package-extras.js';
-import { type Field, recordSegments, typeKeys } from './records.js';
+import { type Field, recordSegmentList, typeKeys } from './records.js';
 import { checkSheetExpansion } from './spreadsheet-guard.js';
 import type { ExtractContext, Extracted, Extractor, ItemContent } from './types.js';
 import { ExtractError } from './types.js';
@@ -109,7 +109,7 @@ export function* workbookSegments(workbook: XLSX.WorkBook): Generator<Extracted>
         }
       }
       if (r >= first) {
-        for (const part of recordSegments(fields, keys)) if ('segment' in part) segments.push(part.segment);
+        segments.push(...recordSegmentList(fields, keys));
       } else {
         for (const f of fields) segments.push({ text: f.text, where: f.where, context: (f.context ?? '').trim() });
       }

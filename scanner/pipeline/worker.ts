@@ -16,7 +16,7 @@ import { type ArchiveLimits, configureArchiveLimits, newBudget } from '../extrac
 import { BINARY, detectMediaType } from '../extractors/media-type.js';
 import { configureOcr, type OcrBudget, type OcrSettings } from '../extractors/ocr-engine.js';
 import { directFinding, temperOcrFindings } from '../extractors/ocr-findings.js';
-import { type ExtractBudget, ExtractError, type ItemContent } from '../extractors/types.js';
+import { type ExtractBudget, ExtractError, type ItemContent, segmentsOf } from '../extractors/types.js';
 import { DEFAULT_MAX_FINDINGS_PER_ITEM, type ExtractedItem, type ItemKind, type Truncation } from '../model.js';
 import { createHasher } from '../state/secret-key.js';
 import { buildScanEngine } from './scan-engine.js';
@@ -234,7 +234,7 @@ async function extractItem(
         break;
       }
       if ('segment' in part || 'segments' in part) {
-        const segments = 'segment' in part ? [part.segment] : part.segments;
+        const segments = segmentsOf(part);
         // A promise per segment only where a recogniser needs one: a sheet is a segment per cell.
         if (run.engine.recognizes) for (const segment of segments) keep(segment, await run.engine.detectAsync(segment, scope));
         else for (const segment of segments) keep(segment, run.engine.detect(segment, scope));
