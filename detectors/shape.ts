@@ -9,8 +9,9 @@
  * address anchors (shapeFor) read those places and not every character of the text again.
  *
  * The forms answered from the shape alone: `\d`, `\d\d`, `\d{N}` (a run of N digits),
- * `(?:\d\D*){N}` (N digits in all), `[.:]`; and in part `\p{Lu}`, `[A-Z]{6}`, `<<`,
- * `[A-Za-z]{2}\d{2}` (the regex runs only when the shape allows a match).
+ * `(?:\d\D*){N}` (N digits in all), `[.:]`, `[A-Z]{6}` (from the capitals' places),
+ * `[A-Za-z]{2}\d{2}` and `[A-Za-z]{2} ?\d\d` (from the digit runs' starts); and in part
+ * `\p{Lu}` and `<<` (the regex runs only when the shape allows a match).
  */
 
 export const UPPER = 1;
@@ -175,12 +176,53 @@ export function gateFor(requires: RegExp): Gate {
       return (s, text) => (s.flags & UPPER) !== 0 || ((s.flags & NON_ASCII) !== 0 && requires.test(text));
     case '[A-Z]{6}':
       if (caseless) break;
-      return (s, text) => (s.flags & UPPER) !== 0 && requires.test(text);
+      return (s, text) => (s.flags & UPPER) !== 0 && hasCapitalRun(s, text, 6);
     case '<<':
       return (s, text) => (s.flags & ANGLE) !== 0 && requires.test(text);
     case '[A-Za-z]{2}\\d{2}':
-    case '[A-Za-z]{2} ?\\d\\d':
-      return (s, text) => s.longestDigitRun >= 2 && requires.test(text);
+    case '[A-Za-z]{2} ?\\d\\d': {
+      // Case-insensitive in Unicode mode, [A-Za-z] also takes ſ and the Kelvin sign: left to the regex.
+      if (caseless && (requires.unicode || requires.flags.includes('v'))) return (s, text) => s.longestDigitRun >= 2 && requires.test(text);
+      const space = requires.source.includes(' ');
+      return (s, text) => s.longestDigitRun >= 2 && lettersBeforeDigits(s, text, space);
+    }
   }
   return (_, text) => requires.test(text);
+}
+
+/** Whether `text` holds `n` capitals A-Z in a row: read off the shape's marks (every capital is one). */
+function hasCapitalRun(shape: Shape, text: string, n: number): boolean {
+  const { marks, markCount } = shape;
+  let run = 0;
+  let last = -2;
+  for (let k = 0; k < markCount; k++) {
+    const at = marks[k] as number;
+    const code = text.charCodeAt(at);
+    if (code < 65 || code > 90) {
+      run = 0;
+      continue;
+    }
+    run = at === last + 1 ? run + 1 : 1;
+    last = at;
+    if (run >= n) return true;
+  }
+  return false;
+}
+
+const isAsciiLetter = (code: number) => (code >= 65 && code <= 90) || (code >= 97 && code <= 122);
+
+/**
+ * Whether two ASCII letters stand right before (or, with `space`, one space before) two digits:
+ * the digits then start a run of at least two, so only the shape's runs are read.
+ */
+function lettersBeforeDigits(shape: Shape, text: string, space: boolean): boolean {
+  const runs = shape.digitRuns;
+  for (let r = 0; r < shape.digitRunCount; r++) {
+    const start = runs[2 * r] as number;
+    if ((runs[2 * r + 1] as number) - start < 2) continue;
+    if (start >= 2 && isAsciiLetter(text.charCodeAt(start - 1)) && isAsciiLetter(text.charCodeAt(start - 2))) return true;
+    if (space && start >= 3 && text.charCodeAt(start - 1) === 32 && isAsciiLetter(text.charCodeAt(start - 2)) && isAsciiLetter(text.charCodeAt(start - 3)))
+      return true;
+  }
+  return false;
 }
