@@ -6,8 +6,9 @@
  * Cells are split per line, honouring quotes within the line. A quoted field that spans lines is
  * read as plain text instead: no text is ever dropped because a file is not well-formed CSV.
  */
-import { decodeLines, pieceBounds } from './decode.js';
-import { type Field, recordBatch, type TypedKey, typeKeys } from './records.js';
+import type { Segment } from '../../detectors/types.js';
+import { decodeLineBatches, pieceBounds } from './decode.js';
+import { type Field, recordSegmentList, type TypedKey, typeKeys } from './records.js';
 import type { Extracted, Extractor, ItemContent } from './types.js';
 
 export function columnName(index: number): string {
@@ -65,40 +66,47 @@ interface Row {
   line: number;
 }
 
+/** The segments of each decoded chunk go out together (types.ts `segments`), in the order of the file. */
 export async function* extractDelimited(content: ItemContent, hint?: string): AsyncGenerator<Extracted> {
   let delimiter: string | undefined;
   let headers: string[] | undefined;
   let keys: TypedKey[] | undefined;
   const sample: Row[] = [];
-  for await (const line of decodeLines(content)) {
-    if (line.text.trim() === '') continue;
-    delimiter ??= sniffDelimiter(line.text, hint);
-    const cells = line.ownedEnd === undefined && line.ownedStart === undefined ? splitCells(line.text, delimiter) : undefined;
-    if (!cells) {
-      yield { segment: { text: line.text, where: { line: line.number }, ...pieceBounds(line) } };
-      continue;
-    }
-    if (headers === undefined) {
-      headers = cells.map((c) => c.trim());
-      for (let i = 0; i < cells.length; i++) {
-        const text = cells[i] as string;
-        if (text.trim() !== '') yield { segment: { text, where: { line: line.number, cell: `${columnName(i)}${line.number}` }, context: leftOf(cells, i) } };
+  for await (const lines of decodeLineBatches(content)) {
+    const out: Segment[] = [];
+    for (const line of lines) {
+      if (line.text.trim() === '') continue;
+      delimiter ??= sniffDelimiter(line.text, hint);
+      const cells = line.ownedEnd === undefined && line.ownedStart === undefined ? splitCells(line.text, delimiter) : undefined;
+      if (!cells) {
+        out.push({ text: line.text, where: { line: line.number }, ...pieceBounds(line) });
+        continue;
       }
-      continue;
+      if (headers === undefined) {
+        headers = cells.map((c) => c.trim());
+        for (let i = 0; i < cells.length; i++) {
+          const text = cells[i] as string;
+          if (text.trim() !== '') out.push({ text, where: { line: line.number, cell: `${columnName(i)}${line.number}` }, context: leftOf(cells, i) });
+        }
+        continue;
+      }
+      // Columns are typed (records.ts) once a sample of rows is in; the sample then goes out in order.
+      if (keys === undefined) {
+        sample.push({ cells, line: line.number });
+        if (sample.length < SAMPLE_ROWS) continue;
+        keys = typeColumns(headers, sample);
+        for (const row of sample.splice(0)) addRow(out, row, keys);
+        continue;
+      }
+      addRow(out, { cells, line: line.number }, keys);
     }
-    // Columns are typed (records.ts) once a sample of rows is in; the sample then goes out in order.
-    if (keys === undefined) {
-      sample.push({ cells, line: line.number });
-      if (sample.length < SAMPLE_ROWS) continue;
-      keys = typeColumns(headers, sample);
-      for (const row of sample.splice(0)) yield* rowSegments(row, keys);
-      continue;
-    }
-    yield* rowSegments({ cells, line: line.number }, keys);
+    if (out.length > 0) yield { segments: out };
   }
   if (keys === undefined && headers !== undefined) {
     keys = typeColumns(headers, sample);
-    for (const row of sample) yield* rowSegments(row, keys);
+    const out: Segment[] = [];
+    for (const row of sample) addRow(out, row, keys);
+    if (out.length > 0) yield { segments: out };
   }
 }
 
@@ -108,16 +116,15 @@ function typeColumns(headers: readonly string[], sample: readonly Row[]): TypedK
   return typeKeys(labels, (col) => sample.map((r) => r.cells[col] ?? ''));
 }
 
-/** A row's segments, yielded at once (records.ts `recordBatch`). */
-function* rowSegments(row: Row, keys: readonly TypedKey[]): Generator<Extracted> {
+/** A row's segments (records.ts), added to the chunk's. */
+function addRow(out: Segment[], row: Row, keys: readonly TypedKey[]): void {
   const fields: Field[] = row.cells.map((text, i) => ({
     key: i,
     text,
     where: { line: row.line, cell: `${columnName(i)}${row.line}` },
     context: leftOf(row.cells, i),
   }));
-  const batch = recordBatch(fields, keys);
-  if (batch) yield batch;
+  for (const segment of recordSegmentList(fields, keys)) out.push(segment);
 }
 
 /** The cell to the left: the label in a two-column label/value list. */

@@ -9,6 +9,7 @@ import { createHasher } from '../state/secret-key.js';
 import { memoryContent } from './content.js';
 import { extractorFor } from './index.js';
 import { detectMediaType } from './media-type.js';
+import { segmentsOf } from './types.js';
 
 const engine = createEngine(selectDetectors({}), createHasher(Buffer.alloc(32, 1)), { minConfidence: 0.5 });
 
@@ -20,9 +21,9 @@ async function scanBytes(bytes: Buffer, name: string): Promise<{ mediaType: stri
   const findings: Finding[] = [];
   const texts: string[] = [];
   for await (const part of extractor.extract(content, { mediaType, depth: 0 })) {
-    if ('segment' in part) {
-      texts.push(part.segment.text);
-      findings.push(...engine.detect(part.segment));
+    for (const segment of segmentsOf(part)) {
+      texts.push(segment.text);
+      findings.push(...engine.detect(segment));
     }
   }
   return { mediaType, findings, texts };
