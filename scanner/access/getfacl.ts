@@ -87,6 +87,9 @@ export async function runGetfacl(paths: readonly Buffer[], timeoutMs = 60_000): 
  * go out together when a run ends. The requests come in bursts (a chunk of files, then every
  * folder, each after its own stat), so a few milliseconds gather a burst; 100 ms cost every scan,
  * unchanged rescans too, a tenth of a second of idling for the last chunk and again for the folders.
+ * The paths go to getfacl's standard input, so a batch is not bound by the command line's length:
+ * a large one, as starting a process from a scanner whose heap holds a scan costs several
+ * milliseconds of the main thread (10,000 files with findings: 40 starts took 0.34 s at 256 a batch).
  */
 export class GetfaclBatcher {
   private queue: { path: Buffer; resolve: (acl: PosixAcl | undefined) => void }[] = [];
@@ -95,7 +98,7 @@ export class GetfaclBatcher {
   available = true;
 
   constructor(
-    private readonly batchSize = 256,
+    private readonly batchSize = 2048,
     private readonly processes = 2,
     private readonly gatherMs = 5,
   ) {}
