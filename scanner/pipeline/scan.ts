@@ -83,6 +83,8 @@ export async function scanThen<T>(
       ...(options.hotspots !== undefined ? { hotspots: options.hotspots } : {}),
     };
     await saveReportSettings(store, scanId, settings);
+    // The last write before the report: the hash index is merged on a thread meanwhile.
+    await store.indexAside?.();
     const finishedAt = new Date();
     const marker: ChangeMarker = options.baseline
       ? snapshotMarker(snapshotOf(options.baseline.report.items), since)

@@ -156,6 +156,13 @@ export interface ScanStore {
   // Scans
   beginScan(id: string, roots: string[], minConfidence: number, startedAt: Date): Promise<void>;
   finishScan(id: string, finishedAt: Date, changes: unknown): Promise<void>;
+  /**
+   * Optional: once the scan has written everything but its report, starts the work of
+   * `finishScan` that the report does not need (SQLite: merging the staged finding hashes into
+   * their index) on a connection of its own, so the report, which only reads, is written meanwhile.
+   * `finishScan` and `close` wait for it. Nothing may be written between this and `finishScan`.
+   */
+  indexAside?(): Promise<void>;
   lastFinishedScan(): Promise<ScanRecord | undefined>;
   /** When a scan started (ISO-8601). */
   scanStartedAt(scanId: string): Promise<string | undefined>;
