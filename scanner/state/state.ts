@@ -551,14 +551,13 @@ export class ScanState {
         this.indexedHashes = merge.indexedAfter;
         this.stagedHashes -= staged;
       }
+      this.merging = undefined;
     });
   }
 
   /** Resolves once a merge started by mergeHashesAside is over (at once when none is). */
   async mergedAside(): Promise<void> {
-    const merging = this.merging;
-    this.merging = undefined;
-    await merging;
+    await this.merging;
   }
 
   /** Current items, one keyset page at a time (the connection is free between pages); see ScanStore.items. */
