@@ -26,6 +26,8 @@ export const LETTER_CASE = new Uint8Array(65536);
 const LETTER_OR_DIGIT_CP = /^[\p{L}\p{N}]$/u;
 const LETTER_CP = /^\p{L}$/u;
 
+/** A to Z or a to z. */
+export const isAsciiLetter = (c: number) => (c >= 65 && c <= 90) || (c >= 97 && c <= 122);
 export const isHighSurrogate = (c: number) => c >= 0xd800 && c <= 0xdbff;
 export const isLowSurrogate = (c: number) => c >= 0xdc00 && c <= 0xdfff;
 

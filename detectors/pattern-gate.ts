@@ -11,6 +11,8 @@
  * and the pattern runs as it always has.
  */
 
+import { isAsciiLetter } from './chars.js';
+
 /** Per kind of counted character: digits, `:`, `.`, `@`, `<`. */
 export const COUNTED = 5;
 const COUNTED_CODES: Record<number, number> = { 58: 1, 46: 2, 64: 3, 60: 4 };
@@ -76,7 +78,7 @@ export function needsOf(regex: RegExp): PatternNeeds | undefined {
     for (let c = 0; c < 128; c++) {
       if (re.test(String.fromCharCode(c))) {
         first[c] = 1;
-        if ((c >= 65 && c <= 90) || (c >= 97 && c <= 122)) letters = true;
+        if (isAsciiLetter(c)) letters = true;
       }
     }
     // A case-insensitive letter can match outside ASCII (k and the Kelvin sign).

@@ -14,6 +14,8 @@
  * `\p{Lu}` and `<<` (the regex runs only when the shape allows a match).
  */
 
+import { isAsciiLetter } from './chars.js';
+
 export const UPPER = 1;
 export const NON_ASCII = 2;
 export const DOT = 4;
@@ -208,8 +210,6 @@ function hasCapitalRun(shape: Shape, text: string, n: number): boolean {
   }
   return false;
 }
-
-const isAsciiLetter = (code: number) => (code >= 65 && code <= 90) || (code >= 97 && code <= 122);
 
 /**
  * Whether two ASCII letters stand right before (or, with `space`, one space before) two digits:

@@ -84,11 +84,6 @@ export interface Line {
 const MAX_PIECE = 1024 * 1024;
 const OVERLAP = 1024;
 
-/** Line by line; for many lines at once, `decodeLineBatches`. */
-export async function* decodeLines(content: ItemContent): AsyncGenerator<Line> {
-  for await (const lines of decodeLineBatches(content)) yield* lines;
-}
-
 /**
  * The lines of each decoded chunk together: one step of the async generator per chunk instead of
  * one per line. A step costs a promise, about a microsecond, as much as detecting a short line.

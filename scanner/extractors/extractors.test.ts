@@ -3,7 +3,7 @@ import { createEngine } from '../../detectors/engine.js';
 import { coreDetectors } from '../../detectors/registry.js';
 import { memoryContent } from './content.js';
 import { extractDelimited, sniffDelimiter, splitCells } from './csv.js';
-import { decodeLines, looksLikeText, sniffEncoding } from './decode.js';
+import { decodeLineBatches, looksLikeText, sniffEncoding } from './decode.js';
 import { extractHtml } from './html.js';
 import { extractLines } from './text.js';
 import { type Extracted, segmentsOf } from './types.js';
@@ -23,20 +23,20 @@ describe('decoding', () => {
     const be = Buffer.from(le);
     be.swap16();
     for (const buf of [le, be, Buffer.from(text, 'utf16le')]) {
-      const lines = await collect(decodeLines(memoryContent(new Uint8Array(buf), 'x.txt')));
+      const lines = (await collect(decodeLineBatches(memoryContent(new Uint8Array(buf), 'x.txt')))).flat();
       expect(lines.map((l) => l.text)).toEqual(['Zoë', 'Müller']);
     }
     expect(sniffEncoding(new Uint8Array(be))).toBe('utf-16be');
   });
 
   it('falls back to Windows-1252 for bytes that are not UTF-8', async () => {
-    const lines = await collect(decodeLines(memoryContent(new Uint8Array(Buffer.from('caf\xe9 \x80 5\r\nna\xefef', 'latin1')), 'x.txt')));
+    const lines = (await collect(decodeLineBatches(memoryContent(new Uint8Array(Buffer.from('caf\xe9 \x80 5\r\nna\xefef', 'latin1')), 'x.txt')))).flat();
     expect(lines.map((l) => l.text)).toEqual(['café € 5', 'naïef']);
   });
 
   it('cuts a huge line into overlapping pieces with one owner per offset', async () => {
     const long = 'x'.repeat(2_500_000);
-    const lines = await collect(decodeLines(memoryContent(bytes(`${long}\nend`), 'x.txt')));
+    const lines = (await collect(decodeLineBatches(memoryContent(bytes(`${long}\nend`), 'x.txt')))).flat();
     const pieces = lines.filter((l) => l.number === 1);
     expect(pieces.length).toBeGreaterThan(2);
     const owned = pieces.reduce((n, p) => n + (p.ownedEnd ?? p.text.length) - (p.ownedStart ?? 0), 0);
