@@ -5,8 +5,8 @@
  * mailparser for mail. The text goes to `out/`, for a ripgrep pass over it. Zip files are left
  * out: the floor has no parser for them, so the share measured against it holds none.
  *
- * `node office-floor.js SHARE OUT` prints `{ seconds, files, textBytes }`. The seconds count the
- * parsing only, not loading the libraries.
+ * `node office-floor.js SHARE OUT` prints `{ seconds, files, textBytes, byFormat }` (the seconds per
+ * file extension). The seconds count the parsing only, not loading the libraries.
  */
 import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { extname, join } from 'node:path';
@@ -47,12 +47,15 @@ for (const folder of (await readdir(share)).sort()) {
 await mkdir(out, { recursive: true });
 let textBytes = 0;
 let seconds = 0;
+const byFormat: Record<string, number> = {};
 for (const [i, file] of files.entries()) {
   const bytes = await readFile(file);
   const started = process.hrtime.bigint();
   const text = await textOf(file, bytes);
-  seconds += Number(process.hrtime.bigint() - started) / 1e9;
+  const took = Number(process.hrtime.bigint() - started) / 1e9;
+  seconds += took;
+  byFormat[extname(file).slice(1)] = (byFormat[extname(file).slice(1)] ?? 0) + took;
   textBytes += Buffer.byteLength(text);
   await writeFile(join(out, `${i}.txt`), text);
 }
-process.stdout.write(JSON.stringify({ seconds, files: files.length, textBytes }));
+process.stdout.write(JSON.stringify({ seconds, files: files.length, textBytes, byFormat }));
