@@ -54,7 +54,8 @@ for (const [i, file] of files.entries()) {
   const text = await textOf(file, bytes);
   const took = Number(process.hrtime.bigint() - started) / 1e9;
   seconds += took;
-  byFormat[extname(file).slice(1)] = (byFormat[extname(file).slice(1)] ?? 0) + took;
+  const format = extname(file).slice(1);
+  byFormat[format] = (byFormat[format] ?? 0) + took;
   textBytes += Buffer.byteLength(text);
   await writeFile(join(out, `${i}.txt`), text);
 }
